@@ -1,0 +1,328 @@
+//! Edits as values. Every change to a document is a [`Command`]; [`apply`] performs it and returns the
+//! command that undoes it, so undo/redo is two stacks of commands. One user gesture is one command
+//! (a [`Command::Batch`] when it touches several things), and so one undo step.
+//!
+//! Invariant: when `apply` fails the document is exactly as it was (a batch rolls back what it did).
+
+use serde::{Deserialize, Serialize};
+
+use crate::document::{Document, Edge, Module, Node, Queue, Variable};
+
+/// A position change for one node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NodeMove {
+    pub id: String,
+    pub x: f64,
+    pub y: f64,
+}
+
+/// The flow's own properties, edited together in the inspector.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowProperties {
+    pub name: String,
+    pub description: Option<String>,
+    pub division: String,
+    pub default_language: String,
+    pub start_node_id: String,
+}
+
+impl FlowProperties {
+    pub fn of(document: &Document) -> FlowProperties {
+        let flow = &document.flow;
+        FlowProperties {
+            name: flow.name.clone(),
+            description: flow.description.clone(),
+            division: flow.division.clone(),
+            default_language: flow.default_language.clone(),
+            start_node_id: flow.start_node_id.clone(),
+        }
+    }
+}
+
+/// Every edit the designer, the CLI or a test can make. Ids address the first node with that id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum Command {
+    /// Appends a node.
+    AddNode { node: Node },
+    /// Inserts a node at a position in `flow.nodes` (used by inverses to restore order).
+    InsertNode { index: usize, node: Node },
+    /// Removes a node and every edge that touches it.
+    RemoveNode { id: String },
+    /// Removes the node at a position, leaving edges alone (the inverse of `InsertNode`).
+    RemoveNodeAt { index: usize },
+    /// Moves nodes to absolute positions.
+    MoveNodes { moves: Vec<NodeMove> },
+    /// Replaces a node's label, position and kind fields; `node.id` must equal `id`.
+    UpdateNode { id: String, node: Node },
+    /// Gives a node a new id, updating its edges and `startNodeId`.
+    RenameNode { from: String, to: String },
+    /// Inserts an edge (at the end when `index` is `None`).
+    AddEdge { edge: Edge, index: Option<usize> },
+    RemoveEdge { index: usize },
+    /// Replaces the edge at `index`.
+    SetEdge { index: usize, edge: Edge },
+    /// Connects a port to a node. A port holds one edge, so an existing edge from it is replaced.
+    Connect { from: String, port: String, to: String },
+    /// Removes the edge that leaves `from` by `port`.
+    Disconnect { from: String, port: String },
+    SetFlowProperties { properties: FlowProperties },
+    AddVariable { variable: Variable, index: Option<usize> },
+    RemoveVariable { index: usize },
+    UpdateVariable { index: usize, variable: Variable },
+    /// Replaces the whole module catalog (e.g. after loading it from the org).
+    SetModules { modules: Vec<Module> },
+    AddModule { module: Module, index: Option<usize> },
+    RemoveModule { index: usize },
+    UpdateModule { index: usize, module: Module },
+    SetQueues { queues: Vec<Queue> },
+    /// Several commands as one step, applied in order, all or nothing.
+    Batch { commands: Vec<Command> },
+}
+
+/// Why a command could not be applied. The document is unchanged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CommandError {
+    /// No node has this id.
+    #[error("no node has the id \"{0}\"")]
+    NoSuchNode(String),
+    /// A position is past the end of a list.
+    #[error("{what} position {index} is out of range (it must be below {limit})")]
+    OutOfRange { what: &'static str, index: usize, limit: usize },
+    /// The new id is already used by a node, an edge or `startNodeId`.
+    #[error("the id \"{0}\" is already in use")]
+    IdTaken(String),
+    /// `UpdateNode` tried to change the id; use `RenameNode`.
+    #[error("UpdateNode cannot change the id from \"{from}\" to \"{to}\"; rename the node instead")]
+    IdChanged { from: String, to: String },
+    /// No edge leaves this port.
+    #[error("no edge leaves \"{from}\" by port \"{port}\"")]
+    NoEdge { from: String, port: String },
+    /// A position is not a finite number.
+    #[error("the position of \"{0}\" is not a finite number")]
+    NotFinite(String),
+}
+
+/// Applies `command` to `document` and returns its inverse.
+pub fn apply(document: &mut Document, command: &Command) -> Result<Command, CommandError> {
+    let flow = &mut document.flow;
+    match command {
+        Command::AddNode { node } => {
+            let index = flow.nodes.len();
+            check_finite(node)?;
+            flow.nodes.push(node.clone());
+            Ok(Command::RemoveNodeAt { index })
+        }
+        Command::InsertNode { index, node } => {
+            check_finite(node)?;
+            check_index("node", *index, flow.nodes.len() + 1)?;
+            flow.nodes.insert(*index, node.clone());
+            Ok(Command::RemoveNodeAt { index: *index })
+        }
+        Command::RemoveNodeAt { index } => {
+            check_index("node", *index, flow.nodes.len())?;
+            let node = flow.nodes.remove(*index);
+            Ok(Command::InsertNode { index: *index, node })
+        }
+        Command::RemoveNode { id } => {
+            let index = node_position(document, id)?;
+            // Remove touching edges from the back so the recorded indices stay valid on the way back.
+            let touching: Vec<usize> = document
+                .flow
+                .edges
+                .iter()
+                .enumerate()
+                .filter(|(_, edge)| &edge.from == id || &edge.to == id)
+                .map(|(i, _)| i)
+                .collect();
+            let mut steps: Vec<Command> = touching.iter().rev().map(|&i| Command::RemoveEdge { index: i }).collect();
+            steps.push(Command::RemoveNodeAt { index });
+            apply(document, &Command::Batch { commands: steps })
+        }
+        Command::MoveNodes { moves } => {
+            let mut previous = Vec::with_capacity(moves.len());
+            for step in moves {
+                if !step.x.is_finite() || !step.y.is_finite() {
+                    return Err(CommandError::NotFinite(step.id.clone()));
+                }
+                let index = node_position(document, &step.id)?;
+                let node = &document.flow.nodes[index];
+                previous.push(NodeMove { id: step.id.clone(), x: node.x, y: node.y });
+            }
+            for step in moves {
+                let index = node_position(document, &step.id)?;
+                let node = &mut document.flow.nodes[index];
+                node.x = step.x;
+                node.y = step.y;
+            }
+            // Moving the same node twice in one command: undo must restore the first old position.
+            previous.reverse();
+            Ok(Command::MoveNodes { moves: previous })
+        }
+        Command::UpdateNode { id, node } => {
+            if &node.id != id {
+                return Err(CommandError::IdChanged { from: id.clone(), to: node.id.clone() });
+            }
+            check_finite(node)?;
+            let index = node_position(document, id)?;
+            let old = std::mem::replace(&mut document.flow.nodes[index], node.clone());
+            Ok(Command::UpdateNode { id: id.clone(), node: old })
+        }
+        Command::RenameNode { from, to } => {
+            let index = node_position(document, from)?;
+            if from == to {
+                return Ok(Command::RenameNode { from: to.clone(), to: from.clone() });
+            }
+            let flow = &mut document.flow;
+            let taken = flow.nodes.iter().any(|n| &n.id == to)
+                || flow.edges.iter().any(|e| &e.from == to || &e.to == to)
+                || &flow.start_node_id == to;
+            if taken {
+                return Err(CommandError::IdTaken(to.clone()));
+            }
+            flow.nodes[index].id = to.clone();
+            for edge in &mut flow.edges {
+                if &edge.from == from {
+                    edge.from = to.clone();
+                }
+                if &edge.to == from {
+                    edge.to = to.clone();
+                }
+            }
+            if &flow.start_node_id == from {
+                flow.start_node_id = to.clone();
+            }
+            Ok(Command::RenameNode { from: to.clone(), to: from.clone() })
+        }
+        Command::AddEdge { edge, index } => {
+            let index = index.unwrap_or(flow.edges.len());
+            check_index("edge", index, flow.edges.len() + 1)?;
+            flow.edges.insert(index, edge.clone());
+            Ok(Command::RemoveEdge { index })
+        }
+        Command::RemoveEdge { index } => {
+            check_index("edge", *index, flow.edges.len())?;
+            let edge = flow.edges.remove(*index);
+            Ok(Command::AddEdge { edge, index: Some(*index) })
+        }
+        Command::SetEdge { index, edge } => {
+            check_index("edge", *index, flow.edges.len())?;
+            let old = std::mem::replace(&mut flow.edges[*index], edge.clone());
+            Ok(Command::SetEdge { index: *index, edge: old })
+        }
+        Command::Connect { from, port, to } => {
+            node_position(document, from)?;
+            node_position(document, to)?;
+            let port = port.as_str();
+            let edge = Edge::new(from.clone(), (port != "next").then_some(port), to.clone());
+            match edge_from_port(document, from, port) {
+                Some(index) => apply(document, &Command::SetEdge { index, edge }),
+                None => apply(document, &Command::AddEdge { edge, index: None }),
+            }
+        }
+        Command::Disconnect { from, port } => match edge_from_port(document, from, port) {
+            Some(index) => apply(document, &Command::RemoveEdge { index }),
+            None => Err(CommandError::NoEdge { from: from.clone(), port: port.clone() }),
+        },
+        Command::SetFlowProperties { properties } => {
+            let old = FlowProperties::of(document);
+            let flow = &mut document.flow;
+            flow.name = properties.name.clone();
+            flow.description = properties.description.clone();
+            flow.division = properties.division.clone();
+            flow.default_language = properties.default_language.clone();
+            flow.start_node_id = properties.start_node_id.clone();
+            Ok(Command::SetFlowProperties { properties: old })
+        }
+        Command::AddVariable { variable, index } => {
+            let index = index.unwrap_or(flow.variables.len());
+            check_index("variable", index, flow.variables.len() + 1)?;
+            flow.variables.insert(index, variable.clone());
+            Ok(Command::RemoveVariable { index })
+        }
+        Command::RemoveVariable { index } => {
+            check_index("variable", *index, flow.variables.len())?;
+            let variable = flow.variables.remove(*index);
+            Ok(Command::AddVariable { variable, index: Some(*index) })
+        }
+        Command::UpdateVariable { index, variable } => {
+            check_index("variable", *index, flow.variables.len())?;
+            let old = std::mem::replace(&mut flow.variables[*index], variable.clone());
+            Ok(Command::UpdateVariable { index: *index, variable: old })
+        }
+        Command::SetModules { modules } => {
+            let old = std::mem::replace(&mut document.modules, modules.clone());
+            Ok(Command::SetModules { modules: old })
+        }
+        Command::AddModule { module, index } => {
+            let modules = &mut document.modules;
+            let index = index.unwrap_or(modules.len());
+            check_index("module", index, modules.len() + 1)?;
+            modules.insert(index, module.clone());
+            Ok(Command::RemoveModule { index })
+        }
+        Command::RemoveModule { index } => {
+            check_index("module", *index, document.modules.len())?;
+            let module = document.modules.remove(*index);
+            Ok(Command::AddModule { module, index: Some(*index) })
+        }
+        Command::UpdateModule { index, module } => {
+            check_index("module", *index, document.modules.len())?;
+            let old = std::mem::replace(&mut document.modules[*index], module.clone());
+            Ok(Command::UpdateModule { index: *index, module: old })
+        }
+        Command::SetQueues { queues } => {
+            let old = std::mem::replace(&mut document.queues, queues.clone());
+            Ok(Command::SetQueues { queues: old })
+        }
+        Command::Batch { commands } => {
+            let mut inverses: Vec<Command> = Vec::with_capacity(commands.len());
+            for step in commands {
+                match apply(document, step) {
+                    Ok(inverse) => inverses.push(inverse),
+                    Err(error) => {
+                        for inverse in inverses.iter().rev() {
+                            // Invariant: an inverse applies to the state its command produced.
+                            let _ = apply(document, inverse);
+                        }
+                        return Err(error);
+                    }
+                }
+            }
+            inverses.reverse();
+            Ok(Command::Batch { commands: inverses })
+        }
+    }
+}
+
+/// `index` must name an existing element of a list of `len` (or, with `len + 1`, an insert position).
+fn check_index(what: &'static str, index: usize, limit: usize) -> Result<(), CommandError> {
+    if index < limit {
+        Ok(())
+    } else {
+        Err(CommandError::OutOfRange { what, index, limit })
+    }
+}
+
+fn check_finite(node: &Node) -> Result<(), CommandError> {
+    if node.x.is_finite() && node.y.is_finite() {
+        Ok(())
+    } else {
+        Err(CommandError::NotFinite(node.id.clone()))
+    }
+}
+
+fn node_position(document: &Document, id: &str) -> Result<usize, CommandError> {
+    document
+        .flow
+        .nodes
+        .iter()
+        .position(|node| node.id == id)
+        .ok_or_else(|| CommandError::NoSuchNode(id.to_owned()))
+}
+
+/// The first edge that leaves `from` by `port` (`next` matches an edge with no port).
+pub fn edge_from_port(document: &Document, from: &str, port: &str) -> Option<usize> {
+    document.flow.edges.iter().position(|edge| edge.from == from && edge.port_name() == port)
+}
