@@ -1,1 +1,223 @@
-fn main() {}
+//! `callflow`: glue between the command line and `callflow-core` (spec §4–5).
+//!
+//! Exit status: 0 no errors (warnings allowed), 1 at least one error (an unreadable document is an
+//! `invalid-document` error; an export refused while errors exist), 2 usage errors and files that
+//! cannot be opened or written.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use callflow_core::diagnostic::{Diagnostic, Report};
+use callflow_core::export;
+use clap::{Parser, Subcommand, ValueEnum};
+use indexmap::IndexMap;
+
+#[derive(Parser)]
+#[command(name = "callflow", version, about = "Check, export and explain Genesys Cloud call flow documents (callflow/v1).")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Validate a flow document; `-` reads standard input.
+    Check {
+        file: String,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Export a flow: Archy YAML, the normalised document, Terraform, or a flow-execution request.
+    Export {
+        file: String,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// Write here instead of standard output. For terraform, the YAML is written beside it.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+        /// For `--format execution`: the workflow (by name, from the document's catalog).
+        #[arg(long)]
+        workflow: Option<String>,
+        /// For `--format execution`: an input value, `Flow.name=value` (repeatable).
+        #[arg(long = "input", value_name = "NAME=VALUE")]
+        inputs: Vec<String>,
+        /// For `--format execution`: the workflow version to run (latest published when absent).
+        #[arg(long)]
+        flow_version: Option<String>,
+    },
+    /// Explain any pasted JSON payload against what the real Genesys Cloud API expects.
+    Doctor {
+        file: String,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum ExportFormat {
+    Archy,
+    Json,
+    Terraform,
+    Execution,
+}
+
+/// A failure that is the user's invocation or the file system, not the document: exit 2.
+struct UsageError(String);
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(UsageError(message)) => {
+            eprintln!("callflow: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<u8, UsageError> {
+    match cli.command {
+        Command::Check { file, format } => {
+            let text = read_input(&file)?;
+            let report = Report::new(callflow_core::check(&text));
+            print_report(&report, format, None);
+            Ok(u8::from(!report.ok))
+        }
+        Command::Doctor { file, format } => {
+            let text = read_input(&file)?;
+            let answer = callflow_core::doctor(&text);
+            print_report(&answer.report, format, Some(&answer));
+            Ok(u8::from(!answer.report.ok))
+        }
+        Command::Export { file, format, output, workflow, inputs, flow_version } => {
+            let text = read_input(&file)?;
+            let document = match callflow_core::parse(&text) {
+                Ok(document) => document,
+                Err(finding) => return Ok(refuse(&[finding])),
+            };
+            match format {
+                ExportFormat::Json => write_output(output.as_deref(), &export::normalized_json(&document)).map(|()| 0),
+                ExportFormat::Archy => match export::archy(&document) {
+                    Ok(archy) => {
+                        for note in &archy.notes {
+                            eprintln!("note: {note}");
+                        }
+                        write_output(output.as_deref(), &archy.yaml).map(|()| 0)
+                    }
+                    Err(blocked) => Ok(refuse(&blocked.diagnostics)),
+                },
+                ExportFormat::Terraform => match export::terraform(&document) {
+                    Ok(terraform) => {
+                        if let Some(path) = &output {
+                            let yaml_path = path.with_file_name(&terraform.yaml_file_name);
+                            write_output(Some(&yaml_path), &terraform.yaml)?;
+                            eprintln!("wrote {} and {}", path.display(), yaml_path.display());
+                        } else {
+                            eprintln!("note: write the Archy YAML to {} beside this file (callflow export --format archy)", terraform.yaml_file_name);
+                        }
+                        write_output(output.as_deref(), &terraform.hcl).map(|()| 0)
+                    }
+                    Err(blocked) => Ok(refuse(&blocked.diagnostics)),
+                },
+                ExportFormat::Execution => {
+                    let workflow = workflow.ok_or_else(|| {
+                        UsageError("--format execution needs --workflow NAME (a workflow of the document's catalog)".to_owned())
+                    })?;
+                    let mut values = IndexMap::new();
+                    for input in &inputs {
+                        let (name, value) = input
+                            .split_once('=')
+                            .ok_or_else(|| UsageError(format!("--input \"{input}\" must be NAME=VALUE")))?;
+                        values.insert(name.trim().to_owned(), value.to_owned());
+                    }
+                    match export::execution_request(&document, &workflow, &values, flow_version.as_deref(), None) {
+                        Ok(request) => {
+                            let text = serde_json::to_string_pretty(&request).unwrap_or_default() + "\n";
+                            write_output(output.as_deref(), &text).map(|()| 0)
+                        }
+                        Err(error) => {
+                            eprintln!("error: {error}");
+                            Ok(1)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn read_input(file: &str) -> Result<String, UsageError> {
+    let mut text = String::new();
+    if file == "-" {
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|error| UsageError(format!("cannot read standard input: {error}")))?;
+        return Ok(text);
+    }
+    let bytes = std::fs::read(file).map_err(|error| UsageError(format!("cannot open {file}: {error}")))?;
+    String::from_utf8(bytes).map_err(|error| {
+        UsageError(format!(
+            "{file} is not UTF-8 text (invalid byte at offset {}); flow documents are UTF-8 JSON",
+            error.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+fn write_output(path: Option<&Path>, text: &str) -> Result<(), UsageError> {
+    match path {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|error| UsageError(format!("cannot write {}: {error}", path.display()))),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+                .map_err(|error| UsageError(format!("cannot write standard output: {error}")))
+        }
+    }
+}
+
+/// An export refused while errors exist: the findings on standard error, exit 1.
+fn refuse(diagnostics: &[Diagnostic]) -> u8 {
+    let report = Report::new(diagnostics.to_vec());
+    eprintln!("callflow: export refused: the flow has {} error(s)", report.errors);
+    for finding in diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{}", finding.to_text());
+    }
+    1
+}
+
+fn print_report(report: &Report, format: OutputFormat, doctor: Option<&callflow_core::DoctorReport>) {
+    match format {
+        OutputFormat::Json => {
+            let text = match doctor {
+                Some(answer) => serde_json::to_string_pretty(answer),
+                None => serde_json::to_string_pretty(report),
+            };
+            println!("{}", text.unwrap_or_default());
+        }
+        OutputFormat::Text => {
+            for finding in &report.diagnostics {
+                println!("{}", finding.to_text());
+            }
+            if let Some(fixed) = doctor.and_then(|answer| answer.fixed.as_ref()) {
+                println!("\ncorrected payload:\n{}", serde_json::to_string_pretty(fixed).unwrap_or_default());
+            }
+            let verdict = if report.ok { "ok" } else { "failed" };
+            println!("{verdict}: {} error(s), {} warning(s)", report.errors, report.warnings);
+        }
+    }
+}
