@@ -56,8 +56,10 @@ pub enum Command {
     MoveNodes { moves: Vec<NodeMove> },
     /// Replaces a node's label, position and kind fields; `node.id` must equal `id`.
     UpdateNode { id: String, node: Node },
-    /// Gives a node a new id, updating its edges and `startNodeId`.
+    /// Gives a node a new id, updating its edges and `startNodeId`. Refused when a node has `to`.
     RenameNode { from: String, to: String },
+    /// Sets the id of the node at a position, touching nothing else (a step of `RenameNode`).
+    SetNodeId { index: usize, id: String },
     /// Inserts an edge (at the end when `index` is `None`).
     AddEdge { edge: Edge, index: Option<usize> },
     RemoveEdge { index: usize },
@@ -90,7 +92,7 @@ pub enum CommandError {
     /// A position is past the end of a list.
     #[error("{what} position {index} is out of range (it must be below {limit})")]
     OutOfRange { what: &'static str, index: usize, limit: usize },
-    /// The new id is already used by a node, an edge or `startNodeId`.
+    /// The new id is already used by another node.
     #[error("the id \"{0}\" is already in use")]
     IdTaken(String),
     /// `UpdateNode` tried to change the id; use `RenameNode`.
@@ -171,29 +173,34 @@ pub fn apply(document: &mut Document, command: &Command) -> Result<Command, Comm
         }
         Command::RenameNode { from, to } => {
             let index = node_position(document, from)?;
-            if from == to {
-                return Ok(Command::RenameNode { from: to.clone(), to: from.clone() });
-            }
-            let flow = &mut document.flow;
-            let taken = flow.nodes.iter().any(|n| &n.id == to)
-                || flow.edges.iter().any(|e| &e.from == to || &e.to == to)
-                || &flow.start_node_id == to;
-            if taken {
+            if from != to && document.flow.nodes.iter().any(|n| &n.id == to) {
                 return Err(CommandError::IdTaken(to.clone()));
             }
-            flow.nodes[index].id = to.clone();
-            for edge in &mut flow.edges {
-                if &edge.from == from {
-                    edge.from = to.clone();
-                }
-                if &edge.to == from {
-                    edge.to = to.clone();
+            // Built from primitives, so the inverse restores exactly what changed (also when ids repeat).
+            let mut steps = vec![Command::SetNodeId { index, id: to.clone() }];
+            for (edge_index, edge) in document.flow.edges.iter().enumerate() {
+                if &edge.from == from || &edge.to == from {
+                    let mut renamed = edge.clone();
+                    if &renamed.from == from {
+                        renamed.from = to.clone();
+                    }
+                    if &renamed.to == from {
+                        renamed.to = to.clone();
+                    }
+                    steps.push(Command::SetEdge { index: edge_index, edge: renamed });
                 }
             }
-            if &flow.start_node_id == from {
-                flow.start_node_id = to.clone();
+            if &document.flow.start_node_id == from {
+                let mut properties = FlowProperties::of(document);
+                properties.start_node_id = to.clone();
+                steps.push(Command::SetFlowProperties { properties });
             }
-            Ok(Command::RenameNode { from: to.clone(), to: from.clone() })
+            apply(document, &Command::Batch { commands: steps })
+        }
+        Command::SetNodeId { index, id } => {
+            check_index("node", *index, flow.nodes.len())?;
+            let old = std::mem::replace(&mut flow.nodes[*index].id, id.clone());
+            Ok(Command::SetNodeId { index: *index, id: old })
         }
         Command::AddEdge { edge, index } => {
             let index = index.unwrap_or(flow.edges.len());

@@ -277,7 +277,10 @@ fn add_input(
             return;
         }
     }
-    let bare = if key.len() > 5 && key[..5].eq_ignore_ascii_case("flow.") { &key[5..] } else { key };
+    let bare = match (key.get(..5), key.get(5..)) {
+        (Some(prefix), Some(rest)) if prefix.eq_ignore_ascii_case("flow.") && !rest.is_empty() => rest,
+        _ => key,
+    };
     let fixed = format!("Flow.{bare}");
     diagnostics.push(
         Diagnostic::error(

@@ -134,6 +134,19 @@ impl TypeName {
     }
 }
 
+impl TypeName {
+    /// The type with its article, for messages: "an integer", "a string", "a list of date".
+    pub fn with_article(self) -> String {
+        if self.list {
+            return format!("a list of {}", self.base.as_str());
+        }
+        match self.base {
+            ValueType::Integer => "an integer".to_owned(),
+            other => format!("a {}", other.as_str()),
+        }
+    }
+}
+
 impl std::fmt::Display for TypeName {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.base.as_str())?;

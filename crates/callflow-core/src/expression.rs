@@ -179,7 +179,7 @@ pub fn flow_variables(expression: &str) -> Vec<&str> {
             continue;
         }
         let starts_word = index == 0 || !is_word_byte(bytes[index - 1]);
-        if starts_word && expression[index..].starts_with("Flow.") {
+        if starts_word && bytes[index..].starts_with(b"Flow.") {
             let start = index;
             let mut end = index + "Flow.".len();
             while end < bytes.len() && is_word_byte(bytes[end]) {

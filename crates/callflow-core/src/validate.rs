@@ -528,9 +528,10 @@ impl<'a> Validator<'a> {
                         Diagnostic::error(
                             Code::InputTypeMismatch,
                             format!(
-                                "{key} is a {}, but {} is a {actual}",
-                                parameter.value_type,
-                                value.trim()
+                                "{key} is {}, but {} is {}",
+                                parameter.value_type.with_article(),
+                                value.trim(),
+                                actual.with_article()
                             ),
                         )
                         .with_node(&node.id)
@@ -878,5 +879,5 @@ fn conversion_hint(expected: TypeName, actual: TypeName) -> Option<String> {
         T::DateTime => "ToDateTime",
         T::Duration => "ToDuration",
     };
-    Some(format!("convert it, e.g. {function}(...), or pass a {expected}"))
+    Some(format!("convert it, e.g. {function}(...), or pass {}", expected.with_article()))
 }

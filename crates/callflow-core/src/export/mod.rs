@@ -104,7 +104,7 @@ pub enum ExecutionError {
     #[error("the workflow has no input \"{name}\"{}", hint_suffix(.hint))]
     UnknownInput { name: String, hint: Option<String> },
     /// A value does not parse as the input's type.
-    #[error("{name} is a {expected}: {reason}")]
+    #[error("{name} is {expected}: {reason}")]
     BadValue { name: String, expected: String, reason: String },
     /// Required inputs with no value.
     #[error("required input(s) without a value: {}", .0.join(", "))]
@@ -139,7 +139,7 @@ pub fn execution_request(
         };
         let value = typed_value(text, parameter.value_type).map_err(|reason| ExecutionError::BadValue {
             name: name.clone(),
-            expected: parameter.value_type.to_string(),
+            expected: parameter.value_type.with_article(),
             reason,
         })?;
         input_data.insert(name, value);

@@ -1,0 +1,256 @@
+//! Golden exports for every template and export fixture, YAML that parses back with every reference
+//! resolved, lossless JSON round trips, execution requests, and the committed JSON Schema.
+//!
+//! `UPDATE_GOLDEN=1 cargo test -p callflow-core --test exports` rewrites the goldens.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use callflow_core::export;
+use callflow_core::Document;
+use indexmap::IndexMap;
+use serde_norway::Value;
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every `.flow.json` that must export: the bundled templates and the export fixtures.
+fn exportable_documents() -> Vec<(String, PathBuf)> {
+    let mut found = Vec::new();
+    for dir in [repo_root().join("public/templates"), support::fixtures_dir().join("export")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().to_string();
+            if let Some(stem) = name.strip_suffix(".flow.json") {
+                found.push((stem.to_owned(), path));
+            }
+        }
+    }
+    found.sort();
+    assert!(found.len() >= 6, "expected the templates and export fixtures, found {found:?}");
+    found
+}
+
+fn load(path: &Path) -> Document {
+    let text = std::fs::read_to_string(path).unwrap();
+    callflow_core::parse(&text).unwrap_or_else(|finding| panic!("{}: {}", path.display(), finding.to_text()))
+}
+
+fn compare_golden(name: &str, extension: &str, actual: &str, failures: &mut Vec<String>) {
+    let path = support::fixtures_dir().join("export/golden").join(format!("{name}.{extension}"));
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    match std::fs::read_to_string(&path) {
+        Ok(expected) if expected == actual => {}
+        Ok(expected) => failures.push(format!("{} differs:\n{}", path.display(), first_difference(&expected, actual))),
+        Err(_) => failures.push(format!("{} is missing (UPDATE_GOLDEN=1 writes it)", path.display())),
+    }
+}
+
+fn first_difference(expected: &str, actual: &str) -> String {
+    for (number, (e, a)) in expected.lines().zip(actual.lines()).enumerate() {
+        if e != a {
+            return format!("  line {}: expected {e:?}\n  line {}:   actual {a:?}", number + 1, number + 1);
+        }
+    }
+    format!("  lengths differ: {} vs {} lines", expected.lines().count(), actual.lines().count())
+}
+
+#[test]
+fn golden_exports() {
+    let mut failures = Vec::new();
+    for (name, path) in exportable_documents() {
+        let document = load(&path);
+        let archy = export::archy(&document).unwrap_or_else(|blocked| panic!("{name} is blocked: {blocked:?}"));
+        compare_golden(&name, "archy.yaml", &archy.yaml, &mut failures);
+        let terraform = export::terraform(&document).unwrap();
+        compare_golden(&name, "tf", &terraform.hcl, &mut failures);
+        compare_golden(&name, "normalized.json", &export::normalized_json(&document), &mut failures);
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Collects every refId and every reference (startUpRef, targetTaskRef, targetMenuRef) of the YAML.
+fn references(value: &Value, ids: &mut Vec<String>, refs: &mut Vec<String>, parent: Option<&str>) {
+    match value {
+        Value::Mapping(mapping) => {
+            for (key, inner) in mapping {
+                let key = key.as_str().unwrap_or_default();
+                match (key, inner) {
+                    ("refId", Value::String(id)) => {
+                        let kind = if parent == Some("menu") { "menus/menu" } else { "tasks/task" };
+                        ids.push(format!("/inboundCall/{kind}[{id}]"));
+                    }
+                    ("startUpRef" | "targetTaskRef" | "targetMenuRef", Value::String(target)) => {
+                        refs.push(target.clone())
+                    }
+                    _ => references(inner, ids, refs, Some(key)),
+                }
+            }
+        }
+        Value::Sequence(items) => items.iter().for_each(|item| references(item, ids, refs, parent)),
+        _ => {}
+    }
+}
+
+fn assert_yaml_is_whole(name: &str, yaml: &str) {
+    let value: Value = serde_norway::from_str(yaml).unwrap_or_else(|e| panic!("{name}: YAML does not parse: {e}"));
+    let mut ids = Vec::new();
+    let mut refs = Vec::new();
+    references(&value, &mut ids, &mut refs, None);
+    let mut unique = ids.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "{name}: duplicate refIds in {ids:?}");
+    assert!(refs.iter().any(|r| r.contains("startup")), "{name}: no startUpRef");
+    for reference in &refs {
+        assert!(ids.contains(reference), "{name}: {reference} resolves to nothing; refIds: {ids:?}");
+    }
+    let flow = value.get("inboundCall").unwrap_or_else(|| panic!("{name}: no inboundCall"));
+    assert!(flow.get("tasks").is_some_and(Value::is_sequence), "{name}: no tasks");
+}
+
+#[test]
+fn every_yaml_parses_back_and_every_reference_resolves() {
+    for (name, path) in exportable_documents() {
+        let archy = export::archy(&load(&path)).unwrap();
+        assert_yaml_is_whole(&name, &archy.yaml);
+    }
+    // Large generated flows too: many shared nodes, loops and long chains.
+    for size in [50, 500, 2_000] {
+        let document = generate::large_flow(size);
+        let archy = export::archy(&document).unwrap();
+        assert_yaml_is_whole(&format!("generated {size}"), &archy.yaml);
+    }
+}
+
+#[path = "../benches/generate.rs"]
+mod generate;
+
+#[test]
+fn seed_002_calls_the_module_by_name_with_common_variables() {
+    let document = load(&repo_root().join("public/templates/seed-002-verify-then-queue.flow.json"));
+    let yaml = export::archy(&document).unwrap().yaml;
+    let value: Value = serde_norway::from_str(&yaml).unwrap();
+    let call = &value["inboundCall"]["tasks"][0]["task"]["actions"][0]["callCommonModule"];
+    let version = &call["commonModule"]["Verify Caller"]["ver_latestPublished"];
+    assert_eq!(version["inputs"]["Common.callerId"]["exp"].as_str(), Some("Call.Ani"));
+    assert_eq!(version["outputs"]["Common.verified"]["var"].as_str(), Some("Flow.verified"));
+    let handler = &value["inboundCall"]["settingsErrorHandling"]["errorHandling"]["jumpToTask"]["targetTaskRef"];
+    assert_eq!(handler.as_str(), Some("/inboundCall/tasks/task[task_bye]"));
+}
+
+#[test]
+fn a_shared_node_becomes_a_task_entered_by_jump() {
+    let document = load(&support::fixtures_dir().join("export/retry-loop.flow.json"));
+    let yaml = export::archy(&document).unwrap().yaml;
+    assert_eq!(yaml.matches("targetTaskRef: /inboundCall/tasks/task[task_lookup]").count(), 2, "{yaml}");
+    assert_eq!(yaml.matches("refId: task_lookup").count(), 1);
+}
+
+#[test]
+fn exports_are_blocked_with_the_findings_while_errors_exist() {
+    let mut document = load(&repo_root().join("public/templates/seed-002-verify-then-queue.flow.json"));
+    document.flow.nodes[1].module = Some("Nope".to_owned());
+    let blocked = export::archy(&document).unwrap_err();
+    assert!(blocked.diagnostics.iter().any(|d| d.code.as_str() == "unknown-module"));
+    assert!(export::terraform(&document).is_err());
+    // The normalised document is the user's work: never blocked.
+    assert!(export::normalized_json(&document).contains("\"Nope\""));
+}
+
+#[test]
+fn terraform_wraps_the_yaml_file() {
+    let document = load(&repo_root().join("public/templates/seed-002-verify-then-queue.flow.json"));
+    let terraform = export::terraform(&document).unwrap();
+    assert_eq!(terraform.yaml_file_name, "inbound_support.yaml");
+    assert!(terraform.hcl.contains("resource \"genesyscloud_flow\" \"inbound_support\""));
+    assert!(terraform.hcl.contains("filepath          = \"${path.module}/inbound_support.yaml\""));
+    assert!(terraform.hcl.contains("file_content_hash = filesha256(\"${path.module}/inbound_support.yaml\")"));
+    assert_eq!(terraform.yaml, export::archy(&document).unwrap().yaml);
+}
+
+#[test]
+fn json_round_trip_is_lossless() {
+    for (name, path) in exportable_documents() {
+        let document = load(&path);
+        let again = callflow_core::parse(&document.to_json()).unwrap();
+        assert_eq!(again, document, "{name}");
+        assert_eq!(again.to_json(), document.to_json(), "{name}");
+    }
+}
+
+fn demo_document() -> Document {
+    let catalog: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo_root().join("public/catalog/demo-catalog.json")).unwrap())
+            .unwrap();
+    let mut document = load(&repo_root().join("public/templates/seed-002-verify-then-queue.flow.json"));
+    document.modules = serde_json::from_value(catalog["modules"].clone()).unwrap();
+    document
+}
+
+#[test]
+fn execution_request_is_typed_per_the_input_schema() {
+    let document = demo_document();
+    let mut values = IndexMap::new();
+    values.insert("customerId".to_owned(), "C-123".to_owned());
+    values.insert("Flow.attempts".to_owned(), "3".to_owned());
+    values.insert("Flow.dates".to_owned(), "[\"2025-06-01\"]".to_owned());
+    let request =
+        export::execution_request(&document, "Customer Callback Workflow", &values, Some("2.0"), Some("test run"))
+            .unwrap();
+    assert_eq!(
+        request,
+        serde_json::json!({
+            "flowId": "8824ba71-1f0e-4d3c-9b2a-7c6d5e4f3a21",
+            "flowVersion": "2.0",
+            "inputData": { "Flow.customerId": "C-123", "Flow.attempts": 3, "Flow.dates": ["2025-06-01"] },
+            "name": "test run"
+        })
+    );
+    // Keys keep the request's field names: never `inputs`.
+    assert!(request.get("inputs").is_none());
+}
+
+#[test]
+fn execution_request_errors_say_what_is_wrong() {
+    let document = demo_document();
+    let none = IndexMap::new();
+    let error = export::execution_request(&document, "Customer Callback Workflow", &none, None, None).unwrap_err();
+    assert_eq!(error.to_string(), "required input(s) without a value: Flow.customerId");
+    let error = export::execution_request(&document, "Verify Caller", &none, None, None).unwrap_err();
+    assert!(error.to_string().contains("is a common module"), "{error}");
+    let mut bad = IndexMap::new();
+    bad.insert("Flow.customerId".to_owned(), "x".to_owned());
+    bad.insert("Flow.attempts".to_owned(), "three".to_owned());
+    let error = export::execution_request(&document, "Customer Callback Workflow", &bad, None, None).unwrap_err();
+    assert_eq!(error.to_string(), "Flow.attempts is an integer: \"three\" is not a whole number");
+    let example = export::execution_example(&document, "Customer Callback Workflow").unwrap();
+    assert_eq!(example["inputData"]["Flow.attempts"], serde_json::json!(0));
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let path = repo_root().join("public/schema/flow-v1.json");
+    let generated = callflow_core::schema::flow_v1_schema();
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == generated, "public/schema/flow-v1.json is stale: run `cargo xtask schema`");
+}
+
+#[test]
+fn generated_flows_are_valid_at_every_size() {
+    for size in [11, 100, 1_000, 10_000] {
+        let document = generate::large_flow(size);
+        let findings = callflow_core::validate(&document);
+        assert!(findings.is_empty(), "size {size}: {:?}", &findings[..findings.len().min(3)]);
+        assert!(document.flow.nodes.len() >= size * 9 / 10, "size {size}: {}", document.flow.nodes.len());
+    }
+}
