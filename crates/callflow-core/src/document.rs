@@ -406,54 +406,108 @@ impl Node {
         }
     }
 
-    /// Does this node have a port called `name`? Cheaper than [`Node::ports`] on the hot path.
+    /// Does this node have a port called `name`?
     pub fn has_port(&self, name: &str) -> bool {
-        match self.kind {
-            NodeKind::Start | NodeKind::Play | NodeKind::SetVariable => name == "next",
-            NodeKind::Menu => {
-                name == "noInput"
-                    || self.choices.iter().flatten().any(|choice| port_names_digit(name, &choice.digit))
+        self.port_slot(name).is_some()
+    }
+
+    /// A small number for each port of this node (below 13), so validation can keep the used ports of
+    /// a node in one bit set instead of hashing names. `None` when the node has no such port.
+    pub fn port_slot(&self, name: &str) -> Option<u32> {
+        let slot = match (self.kind, name) {
+            (NodeKind::Start | NodeKind::Play | NodeKind::SetVariable, "next") => 0,
+            (NodeKind::Decision, "yes") | (NodeKind::Invoke, "complete") | (NodeKind::DataAction, "success") => 0,
+            (NodeKind::Transfer, "failure") => 0,
+            (NodeKind::Decision, "no") | (NodeKind::Invoke, "error") | (NodeKind::DataAction, "failure") => 1,
+            (NodeKind::DataAction, "timeout") => 2,
+            (NodeKind::Menu, "noInput") => MENU_NO_INPUT_SLOT,
+            (NodeKind::Menu, _) => {
+                let slot = digit_slot_of_port(name)?;
+                let chosen = self.choices.iter().flatten().any(|choice| digit_slot(&choice.digit) == Some(slot));
+                return chosen.then_some(slot);
             }
-            NodeKind::Decision => matches!(name, "yes" | "no"),
-            NodeKind::Invoke => matches!(name, "complete" | "error"),
-            NodeKind::DataAction => matches!(name, "success" | "failure" | "timeout"),
-            NodeKind::Transfer => name == "failure",
-            NodeKind::Disconnect => false,
+            _ => return None,
+        };
+        Some(slot)
+    }
+
+    /// The bit set (by [`Node::port_slot`]) of the ports that must carry an edge.
+    pub fn required_port_mask(&self) -> u32 {
+        match self.kind {
+            NodeKind::Start | NodeKind::Play | NodeKind::SetVariable | NodeKind::Invoke => 0b1,
+            NodeKind::Decision | NodeKind::DataAction => 0b11,
+            NodeKind::Transfer | NodeKind::Disconnect => 0,
+            NodeKind::Menu => self
+                .choices
+                .iter()
+                .flatten()
+                .filter_map(|choice| digit_slot(&choice.digit))
+                .fold(0, |mask, slot| mask | (1 << slot)),
         }
     }
 
     /// The names of the kind fields that are set, as on the wire.
-    pub fn set_fields(&self) -> Vec<&'static str> {
-        let mut fields = Vec::new();
-        let pairs: [(&'static str, bool); 13] = [
-            ("prompt", self.prompt.is_some()),
-            ("choices", self.choices.is_some()),
-            ("expression", self.expression.is_some()),
-            ("variable", self.variable.is_some()),
-            ("module", self.module.is_some()),
-            ("moduleId", self.module_id.is_some()),
-            ("version", self.version.is_some()),
-            ("inputs", self.inputs.is_some()),
-            ("outputs", self.outputs.is_some()),
-            ("category", self.category.is_some()),
-            ("action", self.action.is_some()),
-            ("timeoutSeconds", self.timeout_seconds.is_some()),
-            ("queue", self.queue.is_some()),
+    pub fn set_fields(&self) -> impl Iterator<Item = &'static str> + '_ {
+        let set = [
+            self.prompt.is_some(),
+            self.choices.is_some(),
+            self.expression.is_some(),
+            self.variable.is_some(),
+            self.module.is_some(),
+            self.module_id.is_some(),
+            self.version.is_some(),
+            self.inputs.is_some(),
+            self.outputs.is_some(),
+            self.category.is_some(),
+            self.action.is_some(),
+            self.timeout_seconds.is_some(),
+            self.queue.is_some(),
         ];
-        for (name, set) in pairs {
-            if set {
-                fields.push(name);
-            }
-        }
-        fields
+        KIND_FIELDS.iter().zip(set).filter(|(_, set)| *set).map(|(name, _)| *name)
+    }
+
+    /// True when a field of another kind is set (checked for every node, so kept allocation-free).
+    pub fn has_foreign_fields(&self) -> bool {
+        let allowed = self.kind.fields();
+        self.set_fields().any(|field| !allowed.contains(&field))
     }
 }
 
-fn port_names_digit(port: &str, digit: &str) -> bool {
-    match (port.strip_prefix("digit_"), digit) {
-        (Some("star"), "*") | (Some("pound"), "#") => true,
-        (Some(rest), d) => rest == d && d != "*" && d != "#",
-        (None, _) => false,
+/// Every kind field, in wire order.
+const KIND_FIELDS: [&str; 13] = [
+    "prompt",
+    "choices",
+    "expression",
+    "variable",
+    "module",
+    "moduleId",
+    "version",
+    "inputs",
+    "outputs",
+    "category",
+    "action",
+    "timeoutSeconds",
+    "queue",
+];
+
+const MENU_NO_INPUT_SLOT: u32 = 12;
+
+/// `"0"`–`"9"` → 0–9, `"*"` → 10, `"#"` → 11.
+fn digit_slot(digit: &str) -> Option<u32> {
+    match digit.as_bytes() {
+        [d @ b'0'..=b'9'] => Some(u32::from(d - b'0')),
+        [b'*'] => Some(10),
+        [b'#'] => Some(11),
+        _ => None,
+    }
+}
+
+/// `digit_3` → 3, `digit_star` → 10, `digit_pound` → 11.
+fn digit_slot_of_port(port: &str) -> Option<u32> {
+    match port.strip_prefix("digit_")? {
+        "star" => Some(10),
+        "pound" => Some(11),
+        rest => digit_slot(rest).filter(|slot| *slot < 10),
     }
 }
 
@@ -660,6 +714,9 @@ fn invalid_document(message: String, field: Option<String>) -> Diagnostic {
 pub fn kind_field_errors(document: &Document) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for (index, node) in document.flow.nodes.iter().enumerate() {
+        if !node.has_foreign_fields() {
+            continue;
+        }
         let allowed = node.kind.fields();
         for field in node.set_fields() {
             if !allowed.contains(&field) {

@@ -162,38 +162,48 @@ pub fn is_scoped_name(name: &str, scope: &str) -> bool {
 }
 
 /// The `Flow.x` variables an expression reads, outside string literals, in order of appearance.
-pub fn flow_variables(expression: &str) -> Vec<&str> {
-    let mut found = Vec::new();
-    let bytes = expression.as_bytes();
-    let mut index = 0;
-    let mut in_string = false;
-    while index < bytes.len() {
-        let byte = bytes[index];
-        if byte == b'"' {
-            in_string = !in_string;
-            index += 1;
-            continue;
-        }
-        if in_string {
-            index += 1;
-            continue;
-        }
-        let starts_word = index == 0 || !is_word_byte(bytes[index - 1]);
-        if starts_word && bytes[index..].starts_with(b"Flow.") {
-            let start = index;
-            let mut end = index + "Flow.".len();
-            while end < bytes.len() && is_word_byte(bytes[end]) {
-                end += 1;
+pub fn flow_variables(expression: &str) -> FlowVariables<'_> {
+    FlowVariables { expression, index: 0, in_string: false }
+}
+
+/// Iterator over the `Flow.` variables of an expression (no allocation).
+pub struct FlowVariables<'a> {
+    expression: &'a str,
+    index: usize,
+    in_string: bool,
+}
+
+impl<'a> Iterator for FlowVariables<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.expression.as_bytes();
+        while self.index < bytes.len() {
+            let index = self.index;
+            let byte = bytes[index];
+            self.index += 1;
+            if byte == b'"' {
+                self.in_string = !self.in_string;
+                continue;
             }
-            if end > start + "Flow.".len() {
-                found.push(&expression[start..end]);
+            if self.in_string || byte != b'F' {
+                continue;
             }
-            index = end;
-            continue;
+            let starts_word = index == 0 || !is_word_byte(bytes[index - 1]);
+            if starts_word && bytes[index..].starts_with(b"Flow.") {
+                let mut end = index + "Flow.".len();
+                while end < bytes.len() && is_word_byte(bytes[end]) {
+                    end += 1;
+                }
+                self.index = end;
+                if end > index + "Flow.".len() {
+                    // Both ends are ASCII bytes, so they are char boundaries.
+                    return Some(&self.expression[index..end]);
+                }
+            }
         }
-        index += 1;
+        None
     }
-    found
 }
 
 fn is_word_byte(byte: u8) -> bool {

@@ -8,7 +8,12 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::VecDeque;
 
 use petgraph::visit::{Bfs, Reversed, Visitable};
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashSet;
+
+/// Node ids, variable and module names are keyed with foldhash at a fixed seed: deterministic (no
+/// randomness in the core) and well spread. FxHash clustered on ids such as `b12_menu`, `b12_play`,
+/// which made validation superlinear.
+type FxHashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{
@@ -46,8 +51,10 @@ struct Validator<'a> {
     modules: FxHashMap<&'a str, &'a Module>,
     /// The start node's index, when `startNodeId` names a start node.
     start: Option<usize>,
-    /// (source node index, port) pairs that carry an edge, from valid edges only.
-    used_ports: FxHashSet<(usize, &'a str)>,
+    /// Per node, the bit set of ports (by `Node::port_slot`) that carry an edge.
+    used_ports: Vec<u32>,
+    /// Per node, whether it is the first node with its id (later ones are duplicates).
+    first: Vec<bool>,
     /// Valid edges as (from, to) node indices, for the graph pass.
     links: Vec<(usize, usize)>,
 }
@@ -57,8 +64,14 @@ impl<'a> Validator<'a> {
         let flow = &document.flow;
         let mut node_index = FxHashMap::default();
         node_index.reserve(flow.nodes.len());
+        let mut first = Vec::with_capacity(flow.nodes.len());
         for (index, node) in flow.nodes.iter().enumerate() {
-            node_index.entry(node.id.as_str()).or_insert(index);
+            let mut is_first = false;
+            node_index.entry(node.id.as_str()).or_insert_with(|| {
+                is_first = true;
+                index
+            });
+            first.push(is_first);
         }
         let variable_types = flow
             .variables
@@ -76,7 +89,8 @@ impl<'a> Validator<'a> {
             variable_types,
             modules,
             start: None,
-            used_ports: FxHashSet::default(),
+            used_ports: vec![0; flow.nodes.len()],
+            first,
             links: Vec::with_capacity(flow.edges.len()),
         }
     }
@@ -188,7 +202,7 @@ impl<'a> Validator<'a> {
                     .with_hint("1 to 64 characters of A-Z a-z 0-9 _ -"),
                 );
             }
-            if self.node_index.get(node.id.as_str()) != Some(&index) {
+            if !self.first[index] {
                 self.push(
                     Diagnostic::error(
                         Code::DuplicateNodeId,
@@ -254,11 +268,11 @@ impl<'a> Validator<'a> {
                 NodeKind::Play => self.prompt(node),
                 NodeKind::Menu => self.menu(node),
                 NodeKind::Decision => {
-                    self.expression(node, "expression", node.expression.as_deref());
+                    self.expression(node, Field::Name("expression"), node.expression.as_deref());
                 }
                 NodeKind::SetVariable => {
-                    self.write_target(node, "variable", node.variable.as_deref());
-                    self.expression(node, "expression", node.expression.as_deref());
+                    self.write_target(node, Field::Name("variable"), node.variable.as_deref());
+                    self.expression(node, Field::Name("expression"), node.expression.as_deref());
                 }
                 NodeKind::Invoke => self.invoke(node),
                 NodeKind::DataAction => self.data_action(node),
@@ -313,13 +327,13 @@ impl<'a> Validator<'a> {
     }
 
     /// Checks a required expression and the flow variables it reads. Returns its shape when well formed.
-    fn expression<'e>(&mut self, node: &Node, field: &str, text: Option<&'e str>) -> Option<Shape<'e>> {
+    fn expression<'e>(&mut self, node: &Node, field: Field<'_>, text: Option<&'e str>) -> Option<Shape<'e>> {
         let text = text.unwrap_or("");
         if let Err(error) = expression::check(text) {
             self.push(
                 Diagnostic::error(Code::BadExpression, error.to_string())
                     .with_node(&node.id)
-                    .with_field(field),
+                    .with_field(field.text()),
             );
             return None;
         }
@@ -329,7 +343,7 @@ impl<'a> Validator<'a> {
         Some(expression::shape(text))
     }
 
-    fn read(&mut self, node: &Node, field: &str, variable: &str) {
+    fn read(&mut self, node: &Node, field: Field<'_>, variable: &str) {
         if !self.variable_types.contains_key(variable) {
             let hint = did_you_mean(variable, self.variable_names(), Some("Flow"));
             self.push(
@@ -338,14 +352,14 @@ impl<'a> Validator<'a> {
                     format!("{variable} is read but not declared in flow.variables"),
                 )
                 .with_node(&node.id)
-                .with_field(field)
+                .with_field(field.text())
                 .with_hint(hint.unwrap_or_else(|| format!("declare {variable} in the variables panel"))),
             );
         }
     }
 
     /// A variable written by the node: must be `Flow.x`, and should be declared.
-    fn write_target(&mut self, node: &Node, field: &str, target: Option<&str>) {
+    fn write_target(&mut self, node: &Node, field: Field<'_>, target: Option<&str>) {
         let target = target.unwrap_or("");
         if !expression::is_scoped_name(target, "Flow") {
             let message = if target.is_empty() {
@@ -356,7 +370,7 @@ impl<'a> Validator<'a> {
             self.push(
                 Diagnostic::error(Code::InvalidVariableName, message)
                     .with_node(&node.id)
-                    .with_field(field)
+                    .with_field(field.text())
                     .with_hint(flow_name_hint(target)),
             );
         } else if !self.variable_types.contains_key(target) {
@@ -367,7 +381,7 @@ impl<'a> Validator<'a> {
                     format!("{target} is written but not declared in flow.variables"),
                 )
                 .with_node(&node.id)
-                .with_field(field)
+                .with_field(field.text())
                 .with_hint(hint.unwrap_or_else(|| format!("declare {target} in the variables panel"))),
             );
         }
@@ -483,7 +497,7 @@ impl<'a> Validator<'a> {
         let empty = Default::default();
         let inputs = node.inputs.as_ref().unwrap_or(&empty);
         for (key, value) in inputs {
-            let field = format!("inputs.{key}");
+            let field = Field::Keyed("inputs", key);
             let Some(parameter) = module.inputs.iter().find(|p| &p.name == key) else {
                 let hint = did_you_mean(key, module.inputs.iter().map(|p| p.name.as_str()), Some(scope));
                 self.push(
@@ -492,12 +506,12 @@ impl<'a> Validator<'a> {
                         format!("module \"{}\" has no input \"{key}\"", module.name),
                     )
                     .with_node(&node.id)
-                    .with_field(field)
+                    .with_field(field.text())
                     .with_hint_opt(hint),
                 );
                 continue;
             };
-            let Some(shape) = self.expression(node, &field, Some(value)) else {
+            let Some(shape) = self.expression(node, field, Some(value)) else {
                 continue;
             };
             let actual = match shape {
@@ -515,7 +529,7 @@ impl<'a> Validator<'a> {
                                 format!("{key} is required, so it cannot be NOT_SET"),
                             )
                             .with_node(&node.id)
-                            .with_field(field.clone()),
+                            .with_field(field.text()),
                         );
                     }
                     None
@@ -535,7 +549,7 @@ impl<'a> Validator<'a> {
                             ),
                         )
                         .with_node(&node.id)
-                        .with_field(field)
+                        .with_field(field.text())
                         .with_hint_opt(conversion_hint(parameter.value_type, actual)),
                     );
                 }
@@ -562,7 +576,7 @@ impl<'a> Validator<'a> {
         let scope = module.module_type.scope();
         let Some(outputs) = &node.outputs else { return };
         for (key, target) in outputs {
-            let field = format!("outputs.{key}");
+            let field = Field::Keyed("outputs", key);
             if !module.outputs.iter().any(|p| &p.name == key) {
                 let hint = did_you_mean(key, module.outputs.iter().map(|p| p.name.as_str()), Some(scope));
                 self.push(
@@ -571,11 +585,11 @@ impl<'a> Validator<'a> {
                         format!("module \"{}\" has no output \"{key}\"", module.name),
                     )
                     .with_node(&node.id)
-                    .with_field(field.clone())
+                    .with_field(field.text())
                     .with_hint_opt(hint),
                 );
             }
-            self.write_target(node, &field, Some(target));
+            self.write_target(node, field, Some(target));
         }
     }
 
@@ -594,12 +608,12 @@ impl<'a> Validator<'a> {
         }
         if let Some(inputs) = &node.inputs {
             for (key, value) in inputs {
-                self.expression(node, &format!("inputs.{key}"), Some(value));
+                self.expression(node, Field::Keyed("inputs", key), Some(value));
             }
         }
         if let Some(outputs) = &node.outputs {
             for (key, target) in outputs {
-                self.write_target(node, &format!("outputs.{key}"), Some(target));
+                self.write_target(node, Field::Keyed("outputs", key), Some(target));
             }
         }
     }
@@ -645,7 +659,8 @@ impl<'a> Validator<'a> {
             let Some(from) = from else { continue };
             let source = &flow.nodes[from];
             let port = edge.port_name();
-            if !source.has_port(port) || (edge.port.is_none() && !source.has_port("next")) {
+            let slot = source.port_slot(port).filter(|_| edge.port.is_some() || source.has_port("next"));
+            let Some(slot) = slot else {
                 let ports: Vec<String> = source.ports().into_iter().map(|p| p.name).collect();
                 let message = if edge.port.is_none() {
                     format!("an edge from a {} node must name its port", source.kind.as_str())
@@ -666,8 +681,8 @@ impl<'a> Validator<'a> {
                         .with_hint(hint),
                 );
                 continue;
-            }
-            if !self.used_ports.insert((from, port)) {
+            };
+            if self.used_ports[from] & (1 << slot) != 0 {
                 self.push(
                     Diagnostic::error(
                         Code::DuplicatePortEdge,
@@ -679,6 +694,7 @@ impl<'a> Validator<'a> {
                 );
                 continue;
             }
+            self.used_ports[from] |= 1 << slot;
             let Some(to) = to else { continue };
             if flow.nodes[to].kind == NodeKind::Start {
                 self.push(
@@ -696,11 +712,12 @@ impl<'a> Validator<'a> {
     fn required_ports(&mut self) {
         let flow = &self.document.flow;
         for (index, node) in flow.nodes.iter().enumerate() {
-            if self.node_index.get(node.id.as_str()) != Some(&index) {
+            let missing = node.required_port_mask() & !self.used_ports[index];
+            if !self.first[index] || missing == 0 {
                 continue;
             }
             for port in node.ports().into_iter().filter(|port| port.required) {
-                if !self.used_ports.contains(&(index, port.name.as_str())) {
+                if node.port_slot(&port.name).is_some_and(|slot| missing & (1 << slot) != 0) {
                     self.push(
                         Diagnostic::error(
                             Code::MissingPath,
@@ -774,10 +791,7 @@ impl<'a> Validator<'a> {
         let reversed = Reversed(&graph);
         let mut back = Bfs { stack: VecDeque::new(), discovered: reversed.visit_map() };
         for (index, node) in flow.nodes.iter().enumerate() {
-            let missing_required = node
-                .ports()
-                .iter()
-                .any(|port| port.required && !self.used_ports.contains(&(index, port.name.as_str())));
+            let missing_required = node.required_port_mask() & !self.used_ports[index] != 0;
             if node.kind.is_terminal() || missing_required {
                 can_exit[index] = true;
                 back.stack.push_back(NodeIndex::new(index));
@@ -789,7 +803,7 @@ impl<'a> Validator<'a> {
         }
 
         for (index, node) in flow.nodes.iter().enumerate() {
-            if !reachable[index] && node.kind != NodeKind::Start && self.node_index.get(node.id.as_str()) == Some(&index) {
+            if !reachable[index] && node.kind != NodeKind::Start && self.first[index] {
                 self.push(
                     Diagnostic::warning(
                         Code::UnreachableNode,
@@ -847,6 +861,22 @@ impl<'a> Validator<'a> {
                 .with_node(&first.id)
                 .with_hint("give the loop a way out, e.g. a decision that leads to a transfer or disconnect"),
             );
+        }
+    }
+}
+
+/// A finding's field, formatted only when a finding is made (validation of a clean flow allocates none).
+#[derive(Clone, Copy)]
+enum Field<'k> {
+    Name(&'static str),
+    Keyed(&'static str, &'k str),
+}
+
+impl Field<'_> {
+    fn text(self) -> String {
+        match self {
+            Field::Name(name) => name.to_owned(),
+            Field::Keyed(prefix, key) => format!("{prefix}.{key}"),
         }
     }
 }
