@@ -275,3 +275,28 @@ fn a_deep_chain_of_decisions_exports_without_exhausting_the_stack() {
     assert!(validate(&chain).is_empty());
     assert!(export::archy(&chain).is_ok());
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, .. ProptestConfig::default() })]
+
+    /// Any text a user types (labels, prompts, module and queue names) reads back from the YAML unchanged.
+    #[test]
+    fn yaml_scalars_read_back_exactly(label in any::<String>(), prompt in any::<String>(), queue in "\\PC{1,20}") {
+        let mut document = Document::empty("quoting");
+        let mut play = Node::new("p", NodeKind::Play, 0.0, 0.0);
+        play.label = label.clone();
+        play.prompt = Some(if prompt.trim().is_empty() { "x".to_owned() } else { prompt.clone() });
+        let mut transfer = Node::new("t", NodeKind::Transfer, 0.0, 0.0);
+        transfer.queue = Some(if queue.trim().is_empty() { "q".to_owned() } else { queue.clone() });
+        document.flow.nodes.extend([play.clone(), transfer.clone()]);
+        document.flow.edges.extend([Edge::new("start", None, "p"), Edge::new("p", None, "t")]);
+        prop_assume!(validate(&document).iter().all(|f| !f.is_error()));
+        let yaml = export::archy(&document).unwrap().yaml;
+        let value: serde_norway::Value = serde_norway::from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
+        let actions = &value["inboundCall"]["tasks"][0]["task"]["actions"];
+        prop_assert_eq!(actions[0]["playAudio"]["audio"]["tts"].as_str(), play.prompt.as_deref());
+        let expected_name = if label.trim().is_empty() { "Play audio p".to_owned() } else { label.trim().to_owned() };
+        prop_assert_eq!(actions[0]["playAudio"]["name"].as_str(), Some(expected_name.as_str()));
+        prop_assert_eq!(actions[1]["transferToAcd"]["targetQueue"]["lit"]["name"].as_str(), transfer.queue.as_deref());
+    }
+}

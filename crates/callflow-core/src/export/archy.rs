@@ -7,9 +7,9 @@
 //! handling. Shapes marked [unverified] in docs/export.md are kept in one place here to change easily.
 
 use rustc_hash::{FxHashMap, FxHashSet};
-use serde_norway::{Mapping, Value};
 
-use crate::document::{Document, Node, NodeKind, TypeName, ValueType};
+use super::yaml::YamlText;
+use crate::document::{Document, Mapping, Node, NodeKind, TypeName, ValueType};
 
 /// Branches nested deeper than this become tasks of their own, which bounds recursion (and the YAML's
 /// indentation) whatever the input.
@@ -22,18 +22,32 @@ pub struct ArchyYaml {
     pub notes: Vec<String>,
 }
 
+/// Depth of the keys of a task or menu body under `tasks:` / `menus:` (see `YamlText`).
+const UNIT_DEPTH: usize = 3;
+
 /// Writes the Archy YAML. The caller has checked that the document has no errors.
 pub(crate) fn write(document: &Document) -> ArchyYaml {
     let plan = Plan::new(document);
-    let mut writer = Writer { plan: &plan, document, queue: Vec::new(), queued: FxHashSet::default() };
+    let flow = &document.flow;
+    let mut writer = Writer {
+        plan: &plan,
+        document,
+        out: YamlText::with_capacity(flow.nodes.len() * 400 + 1024),
+        queue: Vec::new(),
+        queued: FxHashSet::default(),
+    };
     let mut notes = Vec::new();
 
-    let startup_actions = match plan.start.and_then(|start| plan.target(start, "next")) {
-        Some(first) => writer.enter(first, 0),
-        None => vec![disconnect("Disconnect")],
-    };
-    let mut tasks = vec![task("Start", "startup", startup_actions)];
-    let mut menus = Vec::new();
+    // The start-up task first, then every head in the order it was first needed.
+    let mut tasks = YamlText::with_capacity(0);
+    writer.out.key(2, true, "task");
+    writer.out.scalar(UNIT_DEPTH, false, "name", "Start");
+    writer.out.scalar(UNIT_DEPTH, false, "refId", "startup");
+    let first = plan.start.and_then(|start| plan.target(start, "next"));
+    writer.actions(UNIT_DEPTH, first, 0, true);
+    std::mem::swap(&mut tasks.text, &mut writer.out.text);
+
+    let mut menus = YamlText::with_capacity(0);
     if let Some(handler) = plan.error_handler {
         writer.request(handler);
     }
@@ -41,66 +55,85 @@ pub(crate) fn write(document: &Document) -> ArchyYaml {
     while cursor < writer.queue.len() {
         let index = writer.queue[cursor];
         cursor += 1;
-        let node = &document.flow.nodes[index];
+        let node = &flow.nodes[index];
         if node.kind == NodeKind::Menu {
-            let (menu_value, no_input) = writer.menu(index);
-            menus.push(menu_value);
-            if let Some(no_input_actions) = no_input {
-                tasks.push(task(
-                    &format!("{} - no input", plan.name(index)),
-                    &format!("{}_noInput", ref_id(node)),
-                    no_input_actions,
-                ));
+            let no_input = writer.menu(index);
+            menus.text.push_str(&writer.out.text);
+            writer.out.text.clear();
+            if let Some(target) = no_input {
+                let name = format!("{} - no input", plan.name(index));
+                writer.out.key(2, true, "task");
+                writer.out.scalar(UNIT_DEPTH, false, "name", &name);
+                writer.out.scalar(UNIT_DEPTH, false, "refId", &format!("{}_noInput", ref_id(node)));
+                writer.actions(UNIT_DEPTH, Some(target), 1, true);
                 notes.push(format!(
-                    "menu \"{}\": its noInput path is the task \"{} - no input\"; point the menu's no-input handling at it in Architect (Archy's key for that is not verified)",
-                    node.label,
-                    plan.name(index)
+                    "menu \"{}\": its noInput path is the task \"{name}\"; point the menu's no-input handling at it in Architect (Archy's key for that is not verified)",
+                    node.label
                 ));
             }
         } else {
-            let actions = writer.body(index, 0);
-            tasks.push(task(&plan.name(index), &ref_id(node), actions));
+            writer.out.key(2, true, "task");
+            writer.out.scalar(UNIT_DEPTH, false, "name", &plan.name(index));
+            writer.out.scalar(UNIT_DEPTH, false, "refId", &ref_id(node));
+            writer.out.key(UNIT_DEPTH, false, "actions");
+            writer.body(UNIT_DEPTH + 1, index, 0);
         }
+        tasks.text.push_str(&writer.out.text);
+        writer.out.text.clear();
     }
 
-    let flow = &document.flow;
-    let mut root = Mapping::new();
-    root.insert(s("name"), s(&flow.name));
+    let mut root = YamlText::with_capacity(tasks.text.len() + menus.text.len() + 1024);
+    root.key(0, false, "inboundCall");
+    root.scalar(1, false, "name", &flow.name);
     if let Some(description) = flow.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        root.insert(s("description"), s(description));
+        root.scalar(1, false, "description", description);
     }
-    root.insert(s("division"), s(&flow.division));
-    root.insert(s("startUpRef"), s("/inboundCall/tasks/task[startup]"));
-    root.insert(s("defaultLanguage"), s(&flow.default_language));
-    root.insert(s("supportedLanguages"), supported_languages(&flow.default_language));
-    root.insert(s("settingsErrorHandling"), error_handling(&plan, document));
+    root.scalar(1, false, "division", &flow.division);
+    root.scalar(1, false, "startUpRef", "/inboundCall/tasks/task[startup]");
+    root.scalar(1, false, "defaultLanguage", &flow.default_language);
+    root.key(1, false, "supportedLanguages");
+    root.key(2, false, &flow.default_language);
+    root.key(3, false, "defaultLanguageSkill");
+    root.raw(4, false, "noValue", "true");
+    if flow.default_language.eq_ignore_ascii_case("en-us") {
+        root.key(3, false, "textToSpeech");
+        root.key(4, false, "defaultEngine");
+        root.scalar(5, false, "voice", "Jill");
+    }
+    root.key(1, false, "settingsErrorHandling");
+    root.key(2, false, "errorHandling");
+    match plan.error_handler {
+        Some(index) => {
+            // [unverified] the key for "jump to a task" in settingsErrorHandling.
+            root.key(3, false, "jumpToTask");
+            root.scalar(4, false, "targetTaskRef", &task_ref(&flow.nodes[index]));
+        }
+        None => {
+            root.key(3, false, "disconnect");
+            root.raw(4, false, "none", "true");
+        }
+    }
     if !flow.variables.is_empty() {
-        let variables = flow
-            .variables
-            .iter()
-            .map(|variable| {
-                one(
-                    &variable_key(variable.value_type),
-                    map([("name", s(&variable.name)), ("initialValue", one("noValue", Value::Bool(true)))]),
-                )
-            })
-            .collect();
-        root.insert(s("variables"), Value::Sequence(variables));
+        root.key(1, false, "variables");
+        for variable in &flow.variables {
+            root.key(2, true, &variable_key(variable.value_type));
+            root.scalar(3, false, "name", &variable.name);
+            root.key(3, false, "initialValue");
+            root.raw(4, false, "noValue", "true");
+        }
     }
-    if !menus.is_empty() {
-        root.insert(s("menus"), Value::Sequence(menus));
+    if !menus.text.is_empty() {
+        root.key(1, false, "menus");
+        root.text.push_str(&menus.text);
     }
-    root.insert(s("tasks"), Value::Sequence(tasks));
+    root.key(1, false, "tasks");
+    root.text.push_str(&tasks.text);
 
     let skipped = plan.reachable.iter().filter(|r| !**r).count();
     if skipped > 0 {
         notes.push(format!("{skipped} node(s) that no path reaches are left out of the YAML"));
     }
-    let top = one("inboundCall", Value::Mapping(root));
-    // Invariant: the tree holds only strings, booleans, integers, sequences and string-keyed maps,
-    // which the YAML serializer always accepts.
-    let yaml = serde_norway::to_string(&top).unwrap_or_default();
-    ArchyYaml { yaml, notes }
+    ArchyYaml { yaml: root.text, notes }
 }
 
 /// What the writer needs to know about the graph, computed once.
@@ -200,6 +233,8 @@ fn unique_names(document: &Document) -> Vec<String> {
 struct Writer<'p, 'a> {
     plan: &'p Plan<'a>,
     document: &'a Document,
+    /// The task or menu being written.
+    out: YamlText,
     /// Heads to write as tasks or menus, in the order they were first needed.
     queue: Vec<usize>,
     queued: FxHashSet<usize>,
@@ -212,255 +247,239 @@ impl Writer<'_, '_> {
         }
     }
 
-    /// The actions that take the call into `index`: a jump when it is a head, else its body.
-    fn enter(&mut self, index: usize, depth: usize) -> Vec<Value> {
-        if self.plan.heads[index] || depth > MAX_INLINE_DEPTH {
-            self.request(index);
-            vec![self.jump(index)]
-        } else {
-            self.body(index, depth)
+    /// `actions:` at `depth`, then the actions that take the call into `entry` (an empty list when
+    /// nothing is connected; a disconnect when `end_with_disconnect` and nothing is connected).
+    fn actions(&mut self, depth: usize, entry: Option<usize>, branch_depth: usize, end_with_disconnect: bool) {
+        match entry {
+            Some(index) => {
+                self.out.key(depth, false, "actions");
+                self.enter(depth + 1, index, branch_depth);
+            }
+            None if end_with_disconnect => {
+                self.out.key(depth, false, "actions");
+                self.disconnect(depth + 1, "Disconnect");
+            }
+            None => self.out.raw(depth, false, "actions", "[]"),
         }
     }
 
-    fn jump(&self, index: usize) -> Value {
+    /// The actions that take the call into `index`: a jump when it is a head, else its body.
+    fn enter(&mut self, depth: usize, index: usize, branch_depth: usize) {
+        if self.plan.heads[index] || branch_depth > MAX_INLINE_DEPTH {
+            self.request(index);
+            self.jump(depth, index);
+        } else {
+            self.body(depth, index, branch_depth);
+        }
+    }
+
+    fn jump(&mut self, depth: usize, index: usize) {
         let node = &self.document.flow.nodes[index];
         let name = format!("Go to {}", self.plan.name(index));
         if node.kind == NodeKind::Menu {
-            one(
-                "jumpToMenu",
-                map([("name", s(&name)), ("targetMenuRef", s(&format!("/inboundCall/menus/menu[{}]", ref_id(node))))]),
-            )
+            self.out.key(depth, true, "jumpToMenu");
+            self.out.scalar(depth + 1, false, "name", &name);
+            self.out.scalar(depth + 1, false, "targetMenuRef", &format!("/inboundCall/menus/menu[{}]", ref_id(node)));
         } else {
-            one(
-                "jumpToTask",
-                map([("name", s(&name)), ("targetTaskRef", s(&format!("/inboundCall/tasks/task[{}]", ref_id(node))))]),
-            )
+            self.out.key(depth, true, "jumpToTask");
+            self.out.scalar(depth + 1, false, "name", &name);
+            self.out.scalar(depth + 1, false, "targetTaskRef", &task_ref(node));
         }
     }
 
-    /// The node's own actions and, for nodes that continue, what follows, written iteratively so a
-    /// long straight chain costs no stack.
-    fn body(&mut self, first: usize, depth: usize) -> Vec<Value> {
-        let mut actions = Vec::new();
+    fn disconnect(&mut self, depth: usize, name: &str) {
+        self.out.key(depth, true, "disconnect");
+        self.out.scalar(depth + 1, false, "name", name);
+    }
+
+    /// The node's own action and what follows it, as items of an action list at `depth`. A straight
+    /// chain is written in a loop, so it costs no stack; only branches recurse, and those are bounded
+    /// by `MAX_INLINE_DEPTH`.
+    fn body(&mut self, depth: usize, first: usize, branch_depth: usize) {
+        let document = self.document;
         let mut current = first;
         let mut steps = 0usize;
+        let d = depth;
         loop {
             // Invariant: validation guarantees every cycle has a head, so a chain ends within the node
             // count; the bound only keeps a broken caller from hanging.
             steps += 1;
-            if steps > self.document.flow.nodes.len() {
-                actions.push(disconnect("Disconnect"));
-                return actions;
+            if steps > document.flow.nodes.len() {
+                self.disconnect(d, "Disconnect");
+                return;
             }
-            let node = &self.document.flow.nodes[current];
+            let node = &document.flow.nodes[current];
             let name = self.plan.name(current);
             let next = match node.kind {
                 NodeKind::Start => self.plan.target(current, "next"),
                 NodeKind::Play => {
-                    actions.push(one(
-                        "playAudio",
-                        map([("name", s(&name)), ("audio", tts(node.prompt.as_deref().unwrap_or("")))]),
-                    ));
+                    self.out.key(d, true, "playAudio");
+                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.key(d + 1, false, "audio");
+                    self.out.scalar(d + 2, false, "tts", node.prompt.as_deref().unwrap_or(""));
                     self.plan.target(current, "next")
                 }
                 NodeKind::SetVariable => {
-                    actions.push(self.update_data(node, &name));
+                    let variable = node.variable.as_deref().unwrap_or("");
+                    let value_type = document
+                        .flow
+                        .variables
+                        .iter()
+                        .find(|v| v.name == variable)
+                        .map_or(TypeName::scalar(ValueType::String), |v| v.value_type);
+                    self.out.key(d, true, "updateData");
+                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.key(d + 1, false, "statements");
+                    self.out.key(d + 2, true, &type_word(value_type));
+                    self.out.scalar(d + 3, false, "variable", variable);
+                    self.out.key(d + 3, false, "value");
+                    self.out.scalar(d + 4, false, "exp", node.expression.as_deref().unwrap_or(""));
                     self.plan.target(current, "next")
                 }
                 NodeKind::Invoke => {
-                    actions.push(call_common_module(node, &name));
+                    let version = match node.version.as_deref() {
+                        None | Some("latest") => "ver_latestPublished".to_owned(),
+                        Some(version) => format!("ver_{version}"),
+                    };
+                    self.out.key(d, true, "callCommonModule");
+                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.key(d + 1, false, "commonModule");
+                    self.out.key(d + 2, false, node.module.as_deref().unwrap_or(""));
+                    self.mappings(d + 3, &version, [("inputs", "exp", &node.inputs), ("outputs", "var", &node.outputs)]);
                     self.plan.target(current, "complete")
                 }
                 NodeKind::DataAction => {
-                    let action = self.call_data(current, node, &name, depth);
-                    actions.push(action);
+                    let seconds = node.timeout_seconds.unwrap_or(crate::document::DEFAULT_TIMEOUT_SECONDS);
+                    self.out.key(d, true, "callData");
+                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.key(d + 1, false, "timeout");
+                    self.out.key(d + 2, false, "lit");
+                    self.out.raw(d + 3, false, "seconds", &seconds.to_string());
+                    self.out.key(d + 1, false, "category");
+                    self.out.key(d + 2, false, node.category.as_deref().unwrap_or(""));
+                    self.out.key(d + 3, false, "dataAction");
+                    let action = node.action.as_deref().unwrap_or("");
+                    self.mappings(d + 4, action, [("inputs", "exp", &node.inputs), ("successOutputs", "var", &node.outputs)]);
+                    self.out.key(d + 1, false, "outputs");
+                    self.out.key(d + 2, false, "failure");
+                    self.actions(d + 3, self.plan.target(current, "failure"), branch_depth + 1, false);
+                    if let Some(timeout) = self.plan.target(current, "timeout") {
+                        self.out.key(d + 2, false, "timeout");
+                        self.actions(d + 3, Some(timeout), branch_depth + 1, false);
+                    }
                     self.plan.target(current, "success")
                 }
                 NodeKind::Decision => {
-                    let yes = self.branch(current, "yes", depth);
-                    let no = self.branch(current, "no", depth);
-                    actions.push(one(
-                        "decision",
-                        map([
-                            ("name", s(&name)),
-                            ("condition", one("exp", s(node.expression.as_deref().unwrap_or("false")))),
-                            ("outputs", map([("yes", actions_of(yes)), ("no", actions_of(no))])),
-                        ]),
-                    ));
-                    return actions;
+                    self.out.key(d, true, "decision");
+                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.key(d + 1, false, "condition");
+                    self.out.scalar(d + 2, false, "exp", node.expression.as_deref().unwrap_or("false"));
+                    self.out.key(d + 1, false, "outputs");
+                    for port in ["yes", "no"] {
+                        self.out.key(d + 2, false, port);
+                        self.actions(d + 3, self.plan.target(current, port), branch_depth + 1, false);
+                    }
+                    return;
                 }
                 NodeKind::Transfer => {
-                    let failure = self.branch(current, "failure", depth);
-                    let failure_connected = !failure.is_empty();
-                    actions.push(one(
-                        "transferToAcd",
-                        map([
-                            ("name", s(&name)),
-                            ("targetQueue", one("lit", one("name", s(node.queue.as_deref().unwrap_or(""))))),
-                            ("outputs", map([("failure", actions_of(failure))])),
-                        ]),
-                    ));
-                    if !failure_connected {
+                    let failure = self.plan.target(current, "failure");
+                    self.out.key(d, true, "transferToAcd");
+                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.key(d + 1, false, "targetQueue");
+                    self.out.key(d + 2, false, "lit");
+                    self.out.scalar(d + 3, false, "name", node.queue.as_deref().unwrap_or(""));
+                    self.out.key(d + 1, false, "outputs");
+                    self.out.key(d + 2, false, "failure");
+                    self.actions(d + 3, failure, branch_depth + 1, false);
+                    if failure.is_none() {
                         // With nothing on the failure path Architect would fall off the end of the task.
-                        actions.push(disconnect(&format!("{name} failed: disconnect")));
+                        self.disconnect(d, &format!("{name} failed: disconnect"));
                     }
-                    return actions;
+                    return;
                 }
                 NodeKind::Disconnect => {
-                    actions.push(disconnect(&name));
-                    return actions;
+                    self.disconnect(d, &name);
+                    return;
                 }
                 NodeKind::Menu => {
                     // Menus are always heads, so a body never starts at one; jump to be safe.
                     self.request(current);
-                    actions.push(self.jump(current));
-                    return actions;
+                    self.jump(d, current);
+                    return;
                 }
             };
             match next {
                 Some(next) if self.plan.heads[next] => {
                     self.request(next);
-                    actions.push(self.jump(next));
-                    return actions;
+                    self.jump(d, next);
+                    return;
                 }
                 Some(next) => current = next,
                 None => {
-                    actions.push(disconnect("Disconnect"));
-                    return actions;
+                    self.disconnect(d, "Disconnect");
+                    return;
                 }
             }
         }
     }
 
-    fn branch(&mut self, index: usize, port: &str, depth: usize) -> Vec<Value> {
-        match self.plan.target(index, port) {
-            Some(target) => self.enter(target, depth + 1),
-            None => Vec::new(),
-        }
-    }
-
-    fn update_data(&self, node: &Node, name: &str) -> Value {
-        let variable = node.variable.as_deref().unwrap_or("");
-        let value_type = self
-            .document
-            .flow
-            .variables
+    /// `key:` then its non-empty mappings (`inputs: {name: {exp: ...}}`), or `key: {}` when none.
+    fn mappings(&mut self, depth: usize, key: &str, parts: [(&str, &str, &Option<Mapping>); 2]) {
+        let present: Vec<_> = parts
             .iter()
-            .find(|v| v.name == variable)
-            .map(|v| v.value_type)
-            .unwrap_or(TypeName::scalar(ValueType::String));
-        let statement = one(
-            &statement_key(value_type),
-            map([("variable", s(variable)), ("value", one("exp", s(node.expression.as_deref().unwrap_or(""))))]),
-        );
-        one("updateData", map([("name", s(name)), ("statements", Value::Sequence(vec![statement]))]))
-    }
-
-    fn call_data(&mut self, index: usize, node: &Node, name: &str, depth: usize) -> Value {
-        let seconds = node.timeout_seconds.unwrap_or(crate::document::DEFAULT_TIMEOUT_SECONDS);
-        let mut contract = Mapping::new();
-        if let Some(inputs) = node.inputs.as_ref().filter(|m| !m.is_empty()) {
-            contract.insert(s("inputs"), mapping_of(inputs, "exp"));
-        }
-        if let Some(outputs) = node.outputs.as_ref().filter(|m| !m.is_empty()) {
-            contract.insert(s("successOutputs"), mapping_of(outputs, "var"));
-        }
-        let category = node.category.as_deref().unwrap_or("");
-        let action = node.action.as_deref().unwrap_or("");
-        let mut outputs = Mapping::new();
-        outputs.insert(s("failure"), actions_of(self.branch(index, "failure", depth)));
-        if self.plan.target(index, "timeout").is_some() {
-            outputs.insert(s("timeout"), actions_of(self.branch(index, "timeout", depth)));
-        }
-        one(
-            "callData",
-            map([
-                ("name", s(name)),
-                ("timeout", one("lit", one("seconds", Value::Number(seconds.into())))),
-                ("category", one(category, one("dataAction", one(action, Value::Mapping(contract))))),
-                ("outputs", Value::Mapping(outputs)),
-            ]),
-        )
-    }
-
-    /// A top-level menu, and the actions of its noInput path when one is connected.
-    fn menu(&mut self, index: usize) -> (Value, Option<Vec<Value>>) {
-        let document = self.document;
-        let node = &document.flow.nodes[index];
-        let choices = node
-            .choices
-            .iter()
-            .flatten()
-            .map(|choice| {
-                let port = crate::document::digit_port(&choice.digit);
-                let actions = self.branch(index, &port, 0);
-                let label = if choice.label.trim().is_empty() {
-                    format!("Press {}", choice.digit)
-                } else {
-                    choice.label.clone()
-                };
-                one(
-                    "menuTask",
-                    map([
-                        ("name", s(&label)),
-                        ("dtmf", s(&dtmf(&choice.digit))),
-                        ("task", map([("actions", Value::Sequence(actions))])),
-                    ]),
-                )
+            .filter_map(|(name, wrapper, mapping)| {
+                mapping.as_ref().filter(|m| !m.is_empty()).map(|m| (*name, *wrapper, m))
             })
             .collect();
-        let no_input = self.plan.target(index, "noInput").map(|target| self.enter(target, 1));
-        let menu = one(
-            "menu",
-            map([
-                ("name", s(&self.plan.name(index))),
-                ("refId", s(&ref_id(node))),
-                ("audio", tts(node.prompt.as_deref().unwrap_or(""))),
-                ("choices", Value::Sequence(choices)),
-            ]),
-        );
-        (menu, no_input)
-    }
-}
-
-fn call_common_module(node: &Node, name: &str) -> Value {
-    let module = node.module.as_deref().unwrap_or("");
-    let version = match node.version.as_deref() {
-        None | Some("latest") => "ver_latestPublished".to_owned(),
-        Some(version) => format!("ver_{version}"),
-    };
-    let mut mappings = Mapping::new();
-    if let Some(inputs) = node.inputs.as_ref().filter(|m| !m.is_empty()) {
-        mappings.insert(s("inputs"), mapping_of(inputs, "exp"));
-    }
-    if let Some(outputs) = node.outputs.as_ref().filter(|m| !m.is_empty()) {
-        mappings.insert(s("outputs"), mapping_of(outputs, "var"));
-    }
-    one(
-        "callCommonModule",
-        map([("name", s(name)), ("commonModule", one(module, one(&version, Value::Mapping(mappings))))]),
-    )
-}
-
-fn error_handling(plan: &Plan<'_>, document: &Document) -> Value {
-    let handling = match plan.error_handler {
-        Some(index) => {
-            let node = &document.flow.nodes[index];
-            // [unverified] the key for "jump to a task" in settingsErrorHandling.
-            one("jumpToTask", one("targetTaskRef", s(&format!("/inboundCall/tasks/task[{}]", ref_id(node)))))
+        if present.is_empty() {
+            self.out.raw(depth, false, key, "{}");
+            return;
         }
-        None => one("disconnect", one("none", Value::Bool(true))),
-    };
-    one("errorHandling", handling)
+        self.out.key(depth, false, key);
+        for (name, wrapper, mapping) in present {
+            self.out.key(depth + 1, false, name);
+            for (variable, value) in mapping {
+                self.out.key(depth + 2, false, variable);
+                self.out.scalar(depth + 3, false, wrapper, value);
+            }
+        }
+    }
+
+    /// A top-level menu into `self.out`; returns the noInput target when one is connected.
+    fn menu(&mut self, index: usize) -> Option<usize> {
+        let document = self.document;
+        let node = &document.flow.nodes[index];
+        self.out.key(2, true, "menu");
+        self.out.scalar(UNIT_DEPTH, false, "name", &self.plan.name(index));
+        self.out.scalar(UNIT_DEPTH, false, "refId", &ref_id(node));
+        self.out.key(UNIT_DEPTH, false, "audio");
+        self.out.scalar(UNIT_DEPTH + 1, false, "tts", node.prompt.as_deref().unwrap_or(""));
+        let choices = node.choices.as_deref().unwrap_or_default();
+        if choices.is_empty() {
+            self.out.raw(UNIT_DEPTH, false, "choices", "[]");
+        } else {
+            self.out.key(UNIT_DEPTH, false, "choices");
+        }
+        for choice in choices {
+            let port = crate::document::digit_port(&choice.digit);
+            let label = if choice.label.trim().is_empty() {
+                format!("Press {}", choice.digit)
+            } else {
+                choice.label.clone()
+            };
+            let d = UNIT_DEPTH + 1;
+            self.out.key(d, true, "menuTask");
+            self.out.scalar(d + 1, false, "name", &label);
+            self.out.scalar(d + 1, false, "dtmf", &dtmf(&choice.digit));
+            self.out.key(d + 1, false, "task");
+            self.actions(d + 2, self.plan.target(index, &port), 1, false);
+        }
+        self.plan.target(index, "noInput")
+    }
 }
 
-fn supported_languages(language: &str) -> Value {
-    let mut settings = Mapping::new();
-    settings.insert(s("defaultLanguageSkill"), one("noValue", Value::Bool(true)));
-    if language.eq_ignore_ascii_case("en-us") {
-        settings.insert(s("textToSpeech"), one("defaultEngine", one("voice", s("Jill"))));
-    }
-    one(language, Value::Mapping(settings))
+fn task_ref(node: &Node) -> String {
+    format!("/inboundCall/tasks/task[{}]", ref_id(node))
 }
 
 /// A task's or menu's refId: the node id (ids are already reference-safe).
@@ -501,51 +520,4 @@ fn variable_key(value_type: TypeName) -> String {
     format!("{}Variable", type_word(value_type))
 }
 
-fn statement_key(value_type: TypeName) -> String {
-    type_word(value_type)
-}
 
-fn task(name: &str, ref_id: &str, actions: Vec<Value>) -> Value {
-    one(
-        "task",
-        map([("name", s(name)), ("refId", s(ref_id)), ("actions", Value::Sequence(actions))]),
-    )
-}
-
-fn disconnect(name: &str) -> Value {
-    one("disconnect", one("name", s(name)))
-}
-
-fn tts(text: &str) -> Value {
-    one("tts", s(text))
-}
-
-fn actions_of(actions: Vec<Value>) -> Value {
-    one("actions", Value::Sequence(actions))
-}
-
-fn mapping_of(pairs: &crate::document::Mapping, wrapper: &str) -> Value {
-    let mut mapping = Mapping::with_capacity(pairs.len());
-    for (key, value) in pairs {
-        mapping.insert(s(key), one(wrapper, s(value)));
-    }
-    Value::Mapping(mapping)
-}
-
-fn s(text: &str) -> Value {
-    Value::String(text.to_owned())
-}
-
-fn one(key: &str, value: Value) -> Value {
-    let mut mapping = Mapping::with_capacity(1);
-    mapping.insert(s(key), value);
-    Value::Mapping(mapping)
-}
-
-fn map<const N: usize>(pairs: [(&str, Value); N]) -> Value {
-    let mut mapping = Mapping::with_capacity(N);
-    for (key, value) in pairs {
-        mapping.insert(s(key), value);
-    }
-    Value::Mapping(mapping)
-}

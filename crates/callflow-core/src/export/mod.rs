@@ -2,6 +2,7 @@
 //! Every export that ends up on the platform is blocked, with the findings, while errors exist.
 
 mod archy;
+mod yaml;
 
 use indexmap::IndexMap;
 use serde_json::{json, Value as Json};
