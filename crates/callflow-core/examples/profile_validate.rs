@@ -1,4 +1,4 @@
-//! A loop for profilers: `perf record cargo run --release --example profile_validate`.
+//! A loop for profilers: `perf record cargo run --profile bench --example profile_validate`.
 #[path = "../benches/generate.rs"]
 mod generate;
 fn main() {

@@ -22,6 +22,10 @@ pub struct ArchyYaml {
     pub notes: Vec<String>,
 }
 
+/// Port slots per node (see `Node::port_slot`).
+const PORT_SLOTS: usize = 13;
+const NO_TARGET: u32 = u32::MAX;
+
 /// Depth of the keys of a task or menu body under `tasks:` / `menus:` (see `YamlText`).
 const UNIT_DEPTH: usize = 3;
 
@@ -73,7 +77,7 @@ pub(crate) fn write(document: &Document) -> ArchyYaml {
             }
         } else {
             writer.out.key(2, true, "task");
-            writer.out.scalar(UNIT_DEPTH, false, "name", &plan.name(index));
+            writer.out.scalar(UNIT_DEPTH, false, "name", plan.name(index));
             writer.out.scalar(UNIT_DEPTH, false, "refId", &ref_id(node));
             writer.out.key(UNIT_DEPTH, false, "actions");
             writer.body(UNIT_DEPTH + 1, index, 0);
@@ -139,7 +143,9 @@ pub(crate) fn write(document: &Document) -> ArchyYaml {
 /// What the writer needs to know about the graph, computed once.
 struct Plan<'a> {
     /// (node index, port) → target node index, over the edges of reachable nodes.
-    targets: FxHashMap<(usize, &'a str), usize>,
+    /// Per node, the target of each port slot (`Node::port_slot`), `NO_TARGET` when unconnected.
+    targets: Vec<[u32; PORT_SLOTS]>,
+    document: &'a Document,
     /// Nodes written as tasks (or menus) of their own.
     heads: Vec<bool>,
     reachable: Vec<bool>,
@@ -156,11 +162,16 @@ impl<'a> Plan<'a> {
         for (index, node) in flow.nodes.iter().enumerate() {
             index_of.entry(node.id.as_str()).or_insert(index);
         }
-        let mut targets = FxHashMap::default();
+        let mut targets = vec![[NO_TARGET; PORT_SLOTS]; count];
         let mut successors: Vec<Vec<usize>> = vec![Vec::new(); count];
         for edge in &flow.edges {
             if let (Some(&from), Some(&to)) = (index_of.get(edge.from.as_str()), index_of.get(edge.to.as_str())) {
-                targets.entry((from, edge.port_name())).or_insert(to);
+                if let Some(slot) = flow.nodes[from].port_slot(edge.port_name()) {
+                    let cell = &mut targets[from][slot as usize];
+                    if *cell == NO_TARGET {
+                        *cell = u32::try_from(to).unwrap_or(NO_TARGET);
+                    }
+                }
                 successors[from].push(to);
             }
         }
@@ -195,15 +206,17 @@ impl<'a> Plan<'a> {
             .map(|i| incoming[i] >= 2 || flow.nodes[i].kind == NodeKind::Menu || Some(i) == error_handler)
             .collect();
         let names = unique_names(document);
-        Plan { targets, heads, reachable, start, error_handler, names }
+        Plan { targets, document, heads, reachable, start, error_handler, names }
     }
 
     fn target(&self, index: usize, port: &str) -> Option<usize> {
-        self.targets.get(&(index, port)).copied()
+        let slot = self.document.flow.nodes[index].port_slot(port)?;
+        let target = self.targets[index][slot as usize];
+        (target != NO_TARGET).then_some(target as usize)
     }
 
-    fn name(&self, index: usize) -> String {
-        self.names[index].clone()
+    fn name(&self, index: usize) -> &str {
+        &self.names[index]
     }
 }
 
@@ -309,12 +322,13 @@ impl Writer<'_, '_> {
                 return;
             }
             let node = &document.flow.nodes[current];
-            let name = self.plan.name(current);
+            let plan = self.plan;
+            let name = plan.name(current);
             let next = match node.kind {
                 NodeKind::Start => self.plan.target(current, "next"),
                 NodeKind::Play => {
                     self.out.key(d, true, "playAudio");
-                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "audio");
                     self.out.scalar(d + 2, false, "tts", node.prompt.as_deref().unwrap_or(""));
                     self.plan.target(current, "next")
@@ -328,7 +342,7 @@ impl Writer<'_, '_> {
                         .find(|v| v.name == variable)
                         .map_or(TypeName::scalar(ValueType::String), |v| v.value_type);
                     self.out.key(d, true, "updateData");
-                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "statements");
                     self.out.key(d + 2, true, &type_word(value_type));
                     self.out.scalar(d + 3, false, "variable", variable);
@@ -342,7 +356,7 @@ impl Writer<'_, '_> {
                         Some(version) => format!("ver_{version}"),
                     };
                     self.out.key(d, true, "callCommonModule");
-                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "commonModule");
                     self.out.key(d + 2, false, node.module.as_deref().unwrap_or(""));
                     self.mappings(d + 3, &version, [("inputs", "exp", &node.inputs), ("outputs", "var", &node.outputs)]);
@@ -351,7 +365,7 @@ impl Writer<'_, '_> {
                 NodeKind::DataAction => {
                     let seconds = node.timeout_seconds.unwrap_or(crate::document::DEFAULT_TIMEOUT_SECONDS);
                     self.out.key(d, true, "callData");
-                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "timeout");
                     self.out.key(d + 2, false, "lit");
                     self.out.raw(d + 3, false, "seconds", &seconds.to_string());
@@ -371,7 +385,7 @@ impl Writer<'_, '_> {
                 }
                 NodeKind::Decision => {
                     self.out.key(d, true, "decision");
-                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "condition");
                     self.out.scalar(d + 2, false, "exp", node.expression.as_deref().unwrap_or("false"));
                     self.out.key(d + 1, false, "outputs");
@@ -384,7 +398,7 @@ impl Writer<'_, '_> {
                 NodeKind::Transfer => {
                     let failure = self.plan.target(current, "failure");
                     self.out.key(d, true, "transferToAcd");
-                    self.out.scalar(d + 1, false, "name", &name);
+                    self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "targetQueue");
                     self.out.key(d + 2, false, "lit");
                     self.out.scalar(d + 3, false, "name", node.queue.as_deref().unwrap_or(""));
@@ -398,7 +412,7 @@ impl Writer<'_, '_> {
                     return;
                 }
                 NodeKind::Disconnect => {
-                    self.disconnect(d, &name);
+                    self.disconnect(d, name);
                     return;
                 }
                 NodeKind::Menu => {
@@ -450,7 +464,7 @@ impl Writer<'_, '_> {
         let document = self.document;
         let node = &document.flow.nodes[index];
         self.out.key(2, true, "menu");
-        self.out.scalar(UNIT_DEPTH, false, "name", &self.plan.name(index));
+        self.out.scalar(UNIT_DEPTH, false, "name", self.plan.name(index));
         self.out.scalar(UNIT_DEPTH, false, "refId", &ref_id(node));
         self.out.key(UNIT_DEPTH, false, "audio");
         self.out.scalar(UNIT_DEPTH + 1, false, "tts", node.prompt.as_deref().unwrap_or(""));

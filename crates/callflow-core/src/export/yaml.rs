@@ -20,10 +20,10 @@ impl YamlText {
     fn start(&mut self, depth: usize, item: bool, key: &str) {
         let spaces = depth * 2;
         if item && spaces >= 2 {
-            self.text.extend(std::iter::repeat_n(' ', spaces - 2));
+            push_spaces(&mut self.text, spaces - 2);
             self.text.push_str("- ");
         } else {
-            self.text.extend(std::iter::repeat_n(' ', spaces));
+            push_spaces(&mut self.text, spaces);
         }
         push_scalar(&mut self.text, key);
         self.text.push(':');
@@ -49,6 +49,16 @@ impl YamlText {
         self.text.push(' ');
         self.text.push_str(value);
         self.text.push('\n');
+    }
+}
+
+fn push_spaces(out: &mut String, count: usize) {
+    const SPACES: &str = "                                                                ";
+    let mut left = count;
+    while left > 0 {
+        let chunk = left.min(SPACES.len());
+        out.push_str(&SPACES[..chunk]);
+        left -= chunk;
     }
 }
 
@@ -85,14 +95,27 @@ fn is_plain_safe(text: &str) -> bool {
     if "-?:,[]{}#&*!|>'\"%@`".contains(first) || first.is_ascii_digit() || matches!(first, '+' | '.') {
         return false;
     }
-    let unsafe_char = |c: char| !is_printable(c) || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}' | '\t');
-    if text.contains(": ") || text.contains(" #") || text.chars().any(unsafe_char) {
+    let bytes = text.as_bytes();
+    for (index, &byte) in bytes.iter().enumerate() {
+        let next = bytes.get(index + 1).copied();
+        let unsafe_ascii = match byte {
+            b':' => next == Some(b' '),
+            b' ' => next == Some(b'#'),
+            0x20..=0x7e | 0x80..=0xff => false,
+            _ => true,
+        };
+        if unsafe_ascii {
+            return false;
+        }
+    }
+    let special = |c: char| !is_printable(c) || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}');
+    if !text.is_ascii() && text.chars().any(special) {
         return false;
     }
-    !matches!(
-        text.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | "~"
-    )
+    !(text.len() <= 5
+        && ["true", "false", "yes", "no", "on", "off", "y", "n", "null", "~"]
+            .iter()
+            .any(|word| word.eq_ignore_ascii_case(text)))
 }
 
 /// YAML's printable set (YAML 1.2 §5.1), less the line breaks, which are never written raw.
