@@ -25,7 +25,7 @@ pub fn large_flow(nodes: usize) -> Document {
         Variable { name: "Flow.count".into(), value_type: TypeName::scalar(ValueType::Integer) },
     ];
     let position = |index: usize| ((index % 40) as f64 * 220.0, (index / 40) as f64 * 140.0);
-    let mut push = |flow: &mut callflow_core::document::Flow, node: Node| flow.nodes.push(node);
+    let push = |flow: &mut callflow_core::document::Flow, node: Node| flow.nodes.push(node);
     let edge = |from: &str, port: Option<&str>, to: &str| Edge::new(from, port, to);
 
     for block in 0..blocks {

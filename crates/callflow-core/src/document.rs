@@ -260,6 +260,34 @@ impl NodeKind {
         matches!(self, NodeKind::Transfer | NodeKind::Disconnect)
     }
 
+    /// [`NodeKind::fields`] as a bit set in [`KIND_FIELDS`] order.
+    /// (A test checks it against `fields`.)
+    pub(crate) fn field_mask(self) -> u16 {
+        const PROMPT: u16 = 1;
+        const CHOICES: u16 = 1 << 1;
+        const EXPRESSION: u16 = 1 << 2;
+        const VARIABLE: u16 = 1 << 3;
+        const MODULE: u16 = 1 << 4;
+        const MODULE_ID: u16 = 1 << 5;
+        const VERSION: u16 = 1 << 6;
+        const INPUTS: u16 = 1 << 7;
+        const OUTPUTS: u16 = 1 << 8;
+        const CATEGORY: u16 = 1 << 9;
+        const ACTION: u16 = 1 << 10;
+        const TIMEOUT: u16 = 1 << 11;
+        const QUEUE: u16 = 1 << 12;
+        match self {
+            NodeKind::Start | NodeKind::Disconnect => 0,
+            NodeKind::Play => PROMPT,
+            NodeKind::Menu => PROMPT | CHOICES,
+            NodeKind::Decision => EXPRESSION,
+            NodeKind::SetVariable => VARIABLE | EXPRESSION,
+            NodeKind::Invoke => MODULE | MODULE_ID | VERSION | INPUTS | OUTPUTS,
+            NodeKind::DataAction => CATEGORY | ACTION | INPUTS | OUTPUTS | TIMEOUT,
+            NodeKind::Transfer => QUEUE,
+        }
+    }
+
     /// The kind-specific fields this kind accepts (camelCase, as on the wire).
     pub fn fields(self) -> &'static [&'static str] {
         match self {
@@ -446,8 +474,8 @@ impl Node {
         }
     }
 
-    /// The names of the kind fields that are set, as on the wire.
-    pub fn set_fields(&self) -> impl Iterator<Item = &'static str> + '_ {
+    /// The bit set of kind fields that are set, in [`KIND_FIELDS`] order.
+    fn set_field_mask(&self) -> u16 {
         let set = [
             self.prompt.is_some(),
             self.choices.is_some(),
@@ -463,13 +491,18 @@ impl Node {
             self.timeout_seconds.is_some(),
             self.queue.is_some(),
         ];
-        KIND_FIELDS.iter().zip(set).filter(|(_, set)| *set).map(|(name, _)| *name)
+        set.iter().enumerate().fold(0, |mask, (bit, set)| mask | (u16::from(*set) << bit))
     }
 
-    /// True when a field of another kind is set (checked for every node, so kept allocation-free).
+    /// The names of the kind fields that are set, as on the wire.
+    pub fn set_fields(&self) -> impl Iterator<Item = &'static str> {
+        let mask = self.set_field_mask();
+        KIND_FIELDS.iter().enumerate().filter(move |(bit, _)| mask & (1 << bit) != 0).map(|(_, name)| *name)
+    }
+
+    /// True when a field of another kind is set (checked for every node, so kept to a few bit operations).
     pub fn has_foreign_fields(&self) -> bool {
-        let allowed = self.kind.fields();
-        self.set_fields().any(|field| !allowed.contains(&field))
+        self.set_field_mask() & !self.kind.field_mask() != 0
     }
 }
 
@@ -751,4 +784,21 @@ fn non_finite_positions(document: &Document) -> Option<Diagnostic> {
             )
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_masks_match_the_field_lists() {
+        for kind in NodeKind::ALL {
+            let from_names = kind
+                .fields()
+                .iter()
+                .map(|field| KIND_FIELDS.iter().position(|known| known == field).unwrap())
+                .fold(0u16, |mask, bit| mask | (1 << bit));
+            assert_eq!(kind.field_mask(), from_names, "{kind:?}");
+        }
+    }
 }
