@@ -40,10 +40,10 @@ pub fn ExportPanel(text: RwSignal<String>, findings: Memo<Vec<Diagnostic>>) -> i
         let blocked = findings.with(|list| has_errors(list));
         text.with(|text| match callflow_core::parse(text) {
             Err(finding) => Err(format!("The document cannot be read: {}", finding.message)),
-            Ok(_) if blocked && chosen != Format::Json => Err(
-                "Blocked: the platform would refuse this flow. Fix the errors in the problems panel first."
-                    .to_owned(),
-            ),
+            Ok(_) if blocked && chosen != Format::Json => {
+                Err("Blocked: the platform would refuse this flow. Fix the errors in the problems panel first."
+                    .to_owned())
+            }
             Ok(document) => Ok(match chosen {
                 Format::Archy => export::archy(&document).map(|a| a.yaml).unwrap_or_default(),
                 Format::Json => export::normalized_json(&document),

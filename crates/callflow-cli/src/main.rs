@@ -14,7 +14,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use indexmap::IndexMap;
 
 #[derive(Parser)]
-#[command(name = "callflow", version, about = "Check, export and explain Genesys Cloud call flow documents (callflow/v1).")]
+#[command(
+    name = "callflow",
+    version,
+    about = "Check, export and explain Genesys Cloud call flow documents (callflow/v1)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -119,22 +123,27 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
                     }
                     Err(blocked) => Ok(refuse(&blocked.diagnostics)),
                 },
-                ExportFormat::Terraform => match export::terraform(&document) {
-                    Ok(terraform) => {
-                        if let Some(path) = &output {
-                            let yaml_path = path.with_file_name(&terraform.yaml_file_name);
-                            write_output(Some(&yaml_path), &terraform.yaml)?;
-                            eprintln!("wrote {} and {}", path.display(), yaml_path.display());
-                        } else {
-                            eprintln!("note: write the Archy YAML to {} beside this file (callflow export --format archy)", terraform.yaml_file_name);
+                ExportFormat::Terraform => {
+                    match export::terraform(&document) {
+                        Ok(terraform) => {
+                            if let Some(path) = &output {
+                                let yaml_path = path.with_file_name(&terraform.yaml_file_name);
+                                write_output(Some(&yaml_path), &terraform.yaml)?;
+                                eprintln!("wrote {} and {}", path.display(), yaml_path.display());
+                            } else {
+                                eprintln!("note: write the Archy YAML to {} beside this file (callflow export --format archy)", terraform.yaml_file_name);
+                            }
+                            write_output(output.as_deref(), &terraform.hcl).map(|()| 0)
                         }
-                        write_output(output.as_deref(), &terraform.hcl).map(|()| 0)
+                        Err(blocked) => Ok(refuse(&blocked.diagnostics)),
                     }
-                    Err(blocked) => Ok(refuse(&blocked.diagnostics)),
-                },
+                }
                 ExportFormat::Execution => {
                     let workflow = workflow.ok_or_else(|| {
-                        UsageError("--format execution needs --workflow NAME (a workflow of the document's catalog)".to_owned())
+                        UsageError(
+                            "--format execution needs --workflow NAME (a workflow of the document's catalog)"
+                                .to_owned(),
+                        )
                     })?;
                     let mut values = IndexMap::new();
                     for input in &inputs {
@@ -178,8 +187,9 @@ fn read_input(file: &str) -> Result<String, UsageError> {
 
 fn write_output(path: Option<&Path>, text: &str) -> Result<(), UsageError> {
     match path {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|error| UsageError(format!("cannot write {}: {error}", path.display()))),
+        Some(path) => {
+            std::fs::write(path, text).map_err(|error| UsageError(format!("cannot write {}: {error}", path.display())))
+        }
         None => {
             let mut stdout = std::io::stdout().lock();
             stdout

@@ -101,8 +101,16 @@ pub fn large_flow(nodes: usize) -> Document {
         published_version: Some("3.0".into()),
         versions: Vec::new(),
         compatible_flow_types: vec!["inboundcall".into()],
-        inputs: vec![Parameter { name: "Common.callerId".into(), value_type: TypeName::scalar(ValueType::String), required: true }],
-        outputs: vec![Parameter { name: "Common.verified".into(), value_type: TypeName::scalar(ValueType::Boolean), required: false }],
+        inputs: vec![Parameter {
+            name: "Common.callerId".into(),
+            value_type: TypeName::scalar(ValueType::String),
+            required: true,
+        }],
+        outputs: vec![Parameter {
+            name: "Common.verified".into(),
+            value_type: TypeName::scalar(ValueType::Boolean),
+            required: false,
+        }],
     }];
     document.queues = vec![Queue { id: None, name: "Support".into() }];
     document

@@ -45,42 +45,101 @@ impl FlowProperties {
 #[serde(tag = "op", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Command {
     /// Appends a node.
-    AddNode { node: Node },
+    AddNode {
+        node: Node,
+    },
     /// Inserts a node at a position in `flow.nodes` (used by inverses to restore order).
-    InsertNode { index: usize, node: Node },
+    InsertNode {
+        index: usize,
+        node: Node,
+    },
     /// Removes a node and every edge that touches it.
-    RemoveNode { id: String },
+    RemoveNode {
+        id: String,
+    },
     /// Removes the node at a position, leaving edges alone (the inverse of `InsertNode`).
-    RemoveNodeAt { index: usize },
+    RemoveNodeAt {
+        index: usize,
+    },
     /// Moves nodes to absolute positions.
-    MoveNodes { moves: Vec<NodeMove> },
+    MoveNodes {
+        moves: Vec<NodeMove>,
+    },
     /// Replaces a node's label, position and kind fields; `node.id` must equal `id`.
-    UpdateNode { id: String, node: Node },
+    UpdateNode {
+        id: String,
+        node: Node,
+    },
     /// Gives a node a new id, updating its edges and `startNodeId`. Refused when a node has `to`.
-    RenameNode { from: String, to: String },
+    RenameNode {
+        from: String,
+        to: String,
+    },
     /// Sets the id of the node at a position, touching nothing else (a step of `RenameNode`).
-    SetNodeId { index: usize, id: String },
+    SetNodeId {
+        index: usize,
+        id: String,
+    },
     /// Inserts an edge (at the end when `index` is `None`).
-    AddEdge { edge: Edge, index: Option<usize> },
-    RemoveEdge { index: usize },
+    AddEdge {
+        edge: Edge,
+        index: Option<usize>,
+    },
+    RemoveEdge {
+        index: usize,
+    },
     /// Replaces the edge at `index`.
-    SetEdge { index: usize, edge: Edge },
+    SetEdge {
+        index: usize,
+        edge: Edge,
+    },
     /// Connects a port to a node. A port holds one edge, so an existing edge from it is replaced.
-    Connect { from: String, port: String, to: String },
+    Connect {
+        from: String,
+        port: String,
+        to: String,
+    },
     /// Removes the edge that leaves `from` by `port`.
-    Disconnect { from: String, port: String },
-    SetFlowProperties { properties: FlowProperties },
-    AddVariable { variable: Variable, index: Option<usize> },
-    RemoveVariable { index: usize },
-    UpdateVariable { index: usize, variable: Variable },
+    Disconnect {
+        from: String,
+        port: String,
+    },
+    SetFlowProperties {
+        properties: FlowProperties,
+    },
+    AddVariable {
+        variable: Variable,
+        index: Option<usize>,
+    },
+    RemoveVariable {
+        index: usize,
+    },
+    UpdateVariable {
+        index: usize,
+        variable: Variable,
+    },
     /// Replaces the whole module catalog (e.g. after loading it from the org).
-    SetModules { modules: Vec<Module> },
-    AddModule { module: Module, index: Option<usize> },
-    RemoveModule { index: usize },
-    UpdateModule { index: usize, module: Module },
-    SetQueues { queues: Vec<Queue> },
+    SetModules {
+        modules: Vec<Module>,
+    },
+    AddModule {
+        module: Module,
+        index: Option<usize>,
+    },
+    RemoveModule {
+        index: usize,
+    },
+    UpdateModule {
+        index: usize,
+        module: Module,
+    },
+    SetQueues {
+        queues: Vec<Queue>,
+    },
     /// Several commands as one step, applied in order, all or nothing.
-    Batch { commands: Vec<Command> },
+    Batch {
+        commands: Vec<Command>,
+    },
 }
 
 /// Why a command could not be applied. The document is unchanged.
@@ -321,12 +380,7 @@ fn check_finite(node: &Node) -> Result<(), CommandError> {
 }
 
 fn node_position(document: &Document, id: &str) -> Result<usize, CommandError> {
-    document
-        .flow
-        .nodes
-        .iter()
-        .position(|node| node.id == id)
-        .ok_or_else(|| CommandError::NoSuchNode(id.to_owned()))
+    document.flow.nodes.iter().position(|node| node.id == id).ok_or_else(|| CommandError::NoSuchNode(id.to_owned()))
 }
 
 /// The first edge that leaves `from` by `port` (`next` matches an edge with no port).

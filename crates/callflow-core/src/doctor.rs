@@ -104,10 +104,7 @@ fn json_kind(value: &Json) -> &'static str {
 
 /// A JSON pointer (RFC 6901) from path segments.
 fn pointer(segments: &[&str]) -> String {
-    segments
-        .iter()
-        .map(|segment| format!("/{}", segment.replace('~', "~0").replace('/', "~1")))
-        .collect()
+    segments.iter().map(|segment| format!("/{}", segment.replace('~', "~0").replace('/', "~1"))).collect()
 }
 
 fn flow_document(text: &str) -> DoctorReport {
@@ -122,10 +119,7 @@ fn is_data_action(object: &Map<String, Json>) -> bool {
     object.get("type").and_then(Json::as_str) == Some("invoke")
         || object.contains_key("moduleRef")
         || object.contains_key("moduleId")
-        || ["integrationId", "config", "contract", "category"]
-            .iter()
-            .filter(|key| object.contains_key(**key))
-            .count()
+        || ["integrationId", "config", "contract", "category"].iter().filter(|key| object.contains_key(**key)).count()
             >= 2
 }
 
@@ -249,10 +243,15 @@ fn gather_inputs(
                 diagnostics.push(
                     Diagnostic::error(
                         Code::ExecutionNestedInput,
-                        format!("inputs nested under \"{key}\" are not read: the keys must be flat, like \"Flow.{}\"", nested.keys().next().map_or("customerId", String::as_str)),
+                        format!(
+                            "inputs nested under \"{key}\" are not read: the keys must be flat, like \"Flow.{}\"",
+                            nested.keys().next().map_or("customerId", String::as_str)
+                        ),
                     )
                     .with_field(at.clone())
-                    .with_hint("the launch succeeds but the workflow fails with error.workflow.expression.unexpectedNull"),
+                    .with_hint(
+                        "the launch succeeds but the workflow fails with error.workflow.expression.unexpectedNull",
+                    ),
                 );
                 for (name, nested_value) in nested {
                     gathered.push((format!("Flow.{name}"), nested_value.clone(), pointer(&[field, key, name])));
@@ -339,11 +338,8 @@ fn port_for(kind: NodeKind, edge_type: &str) -> &'static str {
 
 /// A node id that keeps to the id rule, unique among `taken`.
 fn safe_id(raw: &str, taken: &mut rustc_hash::FxHashSet<String>) -> String {
-    let mut id: String = raw
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
-        .take(64)
-        .collect();
+    let mut id: String =
+        raw.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).take(64).collect();
     if id.is_empty() {
         id = "node".to_owned();
     }
@@ -367,7 +363,8 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
 
     for (index, raw) in raw_nodes.iter().enumerate() {
         let Some(raw) = raw.as_object() else { continue };
-        let original_id = text_of(raw, &["id", "node_id", "nodeId"]).map_or_else(|| format!("node{index}"), str::to_owned);
+        let original_id =
+            text_of(raw, &["id", "node_id", "nodeId"]).map_or_else(|| format!("node{index}"), str::to_owned);
         let type_text = text_of(raw, &["type", "kind", "nodeType"]).unwrap_or("");
         let kind = kind_for(type_text).unwrap_or_else(|| {
             unknown_types.push(format!("{original_id} ({type_text})"));
@@ -380,24 +377,34 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
         }
         match kind {
             NodeKind::Invoke => {
-                node.module = Some(node_field(raw, &["module", "moduleName", "flow_name", "flowName"]).unwrap_or("").to_owned());
+                node.module =
+                    Some(node_field(raw, &["module", "moduleName", "flow_name", "flowName"]).unwrap_or("").to_owned());
                 node.module_id = node_field(raw, &["flow_id", "flowId", "module_id", "moduleId"]).map(str::to_owned);
                 node.version = Some("latest".to_owned());
             }
             NodeKind::Transfer => {
-                node.queue = node_field(raw, &["queue", "queue_name", "queueName", "queue_id", "queueId"]).map(str::to_owned);
+                node.queue =
+                    node_field(raw, &["queue", "queue_name", "queueName", "queue_id", "queueId"]).map(str::to_owned);
             }
             NodeKind::Play | NodeKind::Menu => {
                 let prompt = node_field(raw, &["prompt", "text", "tts", "message"]);
                 node.prompt = Some(prompt.map_or_else(
-                    || if kind_for(type_text).is_none() { format!("(a \"{type_text}\" node from the tutorial)") } else { String::new() },
+                    || {
+                        if kind_for(type_text).is_none() {
+                            format!("(a \"{type_text}\" node from the tutorial)")
+                        } else {
+                            String::new()
+                        }
+                    },
                     str::to_owned,
                 ));
                 if kind == NodeKind::Menu {
                     node.choices = Some(Vec::new());
                 }
             }
-            NodeKind::Decision => node.expression = Some(node_field(raw, &["expression", "condition"]).unwrap_or("").to_owned()),
+            NodeKind::Decision => {
+                node.expression = Some(node_field(raw, &["expression", "condition"]).unwrap_or("").to_owned())
+            }
             NodeKind::SetVariable => {
                 node.variable = Some(node_field(raw, &["variable"]).unwrap_or("").to_owned());
                 node.expression = Some(node_field(raw, &["expression", "value"]).unwrap_or("").to_owned());
@@ -452,7 +459,9 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
     let remaining = validate(&document).iter().filter(|d| d.is_error()).count();
     let mut message = "this is a node/edge graph as tutorials show; Genesys Cloud has no API that accepts one (there is no POST /api/v2/routing/flows and no FlowNode/FlowEdge types). Flows are authored as Archy YAML and deployed with POST /api/v2/flows/jobs. `fixed` is this graph as a flow document v1 to open in the designer".to_owned();
     if remaining > 0 {
-        message.push_str(&format!("; it still has {remaining} error(s) to fix there (e.g. pick each invoke's common module by name)"));
+        message.push_str(&format!(
+            "; it still has {remaining} error(s) to fix there (e.g. pick each invoke's common module by name)"
+        ));
     }
     diagnostics.push(Diagnostic::warning(Code::TutorialGraph, message).with_field(pointer(&["nodes"])));
     if !unknown_types.is_empty() {

@@ -127,10 +127,7 @@ impl TypeName {
 
     /// Every accepted spelling, for error messages and the JSON Schema.
     pub fn all_names() -> Vec<String> {
-        ValueType::ALL
-            .iter()
-            .flat_map(|t| [t.as_str().to_owned(), format!("{}[]", t.as_str())])
-            .collect()
+        ValueType::ALL.iter().flat_map(|t| [t.as_str().to_owned(), format!("{}[]", t.as_str())]).collect()
     }
 }
 
@@ -413,22 +410,16 @@ impl Node {
         match self.kind {
             NodeKind::Start | NodeKind::Play | NodeKind::SetVariable => vec![Port::new("next", true)],
             NodeKind::Menu => {
-                let mut ports: Vec<Port> = self
-                    .choices
-                    .iter()
-                    .flatten()
-                    .map(|choice| Port::new(&digit_port(&choice.digit), true))
-                    .collect();
+                let mut ports: Vec<Port> =
+                    self.choices.iter().flatten().map(|choice| Port::new(&digit_port(&choice.digit), true)).collect();
                 ports.push(Port::new("noInput", false));
                 ports
             }
             NodeKind::Decision => vec![Port::new("yes", true), Port::new("no", true)],
             NodeKind::Invoke => vec![Port::new("complete", true), Port::new("error", false)],
-            NodeKind::DataAction => vec![
-                Port::new("success", true),
-                Port::new("failure", true),
-                Port::new("timeout", false),
-            ],
+            NodeKind::DataAction => {
+                vec![Port::new("success", true), Port::new("failure", true), Port::new("timeout", false)]
+            }
             NodeKind::Transfer => vec![Port::new("failure", false)],
             NodeKind::Disconnect => vec![],
         }
@@ -692,10 +683,7 @@ pub fn parse(text: &str) -> Result<Document, Diagnostic> {
         Err(error) => return Err(parse_error_finding(&error)),
     };
     if let Err(error) = deserializer.end() {
-        return Err(invalid_document(
-            format!("unexpected text after the document at {}", position_of(&error)),
-            None,
-        ));
+        return Err(invalid_document(format!("unexpected text after the document at {}", position_of(&error)), None));
     }
     if document.format != FORMAT_V1 {
         return Err(invalid_document(
@@ -753,11 +741,7 @@ pub fn kind_field_errors(document: &Document) -> Vec<Diagnostic> {
         let allowed = node.kind.fields();
         for field in node.set_fields() {
             if !allowed.contains(&field) {
-                let accepted = if allowed.is_empty() {
-                    "none".to_owned()
-                } else {
-                    allowed.join(", ")
-                };
+                let accepted = if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") };
                 findings.push(
                     invalid_document(
                         format!(

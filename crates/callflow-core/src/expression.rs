@@ -136,8 +136,7 @@ fn is_decimal(text: &str) -> bool {
 /// An identifier: a letter followed by letters, digits or `_`.
 pub fn is_identifier(text: &str) -> bool {
     let mut bytes = text.bytes();
-    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic())
-        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic()) && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// `Scope.identifier`, optionally with more `.identifier` parts (`Call.Ani`, `Flow.customer`).
@@ -156,9 +155,7 @@ pub fn is_variable(text: &str) -> bool {
 
 /// Is `name` `<scope>.<identifier>` exactly?
 pub fn is_scoped_name(name: &str, scope: &str) -> bool {
-    name.strip_prefix(scope)
-        .and_then(|rest| rest.strip_prefix('.'))
-        .is_some_and(is_identifier)
+    name.strip_prefix(scope).and_then(|rest| rest.strip_prefix('.')).is_some_and(is_identifier)
 }
 
 /// The `Flow.x` variables an expression reads, outside string literals, in order of appearance.
@@ -232,7 +229,5 @@ pub fn builtin_type(variable: &str) -> Option<TypeName> {
 /// Can a value of type `actual` be given where `expected` is declared? Integers widen to decimals.
 pub fn assignable(expected: TypeName, actual: TypeName) -> bool {
     expected == actual
-        || (expected.list == actual.list
-            && expected.base == ValueType::Decimal
-            && actual.base == ValueType::Integer)
+        || (expected.list == actual.list && expected.base == ValueType::Decimal && actual.base == ValueType::Integer)
 }

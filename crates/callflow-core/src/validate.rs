@@ -73,11 +73,8 @@ impl<'a> Validator<'a> {
             });
             first.push(is_first);
         }
-        let variable_types = flow
-            .variables
-            .iter()
-            .map(|variable| (variable.name.as_str(), variable.value_type))
-            .collect();
+        let variable_types =
+            flow.variables.iter().map(|variable| (variable.name.as_str(), variable.value_type)).collect();
         let mut modules = FxHashMap::default();
         for module in &document.modules {
             modules.entry(module.name.as_str()).or_insert(module);
@@ -193,13 +190,10 @@ impl<'a> Validator<'a> {
         for (index, node) in flow.nodes.iter().enumerate() {
             if !is_valid_node_id(&node.id) {
                 self.push(
-                    Diagnostic::error(
-                        Code::InvalidNodeId,
-                        format!("the node id \"{}\" breaks the id rule", node.id),
-                    )
-                    .with_node(&node.id)
-                    .with_field(format!("flow.nodes[{index}].id"))
-                    .with_hint("1 to 64 characters of A-Z a-z 0-9 _ -"),
+                    Diagnostic::error(Code::InvalidNodeId, format!("the node id \"{}\" breaks the id rule", node.id))
+                        .with_node(&node.id)
+                        .with_field(format!("flow.nodes[{index}].id"))
+                        .with_hint("1 to 64 characters of A-Z a-z 0-9 _ -"),
                 );
             }
             if !self.first[index] {
@@ -305,13 +299,10 @@ impl<'a> Validator<'a> {
         for (index, choice) in choices.iter().enumerate() {
             if !is_menu_digit(&choice.digit) {
                 self.push(
-                    Diagnostic::error(
-                        Code::InvalidDocument,
-                        format!("\"{}\" is not a menu digit", choice.digit),
-                    )
-                    .with_node(&node.id)
-                    .with_field(format!("choices[{index}].digit"))
-                    .with_hint("a digit is one of 0-9, * or #"),
+                    Diagnostic::error(Code::InvalidDocument, format!("\"{}\" is not a menu digit", choice.digit))
+                        .with_node(&node.id)
+                        .with_field(format!("choices[{index}].digit"))
+                        .with_hint("a digit is one of 0-9, * or #"),
                 );
             } else if let Some(first) = seen.insert(choice.digit.as_str(), index) {
                 self.push(
@@ -331,9 +322,7 @@ impl<'a> Validator<'a> {
         let text = text.unwrap_or("");
         if let Err(error) = expression::check(text) {
             self.push(
-                Diagnostic::error(Code::BadExpression, error.to_string())
-                    .with_node(&node.id)
-                    .with_field(field.text()),
+                Diagnostic::error(Code::BadExpression, error.to_string()).with_node(&node.id).with_field(field.text()),
             );
             return None;
         }
@@ -411,9 +400,11 @@ impl<'a> Validator<'a> {
                 )
                 .with_node(&node.id)
                 .with_field("module")
-                .with_hint(hint.unwrap_or_else(|| {
-                    "load the org's modules, or add the module to the catalog by hand".to_owned()
-                })),
+                .with_hint(
+                    hint.unwrap_or_else(|| {
+                        "load the org's modules, or add the module to the catalog by hand".to_owned()
+                    }),
+                ),
             );
             return;
         };
@@ -436,11 +427,7 @@ impl<'a> Validator<'a> {
                 .with_field("module")
                 .with_hint("move the shared logic into a common module"),
             );
-        } else if !module
-            .compatible_flow_types
-            .iter()
-            .any(|flow_type| flow_type.eq_ignore_ascii_case(FLOW_TYPE))
-        {
+        } else if !module.compatible_flow_types.iter().any(|flow_type| flow_type.eq_ignore_ascii_case(FLOW_TYPE)) {
             let types = if module.compatible_flow_types.is_empty() {
                 "no flow types".to_owned()
             } else {
@@ -501,13 +488,10 @@ impl<'a> Validator<'a> {
             let Some(parameter) = module.inputs.iter().find(|p| &p.name == key) else {
                 let hint = did_you_mean(key, module.inputs.iter().map(|p| p.name.as_str()), Some(scope));
                 self.push(
-                    Diagnostic::error(
-                        Code::UnknownInput,
-                        format!("module \"{}\" has no input \"{key}\"", module.name),
-                    )
-                    .with_node(&node.id)
-                    .with_field(field.text())
-                    .with_hint_opt(hint),
+                    Diagnostic::error(Code::UnknownInput, format!("module \"{}\" has no input \"{key}\"", module.name))
+                        .with_node(&node.id)
+                        .with_field(field.text())
+                        .with_hint_opt(hint),
                 );
                 continue;
             };
@@ -516,11 +500,9 @@ impl<'a> Validator<'a> {
             };
             let actual = match shape {
                 Shape::Literal(base) => Some(TypeName::scalar(base)),
-                Shape::Variable(variable) => self
-                    .variable_types
-                    .get(variable)
-                    .copied()
-                    .or_else(|| expression::builtin_type(variable)),
+                Shape::Variable(variable) => {
+                    self.variable_types.get(variable).copied().or_else(|| expression::builtin_type(variable))
+                }
                 Shape::NotSet => {
                     if parameter.required {
                         self.push(
@@ -721,7 +703,12 @@ impl<'a> Validator<'a> {
                     self.push(
                         Diagnostic::error(
                             Code::MissingPath,
-                            format!("{} \"{}\" has nothing connected to \"{}\"", node.kind.title(), node.label, port.name),
+                            format!(
+                                "{} \"{}\" has nothing connected to \"{}\"",
+                                node.kind.title(),
+                                node.label,
+                                port.name
+                            ),
                         )
                         .with_node(&node.id)
                         .with_field(format!("ports.{}", port.name)),
@@ -740,10 +727,8 @@ impl<'a> Validator<'a> {
             if edge.port.as_deref() != Some("error") {
                 continue;
             }
-            let is_invoke = self
-                .node_index
-                .get(edge.from.as_str())
-                .is_some_and(|&i| flow.nodes[i].kind == NodeKind::Invoke);
+            let is_invoke =
+                self.node_index.get(edge.from.as_str()).is_some_and(|&i| flow.nodes[i].kind == NodeKind::Invoke);
             if !is_invoke {
                 continue;
             }
@@ -835,9 +820,8 @@ impl<'a> Validator<'a> {
             }
         }
         let mut components = petgraph::algo::tarjan_scc(&sub);
-        components.retain(|component| {
-            component.len() > 1 || component.first().is_some_and(|&n| sub.contains_edge(n, n))
-        });
+        components
+            .retain(|component| component.len() > 1 || component.first().is_some_and(|&n| sub.contains_edge(n, n)));
         let mut loops: Vec<Vec<usize>> = components
             .into_iter()
             .map(|component| {

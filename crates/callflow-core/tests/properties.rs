@@ -2,12 +2,15 @@
 //! and parse / validate / export / doctor never panic.
 
 use callflow_core::command::{apply, Command, FlowProperties, NodeMove};
-use callflow_core::document::{Document, Edge, Mapping, MenuChoice, Module, Node, NodeKind, Parameter, TypeName, Variable};
+use callflow_core::document::{
+    Document, Edge, Mapping, MenuChoice, Module, Node, NodeKind, Parameter, TypeName, Variable,
+};
 use callflow_core::{export, validate};
 use proptest::prelude::*;
 
 const IDS: [&str; 7] = ["start", "a", "b", "c", "d", "bye", "bad id"];
-const PORTS: [&str; 10] = ["next", "complete", "error", "yes", "no", "success", "failure", "timeout", "digit_1", "noInput"];
+const PORTS: [&str; 10] =
+    ["next", "complete", "error", "yes", "no", "success", "failure", "timeout", "digit_1", "noInput"];
 const TYPES: [&str; 6] = ["string", "integer", "boolean", "decimal", "date[]", "duration"];
 const EXPRESSIONS: [&str; 9] = ["Call.Ani", "\"text\"", "42", "4.5", "true", "NOT_SET", "Flow.v0", "(\"", ""];
 
@@ -49,8 +52,9 @@ fn node() -> impl Strategy<Value = Node> {
                 NodeKind::Play => node.prompt = Some(text),
                 NodeKind::Menu => {
                     node.prompt = Some(text);
-                    node.choices =
-                        Some(digits.into_iter().map(|d| MenuChoice { digit: d.to_owned(), label: String::new() }).collect());
+                    node.choices = Some(
+                        digits.into_iter().map(|d| MenuChoice { digit: d.to_owned(), label: String::new() }).collect(),
+                    );
                 }
                 NodeKind::Decision => node.expression = Some(text),
                 NodeKind::SetVariable => {
@@ -136,9 +140,13 @@ fn command() -> impl Strategy<Value = Command> {
         (edge(), prop::option::of(0usize..16)).prop_map(|(edge, index)| Command::AddEdge { edge, index }),
         (0usize..16).prop_map(|index| Command::RemoveEdge { index }),
         (0usize..16, edge()).prop_map(|(index, edge)| Command::SetEdge { index, edge }),
-        (id(), prop::sample::select(&PORTS[..]), id())
-            .prop_map(|(from, port, to)| Command::Connect { from, port: port.to_owned(), to }),
-        (id(), prop::sample::select(&PORTS[..])).prop_map(|(from, port)| Command::Disconnect { from, port: port.to_owned() }),
+        (id(), prop::sample::select(&PORTS[..]), id()).prop_map(|(from, port, to)| Command::Connect {
+            from,
+            port: port.to_owned(),
+            to
+        }),
+        (id(), prop::sample::select(&PORTS[..]))
+            .prop_map(|(from, port)| Command::Disconnect { from, port: port.to_owned() }),
         ("[a-z ]{0,8}", id()).prop_map(|(name, start_node_id)| Command::SetFlowProperties {
             properties: FlowProperties {
                 name,

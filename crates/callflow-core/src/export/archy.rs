@@ -359,7 +359,11 @@ impl Writer<'_, '_> {
                     self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "commonModule");
                     self.out.key(d + 2, false, node.module.as_deref().unwrap_or(""));
-                    self.mappings(d + 3, &version, [("inputs", "exp", &node.inputs), ("outputs", "var", &node.outputs)]);
+                    self.mappings(
+                        d + 3,
+                        &version,
+                        [("inputs", "exp", &node.inputs), ("outputs", "var", &node.outputs)],
+                    );
                     self.plan.target(current, "complete")
                 }
                 NodeKind::DataAction => {
@@ -373,7 +377,11 @@ impl Writer<'_, '_> {
                     self.out.key(d + 2, false, node.category.as_deref().unwrap_or(""));
                     self.out.key(d + 3, false, "dataAction");
                     let action = node.action.as_deref().unwrap_or("");
-                    self.mappings(d + 4, action, [("inputs", "exp", &node.inputs), ("successOutputs", "var", &node.outputs)]);
+                    self.mappings(
+                        d + 4,
+                        action,
+                        [("inputs", "exp", &node.inputs), ("successOutputs", "var", &node.outputs)],
+                    );
                     self.out.key(d + 1, false, "outputs");
                     self.out.key(d + 2, false, "failure");
                     self.actions(d + 3, self.plan.target(current, "failure"), branch_depth + 1, false);
@@ -476,11 +484,8 @@ impl Writer<'_, '_> {
         }
         for choice in choices {
             let port = crate::document::digit_port(&choice.digit);
-            let label = if choice.label.trim().is_empty() {
-                format!("Press {}", choice.digit)
-            } else {
-                choice.label.clone()
-            };
+            let label =
+                if choice.label.trim().is_empty() { format!("Press {}", choice.digit) } else { choice.label.clone() };
             let d = UNIT_DEPTH + 1;
             self.out.key(d, true, "menuTask");
             self.out.scalar(d + 1, false, "name", &label);
@@ -533,5 +538,3 @@ fn type_word(value_type: TypeName) -> String {
 fn variable_key(value_type: TypeName) -> String {
     format!("{}Variable", type_word(value_type))
 }
-
-

@@ -169,11 +169,7 @@ pub fn execution_request(
 /// A request with an example value of the right type for every input: what the designer shows first.
 pub fn execution_example(document: &Document, workflow: &str) -> Result<Json, ExecutionError> {
     let module = find_workflow(document, workflow)?;
-    let values = module
-        .inputs
-        .iter()
-        .map(|p| (p.name.clone(), example_text(p.value_type)))
-        .collect();
+    let values = module.inputs.iter().map(|p| (p.name.clone(), example_text(p.value_type))).collect();
     execution_request(document, workflow, &values, None, Some("callflow-studio test run"))
 }
 
@@ -183,11 +179,7 @@ fn find_workflow<'d>(document: &'d Document, workflow: &str) -> Result<&'d Modul
             name: workflow.to_owned(),
             hint: did_you_mean(
                 workflow,
-                document
-                    .modules
-                    .iter()
-                    .filter(|m| m.module_type == ModuleType::Workflow)
-                    .map(|m| m.name.as_str()),
+                document.modules.iter().filter(|m| m.module_type == ModuleType::Workflow).map(|m| m.name.as_str()),
                 None,
             ),
         });
@@ -233,10 +225,9 @@ pub fn typed_value(text: &str, value_type: TypeName) -> Result<Json, String> {
         ValueType::String | ValueType::Date | ValueType::DateTime | ValueType::Duration => {
             Ok(Json::String(text.to_owned()))
         }
-        ValueType::Integer => trimmed
-            .parse::<i64>()
-            .map(Json::from)
-            .map_err(|_| format!("\"{text}\" is not a whole number")),
+        ValueType::Integer => {
+            trimmed.parse::<i64>().map(Json::from).map_err(|_| format!("\"{text}\" is not a whole number"))
+        }
         ValueType::Decimal => trimmed
             .parse::<f64>()
             .ok()
