@@ -1,0 +1,209 @@
+//! The command-line contract (spec §4–5): output shape and exit codes, one table of cases.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn template(name: &str) -> String {
+    repo().join("public/templates").join(name).display().to_string()
+}
+
+struct Outcome {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn callflow(args: &[&str], stdin: Option<&str>) -> Outcome {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_callflow"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    let output = child.wait_with_output().unwrap();
+    Outcome {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn broken_seed() -> String {
+    std::fs::read_to_string(template("seed-002-verify-then-queue.flow.json"))
+        .unwrap()
+        .replace("\"Common.callerId\": \"Call.Ani\"", "\"customerId\": \"Call.Ani\"")
+}
+
+/// (arguments, standard input, exit code, text that standard output contains, text that standard error contains)
+type Case = (Vec<String>, Option<String>, i32, &'static str, &'static str);
+
+#[test]
+fn exit_codes_and_outputs() {
+    let seed = template("seed-002-verify-then-queue.flow.json");
+    let cases: Vec<Case> = vec![
+        (vec!["check".into(), seed.clone()], None, 0, "ok: 0 error(s), 0 warning(s)", ""),
+        (vec!["check".into(), "-".into()], Some(broken_seed()), 1, "error[unknown-input] node auth", ""),
+        (vec!["check".into(), "-".into()], Some("{ nope".into()), 1, "error[invalid-document]", ""),
+        (vec!["check".into(), "/no/such/file.flow.json".into()], None, 2, "", "cannot open /no/such/file.flow.json"),
+        (vec!["check".into()], None, 2, "", "Usage"),
+        (vec!["check".into(), seed.clone(), "--format".into(), "xml".into()], None, 2, "", "invalid value"),
+        (vec!["export".into(), seed.clone(), "--format".into(), "archy".into()], None, 0, "callCommonModule:", ""),
+        (
+            vec!["export".into(), "-".into(), "--format".into(), "archy".into()],
+            Some(broken_seed()),
+            1,
+            "",
+            "export refused",
+        ),
+        (
+            vec!["export".into(), "-".into(), "--format".into(), "json".into()],
+            Some(broken_seed()),
+            0,
+            "\"customerId\"",
+            "",
+        ),
+        (
+            vec!["export".into(), seed.clone(), "--format".into(), "terraform".into()],
+            None,
+            0,
+            "resource \"genesyscloud_flow\"",
+            "",
+        ),
+        (
+            vec!["doctor".into(), "-".into()],
+            Some(r#"{"flowId": "f", "inputData": {"Flow.a": 1}}"#.into()),
+            0,
+            "ok: 0 error(s)",
+            "",
+        ),
+        (
+            vec!["doctor".into(), "-".into()],
+            Some(r#"{"type": "invoke", "moduleRef": "x"}"#.into()),
+            1,
+            "error[data-action-invoke]",
+            "",
+        ),
+        (vec!["doctor".into(), "-".into()], Some("not json".into()), 1, "error[invalid-document]", ""),
+    ];
+    let mut failures = Vec::new();
+    for (args, stdin, code, out, err) in cases {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let outcome = callflow(&refs, stdin.as_deref());
+        if outcome.code != code || !outcome.stdout.contains(out) || !outcome.stderr.contains(err) {
+            failures.push(format!(
+                "callflow {}: exit {} (want {code}), stdout {:?} (want {out:?}), stderr {:?} (want {err:?})",
+                args.join(" "),
+                outcome.code,
+                outcome.stdout.chars().take(300).collect::<String>(),
+                outcome.stderr.chars().take(300).collect::<String>()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn check_json_is_one_object_with_the_contract_keys() {
+    let outcome = callflow(&["check", "-", "--format", "json"], Some(&broken_seed()));
+    assert_eq!(outcome.code, 1);
+    let value: serde_json::Value = serde_json::from_str(&outcome.stdout).expect("stdout is one JSON object");
+    let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["ok", "errors", "warnings", "diagnostics"]);
+    assert_eq!(value["ok"], false);
+    assert_eq!(value["errors"], 2);
+    let finding = &value["diagnostics"][0];
+    let keys: Vec<&str> = finding.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["severity", "code", "node", "edge", "field", "message", "hint"]);
+    assert_eq!(finding["code"], "unknown-input");
+    assert_eq!(finding["field"], "inputs.customerId");
+    assert_eq!(finding["hint"], "did you mean \"Common.customerId\"?");
+    assert_eq!(finding["edge"], serde_json::Value::Null);
+}
+
+#[test]
+fn doctor_json_adds_the_corrected_payload() {
+    let seed_004 = r#"{"flowId": "e3b2c1a0-4567-89ab-cdef-1234567890ab", "inputs": {"customerId": "CUST-99887"}}"#;
+    let outcome = callflow(&["doctor", "-", "--format", "json"], Some(seed_004));
+    assert_eq!(outcome.code, 1);
+    let value: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+    let keys: Vec<&str> = value.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["ok", "errors", "warnings", "diagnostics", "fixed"]);
+    assert_eq!(
+        value["fixed"],
+        serde_json::json!({"flowId": "e3b2c1a0-4567-89ab-cdef-1234567890ab", "inputData": {"Flow.customerId": "CUST-99887"}})
+    );
+    let codes: Vec<&str> =
+        value["diagnostics"].as_array().unwrap().iter().map(|d| d["code"].as_str().unwrap()).collect();
+    assert_eq!(codes, ["execution-inputs-field", "execution-unprefixed-key"]);
+}
+
+#[test]
+fn terraform_with_output_writes_the_yaml_beside_it() {
+    let dir = std::env::temp_dir().join(format!("callflow-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let tf = dir.join("main.tf");
+    let outcome = callflow(
+        &[
+            "export",
+            &template("seed-002-verify-then-queue.flow.json"),
+            "--format",
+            "terraform",
+            "-o",
+            tf.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    assert!(std::fs::read_to_string(&tf).unwrap().contains("inbound_support.yaml"));
+    assert!(std::fs::read_to_string(dir.join("inbound_support.yaml")).unwrap().starts_with("inboundCall:"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn execution_request_for_a_workflow_of_the_catalog() {
+    let catalog: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(repo().join("public/catalog/demo-catalog.json")).unwrap())
+            .unwrap();
+    let mut document: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(template("seed-002-verify-then-queue.flow.json")).unwrap())
+            .unwrap();
+    document["modules"] = catalog["modules"].clone();
+    let text = document.to_string();
+    let outcome = callflow(
+        &[
+            "export",
+            "-",
+            "--format",
+            "execution",
+            "--workflow",
+            "Customer Callback Workflow",
+            "--input",
+            "Flow.customerId=C-123",
+            "--input",
+            "attempts=2",
+        ],
+        Some(&text),
+    );
+    assert_eq!(outcome.code, 0, "{}", outcome.stderr);
+    let request: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+    assert_eq!(
+        request,
+        serde_json::json!({
+            "flowId": "8824ba71-1f0e-4d3c-9b2a-7c6d5e4f3a21",
+            "inputData": {"Flow.customerId": "C-123", "Flow.attempts": 2}
+        })
+    );
+    let outcome = callflow(&["export", "-", "--format", "execution", "--workflow", "Verify Caller"], Some(&text));
+    assert_eq!(outcome.code, 1);
+    assert!(outcome.stderr.contains("is a common module"), "{}", outcome.stderr);
+}
