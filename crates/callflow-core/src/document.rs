@@ -23,6 +23,7 @@ pub type Mapping = IndexMap<String, String>;
 #[schemars(title = "Callflow Studio flow document v1")]
 pub struct Document {
     /// Always `"callflow/v1"`.
+    #[schemars(extend("const" = "callflow/v1"))]
     pub format: String,
     pub flow: Flow,
     /// The catalog of common modules (and workflows) this flow may call.
