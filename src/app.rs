@@ -1,55 +1,136 @@
-//! The app shell: one owner of the document text, the core's findings and exports as memos over it.
-//! The full canvas designer is built on the same state (issue 3); this screen edits the document as
-//! JSON and shows what the core says about it on every keystroke.
+//! The app shell: provides the studio state, lays out toolbar, palette, canvas, inspector and the
+//! bottom dock (problems, export, doctor, library, JSON), and syncs outward: autosave to local
+//! storage, the theme on the root element.
 
-use callflow_core::diagnostic::Diagnostic;
+use callflow_core::Document;
 use leptos::prelude::*;
 
+use crate::canvas::{Canvas, FitRequest, PaletteDrag};
+use crate::panels::doctor_panel::DoctorPanel;
 use crate::panels::export_panel::ExportPanel;
+use crate::panels::inspector::Inspector;
+use crate::panels::library_panel::LibraryPanel;
+use crate::panels::palette::Palette;
 use crate::panels::problems_panel::ProblemsPanel;
+use crate::panels::source_panel::SourcePanel;
+use crate::panels::toolbar::Toolbar;
+use crate::state::{storage, Studio};
 use crate::templates::TEMPLATES;
+use crate::{DockTab, DoctorText, Theme};
 
 #[component]
 pub fn App() -> impl IntoView {
-    let text = RwSignal::new(TEMPLATES[0].text.to_owned());
-    let findings: Memo<Vec<Diagnostic>> = Memo::new(move |_| text.with(|text| callflow_core::check(text)));
+    // Reopen the last flow; the first visit opens the seed 002 template.
+    let (library_id, document) = storage::current().unwrap_or_else(|| {
+        let document = callflow_core::parse(TEMPLATES[0].text).unwrap_or_else(|_| Document::empty("New inbound flow"));
+        (storage::fresh_id(), document)
+    });
+    let studio = Studio::new(document, library_id);
+    provide_context(studio);
+    provide_context(PaletteDrag(RwSignal::new(None)));
+    provide_context(FitRequest(RwSignal::new(0)));
+    let dock = RwSignal::new(DockTab::Problems);
+    provide_context(dock);
+    let doctor_text = RwSignal::new(String::new());
+    provide_context(DoctorText(doctor_text));
+    let theme = RwSignal::new(Theme::System);
+    provide_context(theme);
 
-    let choose_template = move |file: String| {
-        if let Some(template) = TEMPLATES.iter().find(|t| t.file == file) {
-            text.set(template.text.to_owned());
+    // Autosave every change; say so plainly when storage refuses.
+    Effect::new(move |_| {
+        let id = studio.library_id.get();
+        let result = studio.document.with(|document| storage::save(&id, document));
+        if let Err(error) = result {
+            studio.tell_error(error);
+        }
+    });
+    Effect::new(move |_| {
+        let value = theme.get().attribute();
+        if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+            let _ = match value {
+                Some(value) => root.set_attribute("data-theme", value),
+                None => root.remove_attribute("data-theme"),
+            };
+        }
+    });
+    Effect::new(move |_| {
+        let name = studio.document.with(|d| d.flow.name.clone());
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(&format!("{name} · Callflow Studio"));
+        }
+    });
+
+    let drop_file = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        let Some(file) = ev.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) else { return };
+        leptos::task::spawn_local(async move {
+            if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                crate::import::import_text(studio, dock, doctor_text, &text.as_string().unwrap_or_default());
+            }
+        });
+    };
+    let paste = move |ev: leptos::ev::ClipboardEvent| {
+        // Pasting JSON anywhere outside a text field imports it (never destructively).
+        use wasm_bindgen::JsCast;
+        let in_field = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        if in_field {
+            return;
+        }
+        if let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) {
+            if text.trim_start().starts_with('{') {
+                ev.prevent_default();
+                crate::import::import_text(studio, dock, doctor_text, &text);
+            }
         }
     };
 
     view! {
-        <header class="cf-header">
-            <h1 class="cf-header__title">"Callflow Studio"</h1>
-            <label class="cf-header__template">
-                "Template "
-                <select
-                    data-testid="template-select"
-                    on:change:target=move |ev| choose_template(ev.target().value())
-                >
-                    {TEMPLATES
-                        .iter()
-                        .map(|t| view! { <option value=t.file>{t.title}</option> })
-                        .collect_view()}
-                </select>
-            </label>
-        </header>
-        <main class="cf-main">
-            <section class="cf-editor" aria-label="Flow document">
-                <h2 class="cf-section-title">"Flow document (callflow/v1)"</h2>
-                <textarea
-                    class="cf-editor__text"
-                    data-testid="document-text"
-                    spellcheck="false"
-                    aria-label="Flow document JSON"
-                    prop:value=move || text.get()
-                    on:input:target=move |ev| text.set(ev.target().value())
-                ></textarea>
+        <div class="cf-app" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=drop_file on:paste=paste>
+            <Toolbar />
+            <Palette />
+            <main class="cf-stage">
+                <Canvas />
+            </main>
+            <Inspector />
+            <section class="cf-dock" aria-label="Problems and output">
+                <div class="cf-dock__tabs" role="tablist">
+                    {DockTab::ALL.into_iter().map(|tab| view! {
+                        <button class="cf-dock__tab" role="tab" data-testid="dock-tab" data-tab=tab.key()
+                            aria-selected=move || (dock.get() == tab).to_string()
+                            on:click=move |_| dock.set(tab)>
+                            {tab.title()}
+                            {(tab == DockTab::Problems).then(|| view! {
+                                <span class="cf-dock__count">{move || studio.findings.with(|f| if f.is_empty() { String::new() } else { format!(" ({})", f.len()) })}</span>
+                            })}
+                        </button>
+                    }).collect_view()}
+                    <span class="cf-grow"></span>
+                    {move || studio.notice.get().map(|n| view! {
+                        <span class=if n.is_error { "cf-notice cf-notice--error" } else { "cf-notice" } role="status" data-testid="notice">
+                            {n.text}
+                            <button class="cf-link" aria-label="Dismiss" on:click=move |_| studio.notice.set(None)>" ×"</button>
+                        </span>
+                    })}
+                </div>
+                <div class="cf-dock__body">
+                    {move || match dock.get() {
+                        DockTab::Problems => view! { <ProblemsPanel /> }.into_any(),
+                        DockTab::Export => view! { <ExportPanel /> }.into_any(),
+                        DockTab::Doctor => view! { <DoctorPanel text=doctor_text /> }.into_any(),
+                        DockTab::Library => view! { <LibraryPanel /> }.into_any(),
+                        DockTab::Source => view! { <SourcePanel /> }.into_any(),
+                    }}
+                </div>
             </section>
-            <ProblemsPanel findings=findings />
-            <ExportPanel text=text findings=findings />
-        </main>
+            <datalist id="cf-variables">
+                {move || studio.document.with(|d| d.flow.variables.iter().map(|v| view! { <option value=v.name.clone() /> }).collect_view())}
+                {BUILTINS.iter().map(|b| view! { <option value=*b /> }).collect_view()}
+            </datalist>
+        </div>
     }
 }
+
+const BUILTINS: [&str; 5] = ["Call.Ani", "Call.Dnis", "Call.ConversationId", "Call.CalledAddress", "Call.Language"];

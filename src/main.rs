@@ -1,8 +1,87 @@
-//! Callflow Studio in the browser: mounts the app. Everything else lives in `app` and the core.
+//! Callflow Studio in the browser: the designer. `app` lays it out; `state` owns the document;
+//! `canvas` draws and edits it; `panels` hold the inspector, problems, exports and the doctor.
 
 mod app;
+mod canvas;
+mod clipboard;
+mod import;
 mod panels;
+mod state;
 mod templates;
+
+/// The tabs of the bottom dock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DockTab {
+    Problems,
+    Export,
+    Doctor,
+    Library,
+    Source,
+}
+
+impl DockTab {
+    pub const ALL: [DockTab; 5] =
+        [DockTab::Problems, DockTab::Export, DockTab::Doctor, DockTab::Library, DockTab::Source];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            DockTab::Problems => "problems",
+            DockTab::Export => "export",
+            DockTab::Doctor => "doctor",
+            DockTab::Library => "library",
+            DockTab::Source => "source",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            DockTab::Problems => "Problems",
+            DockTab::Export => "Export",
+            DockTab::Doctor => "Doctor",
+            DockTab::Library => "Library",
+            DockTab::Source => "JSON",
+        }
+    }
+}
+
+/// The text in the doctor panel (imports that are not flows land there).
+#[derive(Clone, Copy)]
+pub struct DoctorText(pub leptos::prelude::RwSignal<String>);
+
+/// The colour theme: follow the system, or forced light or dark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+impl Theme {
+    pub fn next(self) -> Theme {
+        match self {
+            Theme::System => Theme::Light,
+            Theme::Light => Theme::Dark,
+            Theme::Dark => Theme::System,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Theme::System => "Theme: system",
+            Theme::Light => "Theme: light",
+            Theme::Dark => "Theme: dark",
+        }
+    }
+
+    /// The `data-theme` attribute on the root element; none follows the system.
+    pub fn attribute(self) -> Option<&'static str> {
+        match self {
+            Theme::System => None,
+            Theme::Light => Some("light"),
+            Theme::Dark => Some("dark"),
+        }
+    }
+}
 
 fn main() {
     console_error_panic_hook::set_once();

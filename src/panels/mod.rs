@@ -1,4 +1,12 @@
-//! The panels around the document: problems and exports.
+//! The panels around the canvas.
 
+pub mod catalog_editor;
+pub mod doctor_panel;
 pub mod export_panel;
+pub mod inspector;
+pub mod library_panel;
+pub mod palette;
 pub mod problems_panel;
+pub mod source_panel;
+pub mod toolbar;
+pub mod variables_panel;

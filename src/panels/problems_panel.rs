@@ -1,10 +1,17 @@
-//! The problems panel: every finding of the core, errors first, with code, message and hint.
+//! The problems panel: every finding of the core, errors first. Clicking one selects its node (or
+//! edge) and centres it; the field's own message also shows in the inspector.
 
 use callflow_core::diagnostic::{Diagnostic, Severity};
 use leptos::prelude::*;
 
+use crate::canvas::geometry::NODE_WIDTH;
+use crate::state::viewport::{CanvasPoint, ScreenPoint};
+use crate::state::{use_studio, Selection, Studio};
+
 #[component]
-pub fn ProblemsPanel(findings: Memo<Vec<Diagnostic>>) -> impl IntoView {
+pub fn ProblemsPanel() -> impl IntoView {
+    let studio = use_studio();
+    let findings = studio.findings;
     let sorted = move || {
         let mut list = findings.get();
         list.sort_by_key(|finding| finding.severity);
@@ -22,44 +29,77 @@ pub fn ProblemsPanel(findings: Memo<Vec<Diagnostic>>) -> impl IntoView {
     };
     view! {
         <section class="cf-problems" aria-label="Problems" data-testid="problems">
-            <h2 class="cf-section-title">"Problems"</h2>
             <p class="cf-problems__summary" data-testid="problems-summary" role="status">{summary}</p>
             <ul class="cf-problems__list">
-                {move || {
-                    sorted()
-                        .into_iter()
-                        .map(|finding| {
-                            let severity = match finding.severity {
-                                Severity::Error => "error",
-                                Severity::Warning => "warning",
-                            };
-                            let place = [
-                                finding.node.clone().map(|n| format!("node {n}")),
-                                finding.edge.map(|e| format!("edge {e}")),
-                                finding.field.clone(),
-                            ]
-                            .into_iter()
-                            .flatten()
-                            .collect::<Vec<_>>()
-                            .join(" · ");
-                            view! {
-                                <li
-                                    class=format!("cf-problem cf-problem--{severity}")
-                                    data-testid="problem"
-                                    data-code=finding.code.as_str()
-                                    data-severity=severity
-                                    data-node-id=finding.node.clone()
-                                >
-                                    <span class="cf-problem__code">{finding.code.as_str()}</span>
-                                    <span class="cf-problem__place">{place}</span>
-                                    <span class="cf-problem__message">{finding.message.clone()}</span>
-                                    {finding.hint.clone().map(|hint| view! { <span class="cf-problem__hint">{hint}</span> })}
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
+                {move || sorted().into_iter().map(|finding| problem_row(studio, finding)).collect_view()}
             </ul>
         </section>
     }
+}
+
+fn problem_row(studio: Studio, finding: Diagnostic) -> impl IntoView {
+    let severity = match finding.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let place = [
+        finding.node.clone().map(|n| format!("node {n}")),
+        finding.edge.map(|e| format!("edge {e}")),
+        finding.field.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" · ");
+    let target = (finding.node.clone(), finding.edge);
+    view! {
+        <li
+            class=format!("cf-problem cf-problem--{severity}")
+            data-testid="problem"
+            data-code=finding.code.as_str()
+            data-severity=severity
+            data-node-id=finding.node.clone()
+            tabindex="0"
+            role="button"
+            on:click=move |_| reveal(studio, &target)
+            on:keydown=move |ev| if ev.key() == "Enter" { reveal(studio, &(finding.node.clone(), finding.edge)) }
+        >
+            <span class="cf-problem__code">{finding.code.as_str()}</span>
+            <span class="cf-problem__place">{place}</span>
+            <span class="cf-problem__message">{finding.message.clone()}</span>
+            {finding.hint.clone().map(|hint| view! { <span class="cf-problem__hint">{hint}</span> })}
+        </li>
+    }
+}
+
+/// Selects the finding's node (or edge) and centres the view on it.
+fn reveal(studio: Studio, target: &(Option<String>, Option<usize>)) {
+    let (node, edge) = target;
+    let position = studio.document.with_untracked(|d| {
+        let id = node.clone().or_else(|| edge.and_then(|e| d.flow.edges.get(e)).map(|e| e.from.clone()))?;
+        d.flow.nodes.iter().find(|n| n.id == id).map(|n| (n.x, n.y))
+    });
+    match (node, edge) {
+        (Some(id), _) => studio.selection.set(Selection::node(id)),
+        (None, Some(index)) => studio.selection.set(Selection::edge(*index)),
+        _ => return,
+    }
+    if let Some((x, y)) = position {
+        let size = canvas_size();
+        studio.viewport.update(|v| {
+            let on_screen = v.canvas_to_screen(CanvasPoint { x: x + NODE_WIDTH / 2.0, y: y + 30.0 });
+            *v = v.panned(size.x / 2.0 - on_screen.x, size.y / 2.0 - on_screen.y);
+        });
+    }
+}
+
+fn canvas_size() -> ScreenPoint {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(".cf-canvas").ok().flatten())
+        .map(|e| {
+            let rect = e.get_bounding_client_rect();
+            ScreenPoint { x: rect.width(), y: rect.height() }
+        })
+        .unwrap_or(ScreenPoint { x: 800.0, y: 500.0 })
 }

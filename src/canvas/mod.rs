@@ -1,0 +1,536 @@
+//! The SVG canvas: nodes, edges, and the gestures that edit them. Every gesture ends in at most one
+//! core command (one undo step). Pointer moves only touch preview signals (`Studio::drag`, the
+//! connection line, the marquee), coalesced to one update per animation frame by the browser's own
+//! event timing; the document changes when the pointer is released.
+
+pub mod edge_view;
+pub mod geometry;
+pub mod minimap;
+pub mod node_view;
+
+use std::collections::BTreeSet;
+
+use callflow_core::command::{Command, NodeMove};
+use callflow_core::document::{Node, NodeKind};
+use leptos::ev::{KeyboardEvent, PointerEvent, WheelEvent};
+use leptos::html;
+use leptos::prelude::*;
+
+use self::edge_view::EdgeView;
+use self::geometry::{node_height, port_position, snap, NODE_WIDTH};
+use self::minimap::Minimap;
+use self::node_view::NodeView;
+use crate::state::viewport::{CanvasPoint, ScreenPoint, Viewport};
+use crate::state::{use_studio, DragPreview, Selection, Studio};
+
+/// The gesture in progress, with what is needed to finish it or abort it with Escape.
+#[derive(Debug, Clone, PartialEq)]
+enum Gesture {
+    Idle,
+    Panning { start: ScreenPoint, origin: Viewport },
+    DraggingNodes { start: ScreenPoint, ids: BTreeSet<String> },
+    Connecting { from: String, port: String },
+    Marquee { start: CanvasPoint, additive: bool },
+}
+
+/// Callbacks the node and edge views call; the canvas owns the gesture logic.
+#[derive(Clone, Copy)]
+pub struct CanvasEvents {
+    pub node_pointer_down: Callback<(String, PointerEvent)>,
+    pub port_pointer_down: Callback<(String, String, PointerEvent)>,
+    pub edge_pointer_down: Callback<(usize, PointerEvent)>,
+    pub node_key_down: Callback<(String, KeyboardEvent)>,
+    pub node_focus: Callback<String>,
+}
+
+/// The node kind being dragged from the palette, if any (set by the palette, dropped here).
+#[derive(Clone, Copy)]
+pub struct PaletteDrag(pub RwSignal<Option<NodeKind>>);
+
+#[component]
+pub fn Canvas() -> impl IntoView {
+    let studio = use_studio();
+    let palette = expect_context::<PaletteDrag>().0;
+    let container: NodeRef<html::Div> = NodeRef::new();
+    let gesture = StoredValue::new(Gesture::Idle);
+    let connect_line: RwSignal<Option<(CanvasPoint, CanvasPoint)>> = RwSignal::new(None);
+    let marquee: RwSignal<Option<(CanvasPoint, CanvasPoint)>> = RwSignal::new(None);
+    let space_held = RwSignal::new(false);
+
+    // Screen points are relative to the canvas element (one place measures the DOM).
+    let to_screen = move |client_x: i32, client_y: i32| -> Option<ScreenPoint> {
+        let element = container.get_untracked()?;
+        let rect = element.get_bounding_client_rect();
+        Some(ScreenPoint { x: f64::from(client_x) - rect.left(), y: f64::from(client_y) - rect.top() })
+    };
+    let inside_canvas = move |client_x: i32, client_y: i32| -> bool {
+        container.get_untracked().is_some_and(|element| {
+            let rect = element.get_bounding_client_rect();
+            let (x, y) = (f64::from(client_x), f64::from(client_y));
+            x >= rect.left() && x <= rect.right() && y >= rect.top() && y <= rect.bottom()
+        })
+    };
+    let to_canvas = move |client_x: i32, client_y: i32| -> Option<CanvasPoint> {
+        to_screen(client_x, client_y).map(|p| studio.viewport.get_untracked().screen_to_canvas(p))
+    };
+
+    let events = CanvasEvents {
+        node_pointer_down: Callback::new(move |(id, ev): (String, PointerEvent)| {
+            if ev.button() != 0 || space_held.get_untracked() {
+                return;
+            }
+            ev.stop_propagation();
+            let Some(start) = to_screen(ev.client_x(), ev.client_y()) else { return };
+            let additive = ev.shift_key() || ev.ctrl_key() || ev.meta_key();
+            let mut selection = studio.selection.get_untracked();
+            if additive {
+                if !selection.nodes.remove(&id) {
+                    selection.nodes.insert(id.clone());
+                }
+            } else if !selection.nodes.contains(&id) {
+                selection = Selection::node(&id);
+            }
+            selection.edge = None;
+            let ids = selection.nodes.clone();
+            studio.selection.set(selection);
+            if ids.contains(&id) {
+                gesture.set_value(Gesture::DraggingNodes { start, ids });
+            }
+        }),
+        port_pointer_down: Callback::new(move |(from, port, ev): (String, String, PointerEvent)| {
+            if ev.button() != 0 {
+                return;
+            }
+            ev.stop_propagation();
+            ev.prevent_default();
+            let Some(point) = to_canvas(ev.client_x(), ev.client_y()) else { return };
+            connect_line.set(Some((point, point)));
+            gesture.set_value(Gesture::Connecting { from, port });
+        }),
+        edge_pointer_down: Callback::new(move |(index, ev): (usize, PointerEvent)| {
+            ev.stop_propagation();
+            studio.selection.set(Selection::edge(index));
+        }),
+        node_key_down: Callback::new(move |(id, ev): (String, KeyboardEvent)| {
+            if ev.key() == "Enter" {
+                ev.prevent_default();
+                studio.selection.set(Selection::node(&id));
+                focus_inspector();
+            }
+        }),
+        node_focus: Callback::new(move |id: String| {
+            if !studio.selection.with_untracked(|s| s.nodes.contains(&id)) {
+                studio.selection.set(Selection::node(&id));
+            }
+        }),
+    };
+
+    let background_down = move |ev: PointerEvent| {
+        if ev.button() != 0 && ev.button() != 1 {
+            return;
+        }
+        let Some(start) = to_screen(ev.client_x(), ev.client_y()) else { return };
+        if ev.shift_key() && !space_held.get_untracked() {
+            let point = studio.viewport.get_untracked().screen_to_canvas(start);
+            marquee.set(Some((point, point)));
+            gesture.set_value(Gesture::Marquee { start: point, additive: true });
+        } else {
+            studio.selection.set(Selection::default());
+            gesture.set_value(Gesture::Panning { start, origin: studio.viewport.get_untracked() });
+        }
+    };
+
+    let move_handle = window_event_listener(leptos::ev::pointermove, move |ev: PointerEvent| {
+        let current = gesture.get_value();
+        if current == Gesture::Idle {
+            return;
+        }
+        let Some(point) = to_screen(ev.client_x(), ev.client_y()) else { return };
+        let viewport = studio.viewport.get_untracked();
+        match current {
+            Gesture::Idle => {}
+            Gesture::Panning { start, origin } => {
+                studio.viewport.set(origin.panned(point.x - start.x, point.y - start.y));
+            }
+            Gesture::DraggingNodes { start, ids } => {
+                let dx = (point.x - start.x) / viewport.zoom;
+                let dy = (point.y - start.y) / viewport.zoom;
+                studio.drag.set(Some(DragPreview { ids, dx, dy }));
+            }
+            Gesture::Connecting { .. } => {
+                let end = viewport.screen_to_canvas(point);
+                connect_line.update(|line| {
+                    if let Some((_, to)) = line {
+                        *to = end;
+                    }
+                });
+            }
+            Gesture::Marquee { start, .. } => marquee.set(Some((start, viewport.screen_to_canvas(point)))),
+        }
+    });
+
+    let up_handle = window_event_listener(leptos::ev::pointerup, move |ev: PointerEvent| {
+        if let Some(kind) = palette.get_untracked() {
+            palette.set(None);
+            if inside_canvas(ev.client_x(), ev.client_y()) {
+                if let Some(point) = to_canvas(ev.client_x(), ev.client_y()) {
+                    add_node(studio, kind, point);
+                }
+            }
+            return;
+        }
+        let finished = gesture.get_value();
+        gesture.set_value(Gesture::Idle);
+        match finished {
+            Gesture::Idle | Gesture::Panning { .. } => {}
+            Gesture::DraggingNodes { ids, .. } => {
+                let preview = studio.drag.get_untracked();
+                studio.drag.set(None);
+                if let Some(preview) = preview.filter(|p| p.dx.abs() + p.dy.abs() > 0.5) {
+                    let snap_on = studio.snap.get_untracked();
+                    let moves = studio.document.with_untracked(|d| {
+                        d.flow
+                            .nodes
+                            .iter()
+                            .filter(|n| ids.contains(&n.id))
+                            .map(|n| {
+                                let (mut x, mut y) = (n.x + preview.dx, n.y + preview.dy);
+                                if snap_on {
+                                    (x, y) = (snap(x), snap(y));
+                                }
+                                NodeMove { id: n.id.clone(), x, y }
+                            })
+                            .collect::<Vec<_>>()
+                    });
+                    let _ = studio.dispatch(Command::MoveNodes { moves });
+                }
+            }
+            Gesture::Connecting { from, port } => {
+                connect_line.set(None);
+                if let Some(point) = to_canvas(ev.client_x(), ev.client_y()) {
+                    if let Some(to) = node_at(studio, point) {
+                        let _ = studio.dispatch(Command::Connect { from, port, to });
+                    }
+                }
+            }
+            Gesture::Marquee { start, additive } => {
+                marquee.set(None);
+                if let Some(end) = to_canvas(ev.client_x(), ev.client_y()) {
+                    let inside = nodes_in(studio, start, end);
+                    studio.selection.update(|s| {
+                        if !additive {
+                            s.nodes.clear();
+                        }
+                        s.nodes.extend(inside);
+                        s.edge = None;
+                    });
+                }
+            }
+        }
+    });
+
+    let key_handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if typing_in_a_field(&ev) {
+            return;
+        }
+        if ev.key() == " " {
+            space_held.set(true);
+        }
+        if ev.key() == "Escape" {
+            abort_gesture(studio, gesture, connect_line, marquee);
+        }
+        handle_shortcut(studio, &ev);
+    });
+    let key_up_handle = window_event_listener(leptos::ev::keyup, move |ev: KeyboardEvent| {
+        if ev.key() == " " {
+            space_held.set(false);
+        }
+    });
+    on_cleanup(move || {
+        move_handle.remove();
+        up_handle.remove();
+        key_handle.remove();
+        key_up_handle.remove();
+    });
+
+    let wheel = move |ev: WheelEvent| {
+        ev.prevent_default();
+        let Some(anchor) = to_screen(ev.client_x(), ev.client_y()) else { return };
+        let factor = (-ev.delta_y() * 0.0015).exp();
+        studio.viewport.update(|v| *v = v.zoom_about(anchor, factor));
+    };
+
+    let node_ids =
+        Memo::new(move |_| studio.document.with(|d| d.flow.nodes.iter().map(|n| n.id.clone()).collect::<Vec<_>>()));
+    let edge_keys = Memo::new(move |_| {
+        studio.document.with(|d| {
+            d.flow
+                .edges
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (i, e.from.clone(), e.port_name().to_owned(), e.to.clone()))
+                .collect::<Vec<_>>()
+        })
+    });
+    // Fit on load and whenever someone asks (toolbar, opening a document).
+    let fit_request = expect_context::<FitRequest>().0;
+    Effect::new(move |_| {
+        fit_request.track();
+        request_animation_frame(move || fit_view(studio, container));
+    });
+
+    view! {
+        <div
+            class="cf-canvas"
+            node_ref=container
+            class:cf-canvas--panning=move || space_held.get()
+        >
+            <svg
+                class="cf-canvas__svg"
+                data-testid="canvas"
+                role="application"
+                aria-label="Flow canvas: drag kinds from the palette, connect ports to nodes"
+                on:pointerdown=background_down
+                on:wheel=wheel
+            >
+                <defs>
+                    <pattern id="cf-grid" width="20" height="20" patternUnits="userSpaceOnUse"
+                        patternTransform=move || {
+                            let v = studio.viewport.get();
+                            format!("translate({:.1} {:.1}) scale({:.4})", v.pan_x, v.pan_y, v.zoom)
+                        }
+                    >
+                        <circle cx="1" cy="1" r="1" class="cf-canvas__dot" />
+                    </pattern>
+                    <marker id="cf-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                        <path d="M 0 0 L 10 5 L 0 10 z" class="cf-edge__arrow" />
+                    </marker>
+                </defs>
+                <rect class="cf-canvas__background" width="100%" height="100%" fill="url(#cf-grid)" />
+                <g transform=move || studio.viewport.get().transform()>
+                    <g class="cf-canvas__edges">
+                        <For each=move || edge_keys.get() key=|k| k.clone() let:key>
+                            <EdgeView index=key.0 events=events />
+                        </For>
+                    </g>
+                    <g class="cf-canvas__nodes">
+                        <For each=move || node_ids.get() key=|id| id.clone() let:id>
+                            <NodeView id=id events=events />
+                        </For>
+                    </g>
+                    {move || connect_line.get().map(|(from, to)| view! {
+                        <path class="cf-edge__preview" d=geometry::edge_path(from, to) />
+                    })}
+                    {move || marquee.get().map(|(a, b)| view! {
+                        <rect class="cf-canvas__marquee" x=a.x.min(b.x) y=a.y.min(b.y)
+                            width=(a.x - b.x).abs() height=(a.y - b.y).abs() />
+                    })}
+                </g>
+            </svg>
+            <Minimap />
+        </div>
+    }
+}
+
+/// Asks the canvas to fit the flow into view (toolbar button, after opening a document): bump it.
+#[derive(Clone, Copy)]
+pub struct FitRequest(pub RwSignal<u64>);
+
+impl FitRequest {
+    pub fn run(self, (): ()) {
+        self.0.update(|n| *n += 1);
+    }
+}
+
+fn fit_view(studio: Studio, container: NodeRef<html::Div>) {
+    let Some(element) = container.get_untracked() else { return };
+    let rect = element.get_bounding_client_rect();
+    let bounds = studio.document.with_untracked(|d| flow_bounds(&d.flow.nodes));
+    if let Some(bounds) = bounds {
+        studio.viewport.set(Viewport::fit(bounds, rect.width(), rect.height(), 40.0));
+    }
+}
+
+/// The canvas rectangle covering every node.
+pub fn flow_bounds(nodes: &[Node]) -> Option<(CanvasPoint, CanvasPoint)> {
+    let mut iter = nodes.iter();
+    let first = iter.next()?;
+    let mut min = CanvasPoint { x: first.x, y: first.y };
+    let mut max = CanvasPoint { x: first.x + NODE_WIDTH, y: first.y + node_height(first.ports().len()) };
+    for node in iter {
+        min.x = min.x.min(node.x);
+        min.y = min.y.min(node.y);
+        max.x = max.x.max(node.x + NODE_WIDTH);
+        max.y = max.y.max(node.y + node_height(node.ports().len()));
+    }
+    Some((min, max))
+}
+
+fn focus_inspector() {
+    use wasm_bindgen::JsCast;
+    let first = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("[data-testid=inspector] input, [data-testid=inspector] select").ok().flatten());
+    if let Some(element) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = element.focus();
+    }
+}
+
+fn typing_in_a_field(ev: &KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
+
+fn abort_gesture(
+    studio: Studio,
+    gesture: StoredValue<Gesture>,
+    connect_line: RwSignal<Option<(CanvasPoint, CanvasPoint)>>,
+    marquee: RwSignal<Option<(CanvasPoint, CanvasPoint)>>,
+) {
+    if let Gesture::Panning { origin, .. } = gesture.get_value() {
+        studio.viewport.set(origin);
+    }
+    gesture.set_value(Gesture::Idle);
+    studio.drag.set(None);
+    connect_line.set(None);
+    marquee.set(None);
+}
+
+/// The topmost node under a canvas point.
+fn node_at(studio: Studio, point: CanvasPoint) -> Option<String> {
+    studio.document.with_untracked(|d| {
+        d.flow
+            .nodes
+            .iter()
+            .rev()
+            .find(|n| {
+                point.x >= n.x
+                    && point.x <= n.x + NODE_WIDTH
+                    && point.y >= n.y
+                    && point.y <= n.y + node_height(n.ports().len())
+            })
+            .map(|n| n.id.clone())
+    })
+}
+
+fn nodes_in(studio: Studio, a: CanvasPoint, b: CanvasPoint) -> Vec<String> {
+    let (left, right) = (a.x.min(b.x), a.x.max(b.x));
+    let (top, bottom) = (a.y.min(b.y), a.y.max(b.y));
+    studio.document.with_untracked(|d| {
+        d.flow
+            .nodes
+            .iter()
+            .filter(|n| {
+                n.x < right && n.x + NODE_WIDTH > left && n.y < bottom && n.y + node_height(n.ports().len()) > top
+            })
+            .map(|n| n.id.clone())
+            .collect()
+    })
+}
+
+/// A new node of `kind` with sensible defaults, centred on the drop point.
+pub fn add_node(studio: Studio, kind: NodeKind, point: CanvasPoint) {
+    let id = studio.fresh_id(kind.as_str());
+    let (mut x, mut y) = (point.x - NODE_WIDTH / 2.0, point.y - 20.0);
+    if studio.snap.get_untracked() {
+        (x, y) = (snap(x), snap(y));
+    }
+    let mut node = Node::new(id.clone(), kind, x, y);
+    match kind {
+        NodeKind::Play => node.prompt = Some(String::new()),
+        NodeKind::Menu => {
+            node.prompt = Some(String::new());
+            node.choices =
+                Some(vec![callflow_core::document::MenuChoice { digit: "1".into(), label: "Option 1".into() }]);
+        }
+        NodeKind::Decision => node.expression = Some(String::new()),
+        NodeKind::SetVariable => {
+            node.variable = Some(String::new());
+            node.expression = Some(String::new());
+        }
+        NodeKind::Invoke => {
+            node.module = Some(String::new());
+            node.version = Some("latest".into());
+            node.inputs = Some(Default::default());
+            node.outputs = Some(Default::default());
+        }
+        NodeKind::DataAction => {
+            node.category = Some(String::new());
+            node.action = Some(String::new());
+            node.timeout_seconds = Some(10);
+        }
+        NodeKind::Transfer => node.queue = Some(String::new()),
+        NodeKind::Start | NodeKind::Disconnect => {}
+    }
+    if studio.dispatch(Command::AddNode { node }).is_ok() {
+        studio.selection.set(Selection::node(&id));
+    }
+}
+
+/// Deletes the selected nodes (with their edges) or the selected edge: one undo step.
+pub fn delete_selection(studio: Studio) {
+    let selection = studio.selection.get_untracked();
+    let mut commands: Vec<Command> = Vec::new();
+    if let Some(index) = selection.edge {
+        commands.push(Command::RemoveEdge { index });
+    }
+    commands.extend(selection.nodes.iter().map(|id| Command::RemoveNode { id: id.clone() }));
+    if commands.is_empty() {
+        return;
+    }
+    if studio.dispatch(Command::Batch { commands }).is_ok() {
+        studio.selection.set(Selection::default());
+    }
+}
+
+fn handle_shortcut(studio: Studio, ev: &KeyboardEvent) {
+    let command_key = ev.ctrl_key() || ev.meta_key();
+    let key = ev.key();
+    match (command_key, key.as_str()) {
+        (true, "z") | (true, "Z") if ev.shift_key() => studio.redo(),
+        (true, "z") => studio.undo(),
+        (true, "y") => studio.redo(),
+        (true, "a") => {
+            let all = studio.document.with_untracked(|d| d.flow.nodes.iter().map(|n| n.id.clone()).collect());
+            studio.selection.set(Selection { nodes: all, edge: None });
+        }
+        (true, "c") => crate::clipboard::copy_selection(studio),
+        (true, "v") => crate::clipboard::paste(studio),
+        (true, "d") => {
+            crate::clipboard::copy_selection(studio);
+            crate::clipboard::paste(studio);
+        }
+        (false, "Delete") | (false, "Backspace") => delete_selection(studio),
+        (false, "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown") => {
+            let step = if ev.shift_key() { 1.0 } else { geometry::GRID };
+            let (dx, dy) = match key.as_str() {
+                "ArrowLeft" => (-step, 0.0),
+                "ArrowRight" => (step, 0.0),
+                "ArrowUp" => (0.0, -step),
+                _ => (0.0, step),
+            };
+            let ids = studio.selection.with_untracked(|s| s.nodes.clone());
+            if ids.is_empty() {
+                return;
+            }
+            let moves = studio.document.with_untracked(|d| {
+                d.flow
+                    .nodes
+                    .iter()
+                    .filter(|n| ids.contains(&n.id))
+                    .map(|n| NodeMove { id: n.id.clone(), x: n.x + dx, y: n.y + dy })
+                    .collect()
+            });
+            let _ = studio.dispatch(Command::MoveNodes { moves });
+        }
+        _ => return,
+    }
+    ev.prevent_default();
+}
+
+/// The canvas point a port of a node sits at (used by edges and the minimap).
+pub fn port_point(node: &Node, port: &str, offset: (f64, f64)) -> CanvasPoint {
+    port_position(&node.ports(), port, node.x + offset.0, node.y + offset.1)
+}

@@ -1,0 +1,92 @@
+//! The toolbar: new, open, save, templates, undo, redo, zoom, fit, snap, theme, export, doctor, deploy.
+
+use callflow_core::Document;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::canvas::FitRequest;
+use crate::import::import_text;
+use crate::state::viewport::ScreenPoint;
+use crate::state::{storage, use_studio};
+use crate::templates::TEMPLATES;
+use crate::{DockTab, DoctorText, Theme};
+
+#[component]
+pub fn Toolbar() -> impl IntoView {
+    let studio = use_studio();
+    let dock = expect_context::<RwSignal<DockTab>>();
+    let doctor_text = expect_context::<DoctorText>().0;
+    let theme = expect_context::<RwSignal<Theme>>();
+    let fit = expect_context::<FitRequest>();
+    let file_input: NodeRef<leptos::html::Input> = NodeRef::new();
+
+    let open_file = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+        input.set_value("");
+        spawn_local(async move {
+            match wasm_bindgen_futures::JsFuture::from(file.text()).await {
+                Ok(text) => {
+                    import_text(studio, dock, doctor_text, &text.as_string().unwrap_or_default());
+                    fit.run(());
+                }
+                Err(_) => studio.tell_error("That file could not be read. Your flow is unchanged."),
+            }
+        });
+    };
+    let save = move |_| {
+        let (name, text) = studio.document.with_untracked(|d| (callflow_core::export::slug(&d.flow.name), d.to_json()));
+        if let Err(error) = crate::clipboard::download(&format!("{name}.flow.json"), &text, "application/json") {
+            studio.tell_error(error);
+        }
+    };
+    let zoom =
+        move |factor: f64| studio.viewport.update(|v| *v = v.zoom_about(ScreenPoint { x: 400.0, y: 250.0 }, factor));
+    let (undo_possible, redo_possible) = (move || studio.undo_state.get().0, move || studio.undo_state.get().1);
+
+    view! {
+        <header class="cf-toolbar" role="toolbar" aria-label="Flow">
+            <h1 class="cf-toolbar__title">"Callflow Studio"</h1>
+            <button class="cf-button" data-testid="new" on:click=move |_| {
+                studio.replace_document(Document::empty("New inbound flow"), storage::fresh_id());
+            }>"New"</button>
+            <button class="cf-button" data-testid="open" on:click=move |_| { if let Some(input) = file_input.get() { input.click(); } }>"Open"</button>
+            <input type="file" accept=".json,application/json" class="cf-hidden" node_ref=file_input data-testid="open-file" on:change=open_file />
+            <button class="cf-button" data-testid="save" on:click=save>"Save"</button>
+            <select class="cf-field__input" data-testid="template-select" aria-label="Templates"
+                on:change:target=move |ev| {
+                    let file = ev.target().value();
+                    if let Some(template) = TEMPLATES.iter().find(|t| t.file == file) {
+                        import_text(studio, dock, doctor_text, template.text);
+                        fit.run(());
+                    }
+                    ev.target().set_value("");
+                }>
+                <option value="">"Templates…"</option>
+                {TEMPLATES.iter().map(|t| view! { <option value=t.file>{t.title}</option> }).collect_view()}
+            </select>
+            <span class="cf-toolbar__group">
+                <button class="cf-button" data-testid="undo" aria-label="Undo (Ctrl+Z)" disabled=move || !undo_possible() on:click=move |_| studio.undo()>"Undo"</button>
+                <button class="cf-button" data-testid="redo" aria-label="Redo (Ctrl+Shift+Z)" disabled=move || !redo_possible() on:click=move |_| studio.redo()>"Redo"</button>
+            </span>
+            <span class="cf-toolbar__group">
+                <button class="cf-button" data-testid="zoom-out" aria-label="Zoom out" on:click=move |_| zoom(0.8)>"−"</button>
+                <span class="cf-toolbar__zoom" data-testid="zoom-level">{move || format!("{:.0}%", studio.viewport.get().zoom * 100.0)}</span>
+                <button class="cf-button" data-testid="zoom-in" aria-label="Zoom in" on:click=move |_| zoom(1.25)>"+"</button>
+                <button class="cf-button" data-testid="fit" on:click=move |_| fit.run(())>"Fit"</button>
+                <label class="cf-toolbar__check"><input type="checkbox" prop:checked=move || studio.snap.get() on:change:target=move |ev| studio.snap.set(ev.target().checked()) />" Snap"</label>
+            </span>
+            <span class="cf-grow"></span>
+            <button class="cf-button" data-testid="export" on:click=move |_| dock.set(DockTab::Export)>"Export"</button>
+            <button class="cf-button" data-testid="doctor-open" on:click=move |_| dock.set(DockTab::Doctor)>"Doctor"</button>
+            <button class="cf-button" data-testid="deploy" on:click=move |_| {
+                studio.tell("Deploying to your org needs sign-in, which is not in this version yet. Meanwhile: Export → Archy YAML (archy create) or Terraform.");
+                dock.set(DockTab::Export);
+            }>"Deploy"</button>
+            <button class="cf-button" data-testid="theme" aria-label="Switch between light and dark" on:click=move |_| theme.update(|t| *t = t.next())>
+                {move || theme.get().label()}
+            </button>
+        </header>
+    }
+}

@@ -1,0 +1,61 @@
+//! The flow's variables: declare, retype, remove. Each change is one command.
+
+use callflow_core::command::Command;
+use callflow_core::document::{TypeName, Variable};
+use leptos::prelude::*;
+
+use crate::state::use_studio;
+
+#[component]
+pub fn VariablesPanel() -> impl IntoView {
+    let studio = use_studio();
+    let new_name = RwSignal::new(String::new());
+    let new_type = RwSignal::new("string".to_owned());
+    let add = move || {
+        let raw = new_name.get_untracked().trim().to_owned();
+        if raw.is_empty() {
+            return;
+        }
+        let name = if raw.starts_with("Flow.") { raw } else { format!("Flow.{raw}") };
+        let value_type = TypeName::parse(&new_type.get_untracked())
+            .unwrap_or(TypeName::scalar(callflow_core::document::ValueType::String));
+        if studio.dispatch(Command::AddVariable { variable: Variable { name, value_type }, index: None }).is_ok() {
+            new_name.set(String::new());
+        }
+    };
+    view! {
+        <fieldset class="cf-fieldset" data-testid="variables">
+            <legend>"Variables"</legend>
+            <ul class="cf-list">
+                {move || studio.document.with(|d| d.flow.variables.iter().enumerate().map(|(index, v)| {
+                    let variable = v.clone();
+                    view! {
+                        <li class="cf-row" data-testid="variable" data-name=v.name.clone()>
+                            <span class="cf-grow">{v.name.clone()}</span>
+                            <select class="cf-field__input cf-field__input--type" aria-label=format!("Type of {}", v.name)
+                                on:change:target=move |ev| {
+                                    if let Some(value_type) = TypeName::parse(&ev.target().value()) {
+                                        let _ = studio.dispatch(Command::UpdateVariable { index, variable: Variable { name: variable.name.clone(), value_type } });
+                                    }
+                                }>
+                                {TypeName::all_names().into_iter().map(|t| { let selected = t == v.value_type.to_string(); view! { <option value=t.clone() selected=selected>{t.clone()}</option> } }).collect_view()}
+                            </select>
+                            <button class="cf-button cf-button--small" aria-label=format!("Remove {}", v.name)
+                                on:click=move |_| { let _ = studio.dispatch(Command::RemoveVariable { index }); }>"×"</button>
+                        </li>
+                    }
+                }).collect_view())}
+            </ul>
+            <div class="cf-row">
+                <input class="cf-field__input cf-grow" placeholder="Flow.name" aria-label="New variable name" data-testid="new-variable-name"
+                    prop:value=move || new_name.get()
+                    on:input:target=move |ev| new_name.set(ev.target().value())
+                    on:keydown=move |ev| if ev.key() == "Enter" { add() } />
+                <select class="cf-field__input cf-field__input--type" aria-label="New variable type" on:change:target=move |ev| new_type.set(ev.target().value())>
+                    {TypeName::all_names().into_iter().map(|t| view! { <option value=t.clone()>{t.clone()}</option> }).collect_view()}
+                </select>
+                <button class="cf-button" data-testid="add-variable" on:click=move |_| add()>"Add"</button>
+            </div>
+        </fieldset>
+    }
+}

@@ -1,0 +1,88 @@
+//! The local library of named flows in localStorage: every change is saved, the last flow reopens on
+//! load. Keys: `callflow.library` (the list), `callflow.flow.<id>` (each document), `callflow.current`.
+
+use callflow_core::Document;
+use serde::{Deserialize, Serialize};
+
+const LIBRARY_KEY: &str = "callflow.library";
+const CURRENT_KEY: &str = "callflow.current";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    pub name: String,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn flow_key(id: &str) -> String {
+    format!("callflow.flow.{id}")
+}
+
+/// The library list, in the order flows were created.
+pub fn library() -> Vec<Entry> {
+    storage()
+        .and_then(|s| s.get_item(LIBRARY_KEY).ok().flatten())
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+fn write_library(entries: &[Entry]) -> Result<(), String> {
+    let text = serde_json::to_string(entries).unwrap_or_default();
+    set(LIBRARY_KEY, &text)
+}
+
+fn set(key: &str, value: &str) -> Result<(), String> {
+    let storage = storage().ok_or("this browser gives the page no local storage; use Download to keep your work")?;
+    storage.set_item(key, value).map_err(|_| {
+        "local storage is full: your last change is not saved. Download the flow, or delete flows you no longer need from the library".to_owned()
+    })
+}
+
+/// Saves a document under its library id (adding it to the library when new) and marks it current.
+pub fn save(id: &str, document: &Document) -> Result<(), String> {
+    set(&flow_key(id), &document.to_json())?;
+    let mut entries = library();
+    match entries.iter_mut().find(|e| e.id == id) {
+        Some(entry) if entry.name == document.flow.name => {}
+        Some(entry) => {
+            entry.name = document.flow.name.clone();
+            write_library(&entries)?;
+        }
+        None => {
+            entries.push(Entry { id: id.to_owned(), name: document.flow.name.clone() });
+            write_library(&entries)?;
+        }
+    }
+    set(CURRENT_KEY, id)
+}
+
+/// The stored document of a library entry. A stored text that no longer parses is kept as is and
+/// reported, never thrown away.
+pub fn load(id: &str) -> Option<Result<Document, String>> {
+    let text = storage()?.get_item(&flow_key(id)).ok().flatten()?;
+    Some(callflow_core::parse(&text).map_err(|finding| finding.message))
+}
+
+/// The flow that was open last.
+pub fn current() -> Option<(String, Document)> {
+    let id = storage()?.get_item(CURRENT_KEY).ok().flatten()?;
+    let document = load(&id)?.ok()?;
+    Some((id, document))
+}
+
+pub fn remove(id: &str) -> Result<(), String> {
+    if let Some(storage) = storage() {
+        let _ = storage.remove_item(&flow_key(id));
+    }
+    let entries: Vec<Entry> = library().into_iter().filter(|e| e.id != id).collect();
+    write_library(&entries)
+}
+
+/// A library id not in use: `flow-1`, `flow-2`, ...
+pub fn fresh_id() -> String {
+    let entries = library();
+    (1..).map(|n| format!("flow-{n}")).find(|id| !entries.iter().any(|e| &e.id == id)).unwrap_or_default()
+}
