@@ -57,8 +57,8 @@ export async function launchBrowser() {
 }
 
 /** Opens the app in a fresh page and records console errors and page errors. */
-export async function openApp(browser, url) {
-  const context = await browser.newContext({ viewport: { width: 1360, height: 860 } });
+export async function openApp(browser, url, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...options });
   const page = await context.newPage();
   const errors = [];
   page.on('console', (message) => {

@@ -1,0 +1,236 @@
+// The designer in real Chromium with real pointer events: build the seed 002 flow from an empty
+// canvas, map the module, watch problems come and go, undo/redo, copy the YAML, import safely,
+// survive a reload, render markup as text, and connect from the keyboard.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { serveDist, launchBrowser, openApp, artifacts, root } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serveDist();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const center = async (locator) => {
+  const box = await locator.boundingBox();
+  assert.ok(box, 'element is visible');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+};
+
+/** A real pointer drag: press, move in steps, release. */
+async function drag(page, from, to) {
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 10 });
+  await page.mouse.up();
+}
+
+const node = (page, id) => page.locator(`[data-testid="node"][data-node-id="${id}"]`);
+const port = (page, id, name) => page.locator(`[data-testid="port"][data-node-id="${id}"][data-port="${name}"] circle`);
+const problems = (page, code) => page.locator(`[data-testid="problem"][data-code="${code}"]`);
+
+async function dropFromPalette(page, kind, at) {
+  const item = page.locator(`[data-testid="palette-item"][data-kind="${kind}"]`);
+  await drag(page, await center(item), at);
+}
+
+async function canvasPoint(page, fx, fy) {
+  const box = await page.getByTestId('canvas').boundingBox();
+  return { x: box.x + box.width * fx, y: box.y + box.height * fy };
+}
+
+async function connect(page, fromId, portName, toId) {
+  await drag(page, await center(port(page, fromId, portName)), await center(node(page, toId).locator('.cf-node__box')));
+  await page.locator(`[data-testid="edge"][data-from="${fromId}"][data-port="${portName}"][data-to="${toId}"]`).waitFor();
+}
+
+async function freshFlow(page) {
+  await page.getByTestId('new').click();
+  await node(page, 'start').waitFor();
+  assert.equal(await page.getByTestId('node').count(), 1);
+}
+
+test('builds the seed 002 flow from an empty canvas by dragging', async () => {
+  const { page, errors, context } = await openApp(browser, server.url, { permissions: ['clipboard-read', 'clipboard-write'] });
+  await freshFlow(page);
+  // The catalog first, so the module can be picked.
+  await page.getByTestId('load-demo-catalog').click();
+
+  await dropFromPalette(page, 'invoke', await canvasPoint(page, 0.45, 0.45));
+  await dropFromPalette(page, 'transfer', await canvasPoint(page, 0.75, 0.3));
+  await dropFromPalette(page, 'disconnect', await canvasPoint(page, 0.75, 0.7));
+  assert.equal(await page.getByTestId('node').count(), 4);
+  await node(page, 'invoke').waitFor();
+  assert.match(await node(page, 'invoke').textContent(), /Call common module \(shared flow\)/);
+
+  // A problem appears the moment it exists: the invoke has no module and no complete path yet.
+  await problems(page, 'unknown-module').waitFor();
+  await problems(page, 'missing-path').first().waitFor();
+
+  await connect(page, 'start', 'next', 'invoke');
+  await connect(page, 'invoke', 'complete', 'transfer');
+  await connect(page, 'invoke', 'error', 'disconnect');
+
+  // Pick the module and map its required input in the inspector.
+  await node(page, 'invoke').locator('.cf-node__box').click();
+  await page.getByTestId('module-search').fill('verify');
+  await page.locator('[data-testid="module-option"][data-module="Verify Caller"]').click();
+  await page.locator('[data-testid="input-expression"][data-input="Common.callerId"]').waitFor();
+  await problems(page, 'missing-required-input').waitFor();
+  await page.locator('[data-testid="input-expression"][data-input="Common.callerId"]').fill('Call.Ani');
+  await page.locator('[data-testid="input-expression"][data-input="Common.callerId"]').press('Enter');
+  await problems(page, 'missing-required-input').waitFor({ state: 'detached' });
+
+  // The queue.
+  await node(page, 'transfer').locator('.cf-node__box').click();
+  await page.getByTestId('field-queue').fill('Support');
+  await page.getByTestId('field-queue').press('Enter');
+
+  await page.getByText('No problems: ready to export.').waitFor();
+  await page.screenshot({ path: join(artifacts, 'seed-002-built.png') });
+
+  // Copy the Archy YAML and read it back from the clipboard.
+  await page.getByTestId('export').click();
+  await page.locator('[data-testid="export-tab"][data-format="archy"]').click();
+  await page.getByTestId('copy').click();
+  await page.getByTestId('copied').waitFor();
+  const clipboard = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(clipboard, /callCommonModule:/);
+  assert.match(clipboard, /Verify Caller:\n\s+ver_latestPublished:/);
+  assert.match(clipboard, /Common\.callerId:\n\s+exp: Call\.Ani/);
+  assert.match(clipboard, /transferToAcd:/);
+  await page.screenshot({ path: join(root, 'docs/screenshot.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a problem vanishes when fixed, and clicking one selects its node', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await page.getByTestId('template-select').selectOption('seed-002-verify-then-queue.flow.json');
+  await page.getByText('No problems: ready to export.').waitFor();
+  await node(page, 'queue').locator('.cf-node__box').click();
+  await page.getByTestId('field-queue').fill('Suport');
+  await page.getByTestId('field-queue').press('Enter');
+  const problem = problems(page, 'missing-queue');
+  await problem.waitFor();
+  assert.match(await problem.textContent(), /did you mean "Support"\?/);
+  assert.match(await node(page, 'queue').getAttribute('class'), /cf-node--error/);
+
+  await page.locator('.cf-canvas__background').click({ position: { x: 5, y: 5 } });
+  assert.equal(await node(page, 'queue').getAttribute('aria-pressed'), 'false');
+  await problem.click();
+  assert.equal(await node(page, 'queue').getAttribute('aria-pressed'), 'true');
+
+  await page.getByTestId('field-queue').fill('Support');
+  await page.getByTestId('field-queue').press('Enter');
+  await problem.waitFor({ state: 'detached' });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('undo and redo, one step per gesture', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await freshFlow(page);
+  await dropFromPalette(page, 'play', await canvasPoint(page, 0.5, 0.5));
+  await node(page, 'play').waitFor();
+  const before = await node(page, 'play').getAttribute('transform');
+  await drag(page, await center(node(page, 'play').locator('.cf-node__header')), await canvasPoint(page, 0.6, 0.7));
+  assert.notEqual(await node(page, 'play').getAttribute('transform'), before);
+
+  await page.keyboard.press('Control+z');
+  assert.equal(await node(page, 'play').getAttribute('transform'), before);
+  await page.getByTestId('undo').click();
+  await node(page, 'play').waitFor({ state: 'detached' });
+  await page.keyboard.press('Control+Shift+z');
+  await node(page, 'play').waitFor();
+  await page.getByTestId('redo').click();
+  assert.notEqual(await node(page, 'play').getAttribute('transform'), before);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a bad import leaves the flow unchanged and says what and where', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await page.getByTestId('template-select').selectOption('business-hours-menu.flow.json');
+  await node(page, 'main').waitFor();
+  const count = await page.getByTestId('node').count();
+  await page.getByTestId('open-file').setInputFiles({ name: 'broken.flow.json', mimeType: 'application/json', buffer: Buffer.from('{\n  "format": "callflow/v1",\n  "flow": {\n') });
+  const notice = page.getByTestId('notice');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /line \d+, column \d+/);
+  assert.match(await notice.textContent(), /unchanged/);
+  assert.equal(await page.getByTestId('node').count(), count);
+
+  // A tutorial graph opens through the doctor's conversion.
+  const graph = { name: 'From a tutorial', start_node_id: 's', nodes: [{ id: 's', type: 'start' }, { id: 'i', type: 'invoke', action: { flow_id: 'x' } }, { id: 'h', type: 'hangup' }], edges: [{ from_node_id: 's', to_node_id: 'i', type: 'TRANSITION' }, { from_node_id: 'i', to_node_id: 'h', type: 'ON_COMPLETE' }] };
+  await page.getByTestId('open-file').setInputFiles({ name: 'graph.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(graph)) });
+  await node(page, 'i').waitFor();
+  assert.equal(await node(page, 'i').getAttribute('data-kind'), 'invoke');
+  await problems(page, 'unknown-module').waitFor();
+
+  // Anything else goes to the doctor; the flow stays.
+  await page.getByTestId('open-file').setInputFiles({ name: 'launch.json', mimeType: 'application/json', buffer: Buffer.from('{"flowId": "f", "inputs": {"customerId": "C-1"}}') });
+  await page.locator('[data-testid="doctor-finding"][data-code="execution-inputs-field"]').waitFor();
+  assert.match(await page.getByTestId('doctor-fixed').textContent(), /"Flow.customerId": "C-1"/);
+  await node(page, 'i').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('reload restores the flow from local storage', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await freshFlow(page);
+  await dropFromPalette(page, 'decision', await canvasPoint(page, 0.5, 0.4));
+  await node(page, 'decision').waitFor();
+  await page.reload();
+  await node(page, 'decision').waitFor();
+  assert.equal(await page.getByTestId('node').count(), 2);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a label with markup shows as text and runs nothing', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  let dialogs = 0;
+  page.on('dialog', async (dialog) => { dialogs += 1; await dialog.dismiss(); });
+  await page.getByTestId('template-select').selectOption('seed-002-verify-then-queue.flow.json');
+  await node(page, 'auth').locator('.cf-node__box').click();
+  await page.getByTestId('field-label').fill('<img src=x onerror=alert(1)>');
+  await page.getByTestId('field-label').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-node-id="auth"] .cf-node__label')?.textContent.includes('<img'));
+  assert.equal(await page.locator('.cf-canvas img, .cf-inspector img').count(), 0);
+  await page.waitForTimeout(200);
+  assert.equal(dialogs, 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('keyboard only: add a node and connect a port to it', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await freshFlow(page);
+  await page.locator('[data-testid="palette-item"][data-kind="disconnect"]').focus();
+  await page.keyboard.press('Enter');
+  await node(page, 'disconnect').waitFor();
+  await node(page, 'start').focus();
+  await page.keyboard.press('Enter');
+  const select = page.locator('[data-testid="connect-select"][data-port="next"]');
+  await select.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.locator('[data-testid="edge"][data-from="start"][data-to="disconnect"]').waitFor();
+  await page.getByText('No problems: ready to export.').waitFor();
+  // Arrows move the selection by one grid step.
+  await node(page, 'disconnect').focus();
+  const before = await node(page, 'disconnect').getAttribute('transform');
+  await page.keyboard.press('ArrowRight');
+  assert.notEqual(await node(page, 'disconnect').getAttribute('transform'), before);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
