@@ -22,7 +22,7 @@ pub fn import_text(studio: Studio, dock: RwSignal<DockTab>, doctor_text: RwSigna
         Ok(document) => {
             studio.replace_document(document, storage::fresh_id());
             studio.tell("Opened the flow.");
-            return Imported::Opened;
+            Imported::Opened
         }
         Err(finding) => {
             let answer = callflow_core::doctor(text);

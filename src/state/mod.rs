@@ -61,6 +61,8 @@ pub struct Studio {
     pub drag: RwSignal<Option<DragPreview>>,
     pub snap: RwSignal<bool>,
     pub findings: Memo<Vec<Diagnostic>>,
+    /// How long the last validation took in wasm, in milliseconds (shown for benchmarks).
+    pub validation_ms: StoredValue<f64>,
     /// Node id → index in `flow.nodes`, recomputed when the document changes (never during a drag).
     pub node_index: Memo<FxHashMap<String, usize>>,
     pub notice: RwSignal<Option<Notice>>,
@@ -71,7 +73,14 @@ pub struct Studio {
 impl Studio {
     pub fn new(document: Document, library_id: String) -> Studio {
         let document = RwSignal::new(document);
-        let findings = Memo::new(move |_| document.with(callflow_core::validate));
+        let validation_ms = StoredValue::new(0.0);
+        let findings = Memo::new(move |_| {
+            let clock = web_sys::window().and_then(|w| w.performance());
+            let started = clock.as_ref().map_or(0.0, |c| c.now());
+            let findings = document.with(callflow_core::validate);
+            validation_ms.set_value(clock.map_or(0.0, |c| c.now()) - started);
+            findings
+        });
         let node_index = Memo::new(move |_| {
             document.with(|d| {
                 let mut index = FxHashMap::default();
@@ -90,6 +99,7 @@ impl Studio {
             drag: RwSignal::new(None),
             snap: RwSignal::new(true),
             findings,
+            validation_ms,
             node_index,
             notice: RwSignal::new(None),
             library_id: RwSignal::new(library_id),

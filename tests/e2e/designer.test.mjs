@@ -234,3 +234,37 @@ test('keyboard only: add a node and connect a port to it', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('moving one node re-renders that node and its edges, not the flow', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await page.getByTestId('template-select').selectOption('three-modules.flow.json');
+  await node(page, 'account').waitFor();
+  await page.evaluate(() => {
+    window.__mutations = [];
+    const observer = new MutationObserver((records) => {
+      for (const r of records) {
+        const owner = r.target.closest?.('[data-testid="node"], [data-testid="edge"]');
+        window.__mutations.push({
+          type: r.type,
+          attribute: r.attributeName,
+          owner: owner ? `${owner.dataset.testid}:${owner.dataset.nodeId ?? `${owner.dataset.from}->${owner.dataset.to}`}` : r.target.nodeName,
+        });
+      }
+    });
+    observer.observe(document.querySelector('[data-testid="canvas"]'), { subtree: true, attributes: true, childList: true, characterData: true });
+  });
+  const start = await center(node(page, 'account').locator('.cf-node__header'));
+  await page.mouse.move(start.x, start.y);
+  await page.mouse.down();
+  await page.mouse.move(start.x + 30, start.y + 60, { steps: 6 });
+  const during = await page.evaluate(() => window.__mutations.splice(0));
+  await page.mouse.up();
+  const owners = new Set(during.map((m) => m.owner));
+  // Only the dragged node and the edges into and out of it changed while dragging.
+  const allowed = new Set(['node:account', 'edge:verify->account', 'edge:account->survey', 'edge:account->oops']);
+  for (const owner of owners) assert.ok(allowed.has(owner), `unexpected re-render of ${owner}: ${JSON.stringify([...owners])}`);
+  assert.ok(owners.has('node:account'));
+  assert.ok(during.every((m) => m.type === 'attributes'), 'no elements were created or removed during the drag');
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -3,7 +3,8 @@
 //!
 //! - `serve [--release]`: the designer on http://127.0.0.1:8080
 //! - `test`: fmt, clippy (warnings denied), native tests, the wasm build and wasm tests, browser tests
-//! - `bench`: criterion benchmarks and `callflow check` against `python3 json.load` on 20,000 nodes
+//! - `bench`: criterion benchmarks, `callflow check` against `python3 json.load` on 20,000 nodes, and
+//!   the browser benchmark (drag frame times, validation in wasm, first render, download sizes)
 //! - `schema`: rewrite public/schema/flow-v1.json from the types
 //! - `gen-flow N FILE`: write a generated valid flow of about N nodes
 //! - `fuzz [SECONDS]`: run the cargo-fuzz target (nightly) for a while
@@ -258,7 +259,16 @@ fn bench(root: &Path) -> Result<()> {
     println!("  callflow check: median {:.1} ms", ours * 1e3);
     println!("  python3 json.load: median {:.1} ms", python * 1e3);
     println!("  ratio: callflow takes {:.2}x the time of python3", ours / python);
-    Ok(())
+
+    step("browser benchmark (release build, headless Chromium)");
+    ensure_web_tools(root)?;
+    ensure_chromium()?;
+    for size in [500, 1_000, 2_000, 10_000] {
+        std::fs::write(root.join(format!("target/bench-{size}.flow.json")), generate::large_flow(size).to_json())?;
+    }
+    run("trunk", &["build", "--release"])?;
+    report_dist_sizes(root)?;
+    run("node", &["tests/bench/browser-bench.mjs"])
 }
 
 /// Median wall time of `runs` runs, in seconds.
