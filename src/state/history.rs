@@ -19,29 +19,29 @@ impl History {
         Ok(())
     }
 
-    /// Undoes the last edit; false when there is nothing to undo.
-    pub fn undo(&mut self, document: &mut Document) -> bool {
+    /// Undoes the last edit and returns the command it applied; `None` when there is nothing to undo.
+    pub fn undo(&mut self, document: &mut Document) -> Option<Command> {
         Self::step(&mut self.undo, &mut self.redo, document)
     }
 
-    /// Redoes the last undone edit; false when there is nothing to redo.
-    pub fn redo(&mut self, document: &mut Document) -> bool {
+    /// Redoes the last undone edit and returns the command it applied.
+    pub fn redo(&mut self, document: &mut Document) -> Option<Command> {
         Self::step(&mut self.redo, &mut self.undo, document)
     }
 
-    fn step(from: &mut Vec<Command>, to: &mut Vec<Command>, document: &mut Document) -> bool {
-        let Some(command) = from.pop() else { return false };
+    fn step(from: &mut Vec<Command>, to: &mut Vec<Command>, document: &mut Document) -> Option<Command> {
+        let command = from.pop()?;
         match apply(document, &command) {
             Ok(inverse) => {
                 to.push(inverse);
-                true
+                Some(command)
             }
             // Invariant: a stored inverse applies to the state it was made for. Should it not, drop
             // the history rather than the document.
             Err(_) => {
                 from.clear();
                 to.clear();
-                false
+                None
             }
         }
     }
@@ -58,6 +58,16 @@ impl History {
     pub fn clear(&mut self) {
         self.undo.clear();
         self.redo.clear();
+    }
+}
+
+/// Does this command change anything validation looks at? Positions never do (spec §1), so moves
+/// skip re-validation entirely.
+pub fn affects_validation(command: &Command) -> bool {
+    match command {
+        Command::MoveNodes { .. } => false,
+        Command::Batch { commands } => commands.iter().any(affects_validation),
+        _ => true,
     }
 }
 
@@ -78,11 +88,20 @@ mod tests {
             .apply(&mut document, &Command::Connect { from: "start".into(), port: "next".into(), to: "bye".into() })
             .unwrap();
         let edited = document.clone();
-        assert!(history.undo(&mut document) && history.undo(&mut document));
+        assert!(history.undo(&mut document).is_some() && history.undo(&mut document).is_some());
         assert_eq!(document, original);
-        assert!(!history.undo(&mut document));
-        assert!(history.redo(&mut document) && history.redo(&mut document));
+        assert!(history.undo(&mut document).is_none());
+        assert!(history.redo(&mut document).is_some() && history.redo(&mut document).is_some());
         assert_eq!(document, edited);
         assert!(!history.can_redo());
+    }
+
+    #[test]
+    fn moves_do_not_affect_validation() {
+        let moves = Command::MoveNodes { moves: Vec::new() };
+        assert!(!affects_validation(&moves));
+        assert!(!affects_validation(&Command::Batch { commands: vec![moves.clone()] }));
+        let rename = Command::RenameNode { from: "a".into(), to: "b".into() };
+        assert!(affects_validation(&Command::Batch { commands: vec![moves, rename] }));
     }
 }

@@ -13,7 +13,7 @@ use callflow_core::Document;
 use leptos::prelude::*;
 use rustc_hash::FxHashMap;
 
-use self::history::History;
+use self::history::{affects_validation, History};
 use self::viewport::Viewport;
 
 /// What is selected: nodes by id, or one edge by index.
@@ -53,6 +53,8 @@ pub struct Notice {
 #[derive(Clone, Copy)]
 pub struct Studio {
     pub document: RwSignal<Document>,
+    /// Bumped by every change validation can see; moves do not bump it.
+    semantic_revision: RwSignal<u64>,
     history: StoredValue<History>,
     /// (can undo, can redo), kept in a signal so the toolbar reacts.
     pub undo_state: RwSignal<(bool, bool)>,
@@ -73,11 +75,13 @@ pub struct Studio {
 impl Studio {
     pub fn new(document: Document, library_id: String) -> Studio {
         let document = RwSignal::new(document);
+        let semantic_revision = RwSignal::new(0u64);
         let validation_ms = StoredValue::new(0.0);
         let findings = Memo::new(move |_| {
+            semantic_revision.track();
             let clock = web_sys::window().and_then(|w| w.performance());
             let started = clock.as_ref().map_or(0.0, |c| c.now());
-            let findings = document.with(callflow_core::validate);
+            let findings = document.with_untracked(callflow_core::validate);
             validation_ms.set_value(clock.map_or(0.0, |c| c.now()) - started);
             findings
         });
@@ -92,6 +96,7 @@ impl Studio {
         });
         Studio {
             document,
+            semantic_revision,
             history: StoredValue::new(History::default()),
             undo_state: RwSignal::new((false, false)),
             selection: RwSignal::new(Selection::default()),
@@ -113,8 +118,10 @@ impl Studio {
         self.document.update(|document| {
             history.update_value(|h| result = h.apply(document, &command));
         });
-        if let Err(error) = &result {
-            self.tell_error(format!("That edit was refused: {error}"));
+        match &result {
+            Ok(()) if affects_validation(&command) => self.semantic_revision.update(|r| *r += 1),
+            Ok(()) => {}
+            Err(error) => self.tell_error(format!("That edit was refused: {error}")),
         }
         self.refresh_undo_state();
         result
@@ -122,25 +129,22 @@ impl Studio {
 
     pub fn undo(&self) {
         let history = self.history;
-        self.document.update(|document| {
-            history.update_value(|h| {
-                h.undo(document);
-            })
-        });
-        self.after_history_step();
+        let mut applied = None;
+        self.document.update(|document| history.update_value(|h| applied = h.undo(document)));
+        self.after_history_step(applied);
     }
 
     pub fn redo(&self) {
         let history = self.history;
-        self.document.update(|document| {
-            history.update_value(|h| {
-                h.redo(document);
-            })
-        });
-        self.after_history_step();
+        let mut applied = None;
+        self.document.update(|document| history.update_value(|h| applied = h.redo(document)));
+        self.after_history_step(applied);
     }
 
-    fn after_history_step(&self) {
+    fn after_history_step(&self, applied: Option<Command>) {
+        if applied.is_none_or(|command| affects_validation(&command)) {
+            self.semantic_revision.update(|r| *r += 1);
+        }
         // Undo may remove selected nodes or edges; keep only what still exists.
         let (ids, edges) = self
             .document
@@ -163,6 +167,7 @@ impl Studio {
     pub fn replace_document(&self, document: Document, library_id: String) {
         self.history.update_value(History::clear);
         self.document.set(document);
+        self.semantic_revision.update(|r| *r += 1);
         self.selection.set(Selection::default());
         self.library_id.set(library_id);
         self.refresh_undo_state();
