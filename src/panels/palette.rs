@@ -8,17 +8,6 @@ use crate::canvas::{add_node, PaletteDrag};
 use crate::state::use_studio;
 use crate::state::viewport::ScreenPoint;
 
-const KINDS: [NodeKind; 8] = [
-    NodeKind::Play,
-    NodeKind::Menu,
-    NodeKind::Decision,
-    NodeKind::SetVariable,
-    NodeKind::Invoke,
-    NodeKind::DataAction,
-    NodeKind::Transfer,
-    NodeKind::Disconnect,
-];
-
 #[component]
 pub fn Palette() -> impl IntoView {
     let studio = use_studio();
@@ -27,8 +16,10 @@ pub fn Palette() -> impl IntoView {
         <nav class="cf-palette" aria-label="Node kinds">
             <h2 class="cf-section-title">"Add"</h2>
             <ul class="cf-palette__list">
-                {KINDS
+                // Every kind but start: a flow has exactly one, and "New" makes it.
+                {NodeKind::ALL
                     .into_iter()
+                    .filter(|kind| *kind != NodeKind::Start)
                     .map(|kind| {
                         view! {
                             <li

@@ -268,3 +268,17 @@ test('moving one node re-renders that node and its edges, not the flow', async (
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('light and dark themes follow the system, with a toggle', async () => {
+  const { page, errors, context } = await openApp(browser, server.url, { colorScheme: 'dark' });
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(await background(), 'rgb(18, 21, 28)');
+  await page.getByTestId('theme').click();
+  assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), 'light');
+  assert.equal(await background(), 'rgb(244, 246, 249)');
+  await page.getByTestId('theme').click();
+  assert.equal(await background(), 'rgb(18, 21, 28)');
+  await page.screenshot({ path: join(artifacts, 'dark.png') });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
