@@ -9,6 +9,7 @@ pub mod minimap;
 pub mod node_view;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use callflow_core::command::{Command, NodeMove};
 use callflow_core::document::{Node, NodeKind};
@@ -27,10 +28,23 @@ use crate::state::{use_studio, DragPreview, Selection, Studio};
 #[derive(Debug, Clone, PartialEq)]
 enum Gesture {
     Idle,
-    Panning { start: ScreenPoint, origin: Viewport },
-    DraggingNodes { start: ScreenPoint, ids: BTreeSet<String> },
-    Connecting { from: String, port: String },
-    Marquee { start: CanvasPoint, additive: bool },
+    Panning {
+        start: ScreenPoint,
+        origin: Viewport,
+    },
+    /// The ids are shared with every `DragPreview` of the drag, so a pointer move clones no set.
+    DraggingNodes {
+        start: ScreenPoint,
+        ids: Arc<BTreeSet<String>>,
+    },
+    Connecting {
+        from: String,
+        port: String,
+    },
+    Marquee {
+        start: CanvasPoint,
+        additive: bool,
+    },
 }
 
 /// Callbacks the node and edge views call; the canvas owns the gesture logic.
@@ -91,7 +105,7 @@ pub fn Canvas() -> impl IntoView {
                 selection = Selection::node(&id);
             }
             selection.edge = None;
-            let ids = selection.nodes.clone();
+            let ids = Arc::new(selection.nodes.clone());
             studio.selection.set(selection);
             if ids.contains(&id) {
                 gesture.set_value(Gesture::DraggingNodes { start, ids });

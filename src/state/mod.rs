@@ -37,7 +37,7 @@ impl Selection {
 /// changes once, with one `MoveNodes` command, when the pointer is released.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DragPreview {
-    pub ids: BTreeSet<String>,
+    pub ids: std::sync::Arc<BTreeSet<String>>,
     pub dx: f64,
     pub dy: f64,
 }

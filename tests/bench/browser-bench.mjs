@@ -80,7 +80,7 @@ async function validation(size) {
       input.value = name;
       input.dispatchEvent(new Event('change', { bubbles: true }));
     }, `Generated flow ${i}`);
-    await page.waitForFunction((b) => document.querySelector('[data-testid="problems-summary"]').dataset.validationMs !== b, before).catch(() => {});
+    await page.waitForFunction((b) => document.querySelector('[data-testid="problems-summary"]').dataset.validationMs !== b, before, { timeout: 10000 }).catch(() => {});
     times.push(Number(await page.getByTestId('problems-summary').getAttribute('data-validation-ms')));
   }
   await context.close();
