@@ -282,3 +282,35 @@ test('light and dark themes follow the system, with a toggle', async () => {
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('copy and paste keep the edges inside the selection; box select picks nodes', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await page.getByTestId('template-select').selectOption('seed-002-verify-then-queue.flow.json');
+  await node(page, 'auth').waitFor();
+  await node(page, 'auth').locator('.cf-node__box').click();
+  await node(page, 'queue').locator('.cf-node__box').click({ modifiers: ['Shift'] });
+  assert.equal(await page.locator('[data-testid="node"][aria-pressed="true"]').count(), 2);
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await node(page, 'auth2').waitFor();
+  await node(page, 'queue2').waitFor();
+  // The complete edge between the two copied nodes came along; the edges to outside nodes did not.
+  await page.locator('[data-testid="edge"][data-from="auth2"][data-port="complete"][data-to="queue2"]').waitFor();
+  assert.equal(await page.locator('[data-testid="edge"][data-from="auth2"][data-port="error"]').count(), 0);
+  assert.equal(await page.getByTestId('node').count(), 6);
+  // One undo step removes the whole paste.
+  await page.keyboard.press('Control+z');
+  await node(page, 'auth2').waitFor({ state: 'detached' });
+  assert.equal(await page.getByTestId('node').count(), 4);
+
+  // Shift-drag on the background selects with a box.
+  const a = await center(node(page, 'queue').locator('.cf-node__box'));
+  const b = await center(node(page, 'bye').locator('.cf-node__box'));
+  await page.keyboard.down('Shift');
+  await drag(page, { x: a.x - 120, y: a.y - 60 }, { x: b.x + 120, y: b.y + 60 });
+  await page.keyboard.up('Shift');
+  const selected = await page.locator('[data-testid="node"][aria-pressed="true"]').evaluateAll((els) => els.map((e) => e.dataset.nodeId).sort());
+  assert.deepEqual(selected, ['bye', 'queue']);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
