@@ -69,8 +69,9 @@ pub fn App() -> impl IntoView {
             }
         });
     };
-    let paste = move |ev: leptos::ev::ClipboardEvent| {
-        // Pasting JSON anywhere outside a text field imports it (never destructively).
+    // Pasting JSON anywhere outside a text field imports it (never destructively). On the window,
+    // because a paste with nothing focused goes to the body, outside the app's element.
+    let paste_handle = window_event_listener(leptos::ev::paste, move |ev: leptos::ev::ClipboardEvent| {
         use wasm_bindgen::JsCast;
         let in_field = ev
             .target()
@@ -85,10 +86,11 @@ pub fn App() -> impl IntoView {
                 crate::import::import_text(studio, dock, doctor_text, &text);
             }
         }
-    };
+    });
+    on_cleanup(move || paste_handle.remove());
 
     view! {
-        <div class="cf-app" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=drop_file on:paste=paste>
+        <div class="cf-app" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=drop_file>
             <Toolbar />
             <Palette />
             <main class="cf-stage">

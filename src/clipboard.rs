@@ -15,10 +15,11 @@ thread_local! {
     static COPIED: RefCell<(Vec<Node>, Vec<Edge>)> = const { RefCell::new((Vec::new(), Vec::new())) };
 }
 
-pub fn copy_selection(studio: Studio) {
+/// Copies the selected nodes; false when nothing is selected (the key then keeps its usual meaning).
+pub fn copy_selection(studio: Studio) -> bool {
     let ids = studio.selection.with_untracked(|s| s.nodes.clone());
     if ids.is_empty() {
-        return;
+        return false;
     }
     let copied = studio.document.with_untracked(|d| {
         let nodes: Vec<Node> = d.flow.nodes.iter().filter(|n| ids.contains(&n.id)).cloned().collect();
@@ -27,13 +28,15 @@ pub fn copy_selection(studio: Studio) {
         (nodes, edges)
     });
     COPIED.with(|c| *c.borrow_mut() = copied);
+    true
 }
 
-/// Pastes the copied nodes with fresh ids, 40 units down and right: one undo step.
-pub fn paste(studio: Studio) {
+/// Pastes the copied nodes with fresh ids, 40 units down and right: one undo step. False when
+/// nothing was copied.
+pub fn paste(studio: Studio) -> bool {
     let (nodes, edges) = COPIED.with(|c| c.borrow().clone());
     if nodes.is_empty() {
-        return;
+        return false;
     }
     let mut renamed: BTreeMap<String, String> = BTreeMap::new();
     let mut taken: std::collections::BTreeSet<String> =
@@ -60,6 +63,7 @@ pub fn paste(studio: Studio) {
     if studio.dispatch(Command::Batch { commands }).is_ok() {
         studio.selection.set(Selection { nodes: renamed.into_values().collect(), edge: None });
     }
+    true
 }
 
 /// Writes text to the system clipboard. Tries the Clipboard API, then a hidden textarea with

@@ -244,7 +244,8 @@ pub fn Canvas() -> impl IntoView {
     });
 
     let key_handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        if typing_in_a_field(&ev) {
+        let place = key_place(&ev);
+        if place == KeyPlace::Field {
             return;
         }
         if ev.key() == " " {
@@ -253,7 +254,7 @@ pub fn Canvas() -> impl IntoView {
         if ev.key() == "Escape" {
             abort_gesture(studio, gesture, connect_line, marquee);
         }
-        handle_shortcut(studio, &ev);
+        handle_shortcut(studio, &ev, place);
     });
     let key_up_handle = window_event_listener(leptos::ev::keyup, move |ev: KeyboardEvent| {
         if ev.key() == " " {
@@ -390,11 +391,29 @@ fn focus_inspector() {
     }
 }
 
-fn typing_in_a_field(ev: &KeyboardEvent) -> bool {
+/// Where a key was pressed, which decides which shortcuts apply.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum KeyPlace {
+    /// A text field or list: every key keeps its usual meaning.
+    Field,
+    /// The canvas or the page itself: every shortcut applies.
+    Canvas,
+    /// Elsewhere (a toolbar button, a panel): undo and redo apply; copy, paste, select all, delete
+    /// and arrows keep their usual meaning there (selecting export text, say).
+    Elsewhere,
+}
+
+fn key_place(ev: &KeyboardEvent) -> KeyPlace {
     use wasm_bindgen::JsCast;
-    ev.target()
-        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-        .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+    let Some(element) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return KeyPlace::Canvas;
+    };
+    match element.tag_name().as_str() {
+        "INPUT" | "TEXTAREA" | "SELECT" => KeyPlace::Field,
+        "BODY" | "HTML" => KeyPlace::Canvas,
+        _ if element.closest(".cf-canvas").ok().flatten().is_some() => KeyPlace::Canvas,
+        _ => KeyPlace::Elsewhere,
+    }
 }
 
 fn abort_gesture(
@@ -499,19 +518,29 @@ pub fn delete_selection(studio: Studio) {
     }
 }
 
-fn handle_shortcut(studio: Studio, ev: &KeyboardEvent) {
+fn handle_shortcut(studio: Studio, ev: &KeyboardEvent, place: KeyPlace) {
     let command_key = ev.ctrl_key() || ev.meta_key();
     let key = ev.key();
     match (command_key, key.as_str()) {
         (true, "z") | (true, "Z") if ev.shift_key() => studio.redo(),
         (true, "z") => studio.undo(),
         (true, "y") => studio.redo(),
+        _ if place != KeyPlace::Canvas => return,
         (true, "a") => {
             let all = studio.document.with_untracked(|d| d.flow.nodes.iter().map(|n| n.id.clone()).collect());
             studio.selection.set(Selection { nodes: all, edge: None });
         }
-        (true, "c") => crate::clipboard::copy_selection(studio),
-        (true, "v") => crate::clipboard::paste(studio),
+        (true, "c") => {
+            if !crate::clipboard::copy_selection(studio) {
+                return;
+            }
+        }
+        // Nothing copied here: let the browser paste, which imports pasted JSON (see `App`).
+        (true, "v") => {
+            if !crate::clipboard::paste(studio) {
+                return;
+            }
+        }
         (true, "d") => {
             crate::clipboard::copy_selection(studio);
             crate::clipboard::paste(studio);

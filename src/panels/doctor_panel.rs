@@ -44,7 +44,7 @@ pub fn DoctorPanel(text: RwSignal<String>) -> impl IntoView {
                                 let text = for_copy.clone();
                                 spawn_local(async move { copied.set(clipboard::write_text(text).await.is_ok()); });
                             }>{move || if copied.get() { "Copied" } else { "Copy" }}</button>
-                            <pre class="cf-export__text" data-testid="doctor-fixed">{pretty}</pre>
+                            <pre class="cf-export__text" data-testid="doctor-fixed" tabindex="0">{pretty}</pre>
                         }
                     })}
                 })}

@@ -124,7 +124,7 @@ pub fn ExportPanel() -> impl IntoView {
                 Err(reason) => view! { <p class="cf-export__blocked" role="alert">{reason}</p> }.into_any(),
             })}
             {move || match output.get() {
-                Ok((_, text)) => view! { <pre class="cf-export__text" data-testid="export-text">{text}</pre> }.into_any(),
+                Ok((_, text)) => view! { <pre class="cf-export__text" data-testid="export-text" tabindex="0">{text}</pre> }.into_any(),
                 Err(reason) => view! { <p class="cf-export__blocked" data-testid="export-blocked" role="alert">{reason}</p> }.into_any(),
             }}
         </section>

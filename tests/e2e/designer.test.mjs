@@ -314,3 +314,24 @@ test('copy and paste keep the edges inside the selection; box select picks nodes
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('pasting a flow document with Ctrl+V opens it; export text can still be selected and copied', async () => {
+  const { page, errors, context } = await openApp(browser, server.url, { permissions: ['clipboard-read', 'clipboard-write'] });
+  await freshFlow(page);
+  const { readFile } = await import('node:fs/promises');
+  const text = await readFile(join(root, 'public/templates/data-action-lookup.flow.json'), 'utf8');
+  await page.evaluate((t) => navigator.clipboard.writeText(t), text);
+  await node(page, 'start').focus();
+  await page.keyboard.press('Control+v');
+  await node(page, 'lookup').waitFor();
+  assert.equal(await node(page, 'lookup').getAttribute('data-kind'), 'dataAction');
+
+  // Ctrl+C in the export panel copies the selected text, not nodes.
+  await page.getByTestId('export').click();
+  await page.getByTestId('export-text').click();
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Control+c');
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), /callData:/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
