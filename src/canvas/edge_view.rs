@@ -4,10 +4,21 @@
 use callflow_core::diagnostic::Severity;
 use leptos::prelude::*;
 
-use super::geometry::{edge_path, input_offset};
-use super::{port_point, CanvasEvents};
+use super::geometry::{edge_path, input_offset, port_position};
+use super::CanvasEvents;
 use crate::state::use_studio;
 use crate::state::viewport::CanvasPoint;
+
+/// What an edge needs from the document, computed once per document change (never per pointer move):
+/// its ends, and where its curve starts and ends when nothing is being dragged.
+#[derive(Debug, Clone, PartialEq)]
+struct Ends {
+    from: String,
+    port: String,
+    to: String,
+    /// (port position, input position); none while an end names no node.
+    points: Option<(CanvasPoint, CanvasPoint)>,
+}
 
 #[component]
 pub fn EdgeView(index: usize, events: CanvasEvents) -> impl IntoView {
@@ -15,26 +26,32 @@ pub fn EdgeView(index: usize, events: CanvasEvents) -> impl IntoView {
     let ends = Memo::new(move |_| {
         studio.document.with(|d| {
             let edge = d.flow.edges.get(index)?;
-            studio.node_index.with(|ix| {
+            let port = edge.port_name();
+            let points = studio.node_index.with(|ix| {
                 let from = &d.flow.nodes[*ix.get(&edge.from)?];
                 let to = &d.flow.nodes[*ix.get(&edge.to)?];
-                Some((from.clone(), edge.port_name().to_owned(), to.id.clone(), to.x, to.y, edge.from.clone()))
-            })
+                let (ix, iy) = input_offset();
+                Some((port_position(&from.ports(), port, from.x, from.y), CanvasPoint { x: to.x + ix, y: to.y + iy }))
+            });
+            Some(Ends { from: edge.from.clone(), port: port.to_owned(), to: edge.to.clone(), points })
         })
     });
+    // Runs on every pointer move of a drag: offsets and arithmetic only.
     let path = Memo::new(move |_| {
-        let (from, port, to_id, to_x, to_y, _) = ends.get()?;
-        let (from_offset, to_offset) = studio.drag.with(|drag| match drag {
-            Some(d) => (
-                if d.ids.contains(&from.id) { (d.dx, d.dy) } else { (0.0, 0.0) },
-                if d.ids.contains(&to_id) { (d.dx, d.dy) } else { (0.0, 0.0) },
-            ),
-            None => ((0.0, 0.0), (0.0, 0.0)),
-        });
-        let start = port_point(&from, &port, from_offset);
-        let (ix, iy) = input_offset();
-        let end = CanvasPoint { x: to_x + to_offset.0 + ix, y: to_y + to_offset.1 + iy };
-        Some(edge_path(start, end))
+        ends.with(|ends| {
+            let ends = ends.as_ref()?;
+            let (start, end) = ends.points?;
+            let offset = |id: &String| {
+                studio
+                    .drag
+                    .with(|drag| drag.as_ref().filter(|d| d.ids.contains(id)).map_or((0.0, 0.0), |d| (d.dx, d.dy)))
+            };
+            let (from_offset, to_offset) = (offset(&ends.from), offset(&ends.to));
+            Some(edge_path(
+                CanvasPoint { x: start.x + from_offset.0, y: start.y + from_offset.1 },
+                CanvasPoint { x: end.x + to_offset.0, y: end.y + to_offset.1 },
+            ))
+        })
     });
     let selected = Memo::new(move |_| studio.selection.with(|s| s.edge == Some(index)));
     let mark = Memo::new(move |_| {
@@ -52,19 +69,14 @@ pub fn EdgeView(index: usize, events: CanvasEvents) -> impl IntoView {
         }
         class
     };
-    let attributes = move || {
-        studio
-            .document
-            .with(|d| d.flow.edges.get(index).map(|e| (e.from.clone(), e.port_name().to_owned(), e.to.clone())))
-    };
     view! {
         <g
             class=class
             data-testid="edge"
             data-edge-index=index
-            data-from=move || attributes().map(|a| a.0)
-            data-port=move || attributes().map(|a| a.1)
-            data-to=move || attributes().map(|a| a.2)
+            data-from=move || ends.with(|e| e.as_ref().map(|e| e.from.clone()))
+            data-port=move || ends.with(|e| e.as_ref().map(|e| e.port.clone()))
+            data-to=move || ends.with(|e| e.as_ref().map(|e| e.to.clone()))
             on:pointerdown=move |ev| events.edge_pointer_down.run((index, ev))
         >
             {move || path.get().map(|d| view! {

@@ -18,7 +18,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use self::edge_view::EdgeView;
-use self::geometry::{node_height, port_position, snap, NODE_WIDTH};
+use self::geometry::{node_height, snap, NODE_WIDTH};
 use self::minimap::Minimap;
 use self::node_view::NodeView;
 use crate::state::viewport::{CanvasPoint, ScreenPoint, Viewport};
@@ -571,9 +571,4 @@ fn handle_shortcut(studio: Studio, ev: &KeyboardEvent, place: KeyPlace) {
         _ => return,
     }
     ev.prevent_default();
-}
-
-/// The canvas point a port of a node sits at (used by edges and the minimap).
-pub fn port_point(node: &Node, port: &str, offset: (f64, f64)) -> CanvasPoint {
-    port_position(&node.ports(), port, node.x + offset.0, node.y + offset.1)
 }
