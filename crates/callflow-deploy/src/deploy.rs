@@ -1,0 +1,380 @@
+//! Deploying a flow: find it by name, register an Architect job, upload the Archy YAML to the
+//! job's presigned URL with the job's headers, poll the job, read the published version
+//! (reference §B6). The job creates or updates the flow by name and publishes it, so running the
+//! protocol again (or retrying any of its requests) updates the same flow instead of adding one.
+
+use callflow_core::{export, Diagnostic, Document};
+use serde::Deserialize;
+use serde_json::Value as Json;
+
+use crate::http::{encode_component, ApiError, HttpRequest, HttpResponse, Method};
+use crate::retry::{Retrier, RetryPolicy, Step, Verdict, Wait, WaitReason};
+
+/// What will be uploaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeployPlan {
+    pub flow_name: String,
+    pub yaml: String,
+}
+
+/// Builds the plan, or refuses with every error finding while any exist.
+pub fn prepare(document: &Document) -> Result<DeployPlan, Vec<Diagnostic>> {
+    let archy = export::archy(document).map_err(|blocked| blocked.diagnostics)?;
+    Ok(DeployPlan { flow_name: document.flow.name.clone(), yaml: archy.yaml })
+}
+
+/// Create a new flow, or update the one with the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Update { flow_id: String, published_version: Option<String> },
+}
+
+/// The steps, in order, as the app lists them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Phase {
+    Lookup,
+    Register,
+    Upload,
+    Poll,
+    Confirm,
+    Finished,
+}
+
+impl Phase {
+    pub const STEPS: [Phase; 5] = [Phase::Lookup, Phase::Register, Phase::Upload, Phase::Poll, Phase::Confirm];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Phase::Lookup => "Find the flow by name (GET /api/v2/flows)",
+            Phase::Register => "Register an Architect job (POST /api/v2/flows/jobs)",
+            Phase::Upload => "Upload the Archy YAML to the job's URL (PUT)",
+            Phase::Poll => "Wait for the job (GET /api/v2/flows/jobs/{id})",
+            Phase::Confirm => "Read the published version (GET /api/v2/flows/{id})",
+            Phase::Finished => "Done",
+        }
+    }
+}
+
+/// A successful deploy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub flow_id: String,
+    pub flow_name: String,
+    pub version: Option<String>,
+    pub created: bool,
+    pub job_id: String,
+    pub messages: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Job {
+    id: String,
+    upload_url: String,
+    headers: Vec<(String, String)>,
+}
+
+#[derive(Deserialize)]
+struct RegisterResponse {
+    id: String,
+    #[serde(rename = "presignedUrl")]
+    presigned_url: String,
+    #[serde(default)]
+    headers: indexmap::IndexMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct JobState {
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    flow: Option<Reference>,
+    #[serde(default)]
+    messages: Vec<JobMessage>,
+}
+
+#[derive(Deserialize)]
+struct Reference {
+    id: String,
+}
+
+#[derive(Deserialize)]
+struct JobMessage {
+    #[serde(default)]
+    text: String,
+}
+
+/// The deploy protocol. Drive it with [`Deployer::start`], then [`Deployer::on_answer`] for each
+/// answer and [`Deployer::resume`] after each wait, until `Done` or `Failed`.
+#[derive(Debug, Clone)]
+pub struct Deployer {
+    api_base: String,
+    token: String,
+    plan: DeployPlan,
+    policy: RetryPolicy,
+    phase: Phase,
+    retrier: Retrier,
+    action: Option<Action>,
+    job: Option<Job>,
+    flow_id: Option<String>,
+    polls: u32,
+    polled_ms: u64,
+    job_status: Option<String>,
+    job_messages: Vec<String>,
+    log: Vec<String>,
+}
+
+impl Deployer {
+    pub fn new(api_base: &str, token: &str, plan: DeployPlan, policy: RetryPolicy) -> Deployer {
+        Deployer {
+            api_base: api_base.trim_end_matches('/').to_owned(),
+            token: token.to_owned(),
+            plan,
+            policy,
+            phase: Phase::Lookup,
+            retrier: Retrier::default(),
+            action: None,
+            job: None,
+            flow_id: None,
+            polls: 0,
+            polled_ms: 0,
+            job_status: None,
+            job_messages: Vec::new(),
+            log: Vec::new(),
+        }
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+
+    /// Create or update, once the lookup has answered.
+    pub fn action(&self) -> Option<&Action> {
+        self.action.as_ref()
+    }
+
+    pub fn job_id(&self) -> Option<&str> {
+        self.job.as_ref().map(|job| job.id.as_str())
+    }
+
+    pub fn job_status(&self) -> Option<&str> {
+        self.job_status.as_deref()
+    }
+
+    /// The job's messages, as the platform wrote them.
+    pub fn job_messages(&self) -> &[String] {
+        &self.job_messages
+    }
+
+    /// One line per thing that happened, retries included.
+    pub fn log(&self) -> &[String] {
+        &self.log
+    }
+
+    pub fn plan(&self) -> &DeployPlan {
+        &self.plan
+    }
+
+    pub fn start(&mut self) -> Step<Outcome> {
+        self.phase = Phase::Lookup;
+        self.retrier.reset();
+        Step::Send(self.request())
+    }
+
+    /// After a `Wait`: send the current step's request again (or the next poll).
+    pub fn resume(&mut self) -> Step<Outcome> {
+        Step::Send(self.request())
+    }
+
+    fn request(&self) -> HttpRequest {
+        let api = &self.api_base;
+        match (&self.phase, &self.job) {
+            (Phase::Lookup, _) => HttpRequest::get(
+                format!(
+                    "{api}/api/v2/flows?type=inboundcall&name={}&pageSize=100&pageNumber=1",
+                    encode_component(&self.plan.flow_name)
+                ),
+                &self.token,
+            ),
+            (Phase::Upload, Some(job)) => HttpRequest {
+                method: Method::Put,
+                url: job.upload_url.clone(),
+                headers: job.headers.clone(),
+                body: Some(self.plan.yaml.clone()),
+            },
+            (Phase::Poll, Some(job)) => {
+                HttpRequest::get(format!("{api}/api/v2/flows/jobs/{}?expand=messages", encode_component(&job.id)), &self.token)
+            }
+            (Phase::Confirm, _) => HttpRequest::get(
+                format!("{api}/api/v2/flows/{}", encode_component(self.flow_id.as_deref().unwrap_or_default())),
+                &self.token,
+            ),
+            // Register, and the states that cannot have a job yet.
+            _ => HttpRequest::post_json(format!("{api}/api/v2/flows/jobs"), &self.token, "{}".to_owned()),
+        }
+    }
+
+    pub fn on_answer(&mut self, answer: Result<HttpResponse, String>) -> Step<Outcome> {
+        let what = self.phase.title();
+        let response = match self.retrier.judge(&self.policy, what, answer) {
+            Verdict::Accept(response) => response,
+            Verdict::Retry(wait) => {
+                self.log.push(match wait.reason {
+                    WaitReason::RateLimited { retry_after_seconds } => {
+                        format!("Rate limited (429): waiting {retry_after_seconds} s as Retry-After asks, then retrying")
+                    }
+                    WaitReason::Backoff { attempt } => {
+                        format!("{what}: failed; attempt {attempt} in {} ms", wait.millis)
+                    }
+                    WaitReason::Polling => String::new(),
+                });
+                return Step::Wait(wait);
+            }
+            Verdict::Fail(error) => return self.fail(error),
+        };
+        match self.phase {
+            Phase::Lookup => self.on_lookup(&response),
+            Phase::Register => self.on_register(&response),
+            Phase::Upload => {
+                self.log.push(format!("Uploaded {} bytes of Archy YAML", self.plan.yaml.len()));
+                self.phase = Phase::Poll;
+                Step::Send(self.request())
+            }
+            Phase::Poll => self.on_poll(&response),
+            Phase::Confirm => self.on_confirm(&response),
+            Phase::Finished => self.fail(ApiError::Unexpected {
+                what: "the deploy".to_owned(),
+                detail: "an answer arrived after the deploy had finished".to_owned(),
+            }),
+        }
+    }
+
+    fn fail(&mut self, error: ApiError) -> Step<Outcome> {
+        let error = match (self.phase, error) {
+            (Phase::Upload, ApiError::Unavailable(detail)) => ApiError::UploadRefused { detail },
+            (_, error) => error,
+        };
+        self.log.push(format!("Failed: {error}"));
+        Step::Failed(error)
+    }
+
+    fn on_lookup(&mut self, response: &HttpResponse) -> Step<Outcome> {
+        let listing: Json = match serde_json::from_str(&response.body) {
+            Ok(json) => json,
+            Err(error) => return self.unexpected("the flow lookup", error.to_string()),
+        };
+        let existing = listing["entities"].as_array().into_iter().flatten().find(|entity| {
+            entity["name"].as_str().is_some_and(|name| name.eq_ignore_ascii_case(&self.plan.flow_name))
+                && entity["type"].as_str().is_none_or(|t| t.eq_ignore_ascii_case("inboundcall"))
+        });
+        let action = match existing.and_then(|e| e["id"].as_str().map(|id| (id, e))) {
+            Some((id, entity)) => Action::Update {
+                flow_id: id.to_owned(),
+                published_version: entity["publishedVersion"]["id"].as_str().map(str::to_owned),
+            },
+            None => Action::Create,
+        };
+        self.log.push(match &action {
+            Action::Create => format!("Plan: create a new inbound call flow \"{}\"", self.plan.flow_name),
+            Action::Update { flow_id, published_version } => format!(
+                "Plan: update \"{}\" ({flow_id}, published version {})",
+                self.plan.flow_name,
+                published_version.as_deref().unwrap_or("none")
+            ),
+        });
+        self.action = Some(action);
+        self.phase = Phase::Register;
+        Step::Send(self.request())
+    }
+
+    fn on_register(&mut self, response: &HttpResponse) -> Step<Outcome> {
+        let registered: RegisterResponse = match serde_json::from_str(&response.body) {
+            Ok(registered) => registered,
+            Err(error) => return self.unexpected("POST /api/v2/flows/jobs", error.to_string()),
+        };
+        self.log.push(format!("Job {} registered", registered.id));
+        self.job = Some(Job {
+            id: registered.id,
+            upload_url: registered.presigned_url,
+            headers: registered.headers.into_iter().collect(),
+        });
+        self.phase = Phase::Upload;
+        Step::Send(self.request())
+    }
+
+    fn on_poll(&mut self, response: &HttpResponse) -> Step<Outcome> {
+        let state: JobState = match serde_json::from_str(&response.body) {
+            Ok(state) => state,
+            Err(error) => return self.unexpected("the job status", error.to_string()),
+        };
+        if self.job_status.as_deref() != Some(state.status.as_str()) {
+            self.log.push(format!("Job status: {}", state.status));
+        }
+        self.job_status = Some(state.status.clone());
+        self.job_messages = state.messages.into_iter().map(|m| m.text).filter(|t| !t.is_empty()).collect();
+        let job_id = self.job_id().unwrap_or_default().to_owned();
+        match state.status.as_str() {
+            "Success" => match state.flow {
+                Some(flow) => {
+                    self.flow_id = Some(flow.id);
+                    self.phase = Phase::Confirm;
+                    Step::Send(self.request())
+                }
+                None => self.unexpected("the job status", "Success without a flow id".to_owned()),
+            },
+            "Failure" => {
+                let messages = self.job_messages.clone();
+                self.fail(ApiError::JobFailed { job_id, messages })
+            }
+            _ => {
+                if self.polled_ms >= self.policy.poll_deadline_ms {
+                    return self.fail(ApiError::Unavailable(format!(
+                        "job {job_id} is still {} after {} s of waiting; look at it in Architect",
+                        state.status,
+                        self.polled_ms / 1_000
+                    )));
+                }
+                let millis = self.policy.poll_interval(self.polls);
+                self.polls += 1;
+                self.polled_ms += millis;
+                Step::Wait(Wait { millis, reason: WaitReason::Polling })
+            }
+        }
+    }
+
+    fn on_confirm(&mut self, response: &HttpResponse) -> Step<Outcome> {
+        let flow: Json = match serde_json::from_str(&response.body) {
+            Ok(flow) => flow,
+            Err(error) => return self.unexpected("GET /api/v2/flows/{id}", error.to_string()),
+        };
+        let version = flow["publishedVersion"]["id"].as_str().map(str::to_owned);
+        let outcome = Outcome {
+            flow_id: self.flow_id.clone().unwrap_or_default(),
+            flow_name: flow["name"].as_str().unwrap_or(&self.plan.flow_name).to_owned(),
+            version: version.clone(),
+            created: matches!(self.action, Some(Action::Create)),
+            job_id: self.job_id().unwrap_or_default().to_owned(),
+            messages: self.job_messages.clone(),
+        };
+        self.log.push(format!(
+            "Published \"{}\" version {} ({})",
+            outcome.flow_name,
+            version.as_deref().unwrap_or("unknown"),
+            outcome.flow_id
+        ));
+        self.phase = Phase::Finished;
+        Step::Done(outcome)
+    }
+
+    fn unexpected(&mut self, what: &str, detail: String) -> Step<Outcome> {
+        self.fail(ApiError::Unexpected { what: what.to_owned(), detail })
+    }
+}
+
+/// The commands that do the same deploy by hand, for when the browser cannot (reference §B6, §G).
+pub fn manual_commands(plan: &DeployPlan, file_name: &str) -> String {
+    format!(
+        "# Archy (https://developer.genesys.cloud/devapps/archy/):\narchy publish --forceUnlock --file {file_name}\n\n# Terraform (CX as Code): genesyscloud_flow with\n#   filepath = \"{file_name}\"\n#   file_content_hash = filesha256(\"{file_name}\")\n# flow name: {}\n",
+        plan.flow_name
+    )
+}
