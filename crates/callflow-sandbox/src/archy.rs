@@ -1,0 +1,158 @@
+//! What the sandbox's Architect job checks in an uploaded Archy YAML file before publishing it:
+//! the YAML parses, it is an `inboundCall` with a name, every `startUpRef`/`targetTaskRef`/
+//! `targetMenuRef` resolves to a task or menu `refId`, every `callCommonModule` names a published
+//! common module that is compatible with inbound call flows and passes only inputs it declares
+//! (and all it requires), and every queue named by `transferToAcd` exists. These are the failures
+//! users meet when they publish by hand; the message wording is the sandbox's own (reference §H).
+
+use serde_json::Value as Json;
+
+use crate::org::FlowRecord;
+
+/// A flow the job may publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Checked {
+    pub name: String,
+    pub description: String,
+}
+
+pub fn check(yaml: &str, flows: &[FlowRecord], queues: &[String]) -> Result<Checked, Vec<String>> {
+    let document: Json = serde_norway::from_str(yaml).map_err(|error| vec![format!("The YAML could not be parsed: {error}")])?;
+    let Some(root) = document.as_object() else {
+        return Err(vec!["The file is not a YAML mapping with a flow type at the top".to_owned()]);
+    };
+    let Some(flow) = root.get("inboundCall") else {
+        let keys: Vec<&str> = root.keys().map(String::as_str).collect();
+        return Err(vec![format!(
+            "The sandbox publishes inboundCall flows only; the file's top-level key is {}",
+            if keys.is_empty() { "missing".to_owned() } else { keys.join(", ") }
+        )]);
+    };
+    let mut problems = Vec::new();
+    let name = flow["name"].as_str().unwrap_or_default().trim().to_owned();
+    if name.is_empty() {
+        problems.push("inboundCall.name is missing or empty".to_owned());
+    }
+    let mut targets = Vec::new();
+    for (list, item, kind) in [("tasks", "task", "tasks/task"), ("menus", "menu", "menus/menu")] {
+        for entry in flow[list].as_array().into_iter().flatten() {
+            match entry[item]["refId"].as_str() {
+                Some(ref_id) => targets.push(format!("/inboundCall/{kind}[{ref_id}]")),
+                None => problems.push(format!("A {item} under inboundCall.{list} has no refId")),
+            }
+        }
+    }
+    match flow["startUpRef"].as_str() {
+        Some(reference) => check_reference("startUpRef", reference, &targets, &mut problems),
+        None => problems.push("inboundCall.startUpRef is missing".to_owned()),
+    }
+    walk(flow, &mut |key, value| match key {
+        "targetTaskRef" | "targetMenuRef" => match value.as_str() {
+            Some(reference) => check_reference(key, reference, &targets, &mut problems),
+            None => problems.push(format!("{key} is not a reference string")),
+        },
+        "callCommonModule" => check_module_call(value, flows, &mut problems),
+        "transferToAcd" => {
+            if let Some(queue) = value["targetQueue"]["lit"]["name"].as_str() {
+                if !queues.iter().any(|q| q.eq_ignore_ascii_case(queue)) {
+                    problems.push(format!("transferToAcd \"{}\": no queue named \"{queue}\" in this org", action_name(value)));
+                }
+            }
+        }
+        _ => {}
+    });
+    if problems.is_empty() {
+        Ok(Checked { name, description: flow["description"].as_str().unwrap_or_default().to_owned() })
+    } else {
+        Err(problems)
+    }
+}
+
+fn action_name(action: &Json) -> &str {
+    action["name"].as_str().unwrap_or("(unnamed)")
+}
+
+fn check_reference(key: &str, reference: &str, targets: &[String], problems: &mut Vec<String>) {
+    let absolute = match reference.strip_prefix("./") {
+        Some(relative) => format!("/inboundCall/{relative}"),
+        None => reference.to_owned(),
+    };
+    if !targets.contains(&absolute) {
+        problems.push(format!("{key} \"{reference}\" does not resolve to any task or menu refId in the file"));
+    }
+}
+
+fn check_module_call(call: &Json, flows: &[FlowRecord], problems: &mut Vec<String>) {
+    let action = action_name(call);
+    let Some(modules) = call["commonModule"].as_object() else {
+        problems.push(format!("callCommonModule \"{action}\" has no commonModule mapping"));
+        return;
+    };
+    for (module_name, versions) in modules {
+        let Some(module) = flows
+            .iter()
+            .find(|f| f.flow_type == "COMMONMODULE" && f.name.eq_ignore_ascii_case(module_name))
+        else {
+            problems.push(format!("callCommonModule \"{action}\": no common module named \"{module_name}\" exists in this org"));
+            continue;
+        };
+        let Some(published) = module.published_version() else {
+            problems.push(format!(
+                "callCommonModule \"{action}\": the common module \"{module_name}\" has no published version; publish it first"
+            ));
+            continue;
+        };
+        if !module.compatible_flow_types.iter().any(|t| t.eq_ignore_ascii_case("INBOUNDCALL")) {
+            problems.push(format!(
+                "callCommonModule \"{action}\": \"{module_name}\" is not compatible with inbound call flows (it is for {})",
+                module.compatible_flow_types.join(", ")
+            ));
+            continue;
+        }
+        for (selector, mapping) in versions.as_object().into_iter().flatten() {
+            let version = selector.strip_prefix("ver_").unwrap_or(selector);
+            if version != "latestPublished" && !module.versions.iter().any(|v| v == version) {
+                problems.push(format!(
+                    "callCommonModule \"{action}\": \"{module_name}\" has no version {version} (latest published is {published})"
+                ));
+            }
+            let declared: Vec<&str> = module.input_names();
+            let given: Vec<&str> = mapping["inputs"].as_object().into_iter().flatten().map(|(k, _)| k.as_str()).collect();
+            for input in &given {
+                if !declared.contains(input) {
+                    problems.push(format!("callCommonModule \"{action}\": \"{module_name}\" has no input {input}"));
+                }
+            }
+            for required in module.required_inputs() {
+                if !given.contains(&required) {
+                    problems.push(format!(
+                        "callCommonModule \"{action}\": the required input {required} of \"{module_name}\" is not set"
+                    ));
+                }
+            }
+            let outputs = module.output_names();
+            for output in mapping["outputs"].as_object().into_iter().flatten().map(|(k, _)| k.as_str()) {
+                if !outputs.contains(&output) {
+                    problems.push(format!("callCommonModule \"{action}\": \"{module_name}\" has no output {output}"));
+                }
+            }
+        }
+    }
+}
+
+/// Visits every key/value pair of every mapping, depth first, with an explicit stack.
+fn walk(root: &Json, visit: &mut impl FnMut(&str, &Json)) {
+    let mut stack = vec![root];
+    while let Some(value) = stack.pop() {
+        match value {
+            Json::Object(map) => {
+                for (key, child) in map {
+                    visit(key, child);
+                    stack.push(child);
+                }
+            }
+            Json::Array(items) => stack.extend(items.iter()),
+            _ => {}
+        }
+    }
+}

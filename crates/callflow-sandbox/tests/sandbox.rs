@@ -1,0 +1,402 @@
+//! The sandbox over real loopback HTTP: OAuth refusals, error bodies, and the deploy and test-run
+//! protocols of `callflow-deploy` driven against it, faults included.
+
+use callflow_deploy::catalog::CatalogLoader;
+use callflow_deploy::deploy::{self, Deployer, Outcome};
+use callflow_deploy::execution::{RunResult, TestRun};
+use callflow_deploy::http::{form_encode, parse_query, HttpRequest, HttpResponse, Method};
+use callflow_deploy::native::{drive, Transport};
+use callflow_deploy::{pkce, ApiError, RetryPolicy, WaitReason};
+use callflow_sandbox::{spawn, Limits, Org, Running, Seed};
+use serde_json::{json, Value};
+
+const CLIENT: &str = "callflow-studio-local";
+const REDIRECT: &str = "http://127.0.0.1:8080/";
+const ALEX: &str = "a11ce000-0000-4000-8000-000000000001";
+const RILEY: &str = "a11ce000-0000-4000-8000-000000000002";
+
+fn sandbox_with(limits: Limits) -> Running {
+    spawn(Org::new(Seed::demo(), limits, Vec::new(), None)).expect("sandbox starts")
+}
+
+fn sandbox() -> Running {
+    sandbox_with(Limits::default())
+}
+
+fn send(request: HttpRequest) -> HttpResponse {
+    Transport::default().send(&request).expect("loopback answers")
+}
+
+fn get(url: String, token: &str) -> HttpResponse {
+    send(HttpRequest::get(url, token))
+}
+
+fn admin(sandbox: &Running, path: &str, body: Value) -> Value {
+    let request = HttpRequest {
+        method: Method::Post,
+        url: format!("{}{path}", sandbox.base_url()),
+        headers: vec![("Content-Type".to_owned(), "application/json".to_owned())],
+        body: Some(body.to_string()),
+    };
+    let response = send(request);
+    assert_eq!(response.status, 200, "{path}: {}", response.body);
+    serde_json::from_str(&response.body).unwrap()
+}
+
+fn json_of(response: &HttpResponse) -> Value {
+    serde_json::from_str(&response.body).unwrap_or_else(|e| panic!("{e}: {}", response.body))
+}
+
+/// Walks the sign-in page as a browser would; returns the redirect's query pairs.
+fn authorize(sandbox: &Running, params: &[(&str, &str)], user: &str) -> Result<Vec<(String, String)>, HttpResponse> {
+    let query = form_encode(params);
+    let page = send(HttpRequest { method: Method::Get, url: format!("{}/oauth/authorize?{query}", sandbox.base_url()), headers: vec![], body: None });
+    if page.status != 200 {
+        return Err(page);
+    }
+    assert!(page.body.contains(&format!("sandbox-user-{user}")), "the page lists the demo users");
+    let mut form: Vec<(&str, &str)> = params.to_vec();
+    form.push(("user", user));
+    let decision = send(HttpRequest::post_form(format!("{}/oauth/authorize", sandbox.base_url()), &form));
+    assert_eq!(decision.status, 303, "{}", decision.body);
+    let location = decision.header("location").unwrap().to_owned();
+    let (_, query) = location.split_once('?').unwrap();
+    Ok(parse_query(query))
+}
+
+struct Pkce {
+    verifier: String,
+    challenge: String,
+}
+
+fn pkce_pair(byte: u8) -> Pkce {
+    let verifier = pkce::code_verifier(&[byte; pkce::VERIFIER_BYTES]).unwrap();
+    Pkce { challenge: pkce::code_challenge(&verifier), verifier }
+}
+
+fn code_for(sandbox: &Running, pair: &Pkce, user: &str) -> String {
+    let answer = authorize(
+        sandbox,
+        &[
+            ("response_type", "code"),
+            ("client_id", CLIENT),
+            ("redirect_uri", REDIRECT),
+            ("code_challenge", &pair.challenge),
+            ("code_challenge_method", "S256"),
+            ("state", "s-1"),
+        ],
+        user,
+    )
+    .unwrap();
+    assert!(answer.contains(&("state".to_owned(), "s-1".to_owned())), "state comes back: {answer:?}");
+    answer.into_iter().find(|(k, _)| k == "code").map(|(_, v)| v).expect("a code")
+}
+
+fn exchange(sandbox: &Running, code: &str, verifier: &str, redirect: &str) -> HttpResponse {
+    send(pkce::token_request(&sandbox.base_url(), code, verifier, CLIENT, redirect))
+}
+
+fn user_token(sandbox: &Running, user: &str) -> String {
+    let pair = pkce_pair(9);
+    let code = code_for(sandbox, &pair, user);
+    let response = exchange(sandbox, &code, &pair.verifier, REDIRECT);
+    pkce::parse_token(&response).unwrap().access_token
+}
+
+fn client_token(sandbox: &Running, client: &str) -> String {
+    let response = send(pkce::client_credentials_request(&sandbox.base_url(), client, "sandbox-ci-secret"));
+    pkce::parse_token(&response).unwrap().access_token
+}
+
+/// How a token exchange is spoiled, and the OAuth error it must get.
+enum Spoil {
+    WrongVerifier,
+    Replay,
+    WrongRedirect,
+    Expired,
+    ShortVerifier,
+}
+
+#[test]
+fn token_exchange_refusals() {
+    let cases = [
+        (Spoil::WrongVerifier, "invalid_grant", "does not match"),
+        (Spoil::Replay, "invalid_grant", "already used"),
+        (Spoil::WrongRedirect, "invalid_grant", "redirect_uri"),
+        (Spoil::Expired, "invalid_grant", "expired"),
+        (Spoil::ShortVerifier, "invalid_request", "43 to 128"),
+    ];
+    let sandbox = sandbox();
+    for (spoil, error, words) in cases {
+        let pair = pkce_pair(1);
+        let code = code_for(&sandbox, &pair, ALEX);
+        let response = match spoil {
+            Spoil::WrongVerifier => exchange(&sandbox, &code, &pkce_pair(2).verifier, REDIRECT),
+            Spoil::Replay => {
+                let first = exchange(&sandbox, &code, &pair.verifier, REDIRECT);
+                let token = pkce::parse_token(&first).unwrap().access_token;
+                assert_eq!(get(format!("{}/api/v2/users/me", sandbox.base_url()), &token).status, 200);
+                let replay = exchange(&sandbox, &code, &pair.verifier, REDIRECT);
+                assert_eq!(
+                    get(format!("{}/api/v2/users/me", sandbox.base_url()), &token).status,
+                    401,
+                    "a replayed code revokes the token it gave"
+                );
+                replay
+            }
+            Spoil::WrongRedirect => exchange(&sandbox, &code, &pair.verifier, "http://127.0.0.1:8080/other"),
+            Spoil::Expired => {
+                admin(&sandbox, "/sandbox/clock", json!({"advanceSeconds": 61}));
+                exchange(&sandbox, &code, &pair.verifier, REDIRECT)
+            }
+            Spoil::ShortVerifier => exchange(&sandbox, &code, "too-short", REDIRECT),
+        };
+        let refused = pkce::parse_token(&response).unwrap_err();
+        assert_eq!(response.status, 400);
+        assert_eq!(refused.error, error, "{refused}");
+        assert!(refused.to_string().contains(words), "{refused}");
+    }
+}
+
+#[test]
+fn authorize_refusals() {
+    let sandbox = sandbox();
+    let challenge = pkce_pair(3).challenge;
+    let base = [
+        ("response_type", "code"),
+        ("client_id", CLIENT),
+        ("redirect_uri", REDIRECT),
+        ("code_challenge", challenge.as_str()),
+        ("code_challenge_method", "S256"),
+        ("state", "st"),
+    ];
+    let with = |key: &str, value: &'static str| -> Vec<(&str, &str)> {
+        base.iter().map(|(k, v)| if *k == key { (*k, value) } else { (*k, *v) }).collect()
+    };
+    // Unknown client or redirect URI: an error page, never a redirect.
+    for params in [with("client_id", "nobody"), with("redirect_uri", "http://evil.example/")] {
+        let page = authorize(&sandbox, &params, ALEX).unwrap_err();
+        assert_eq!(page.status, 400);
+        assert!(page.header("location").is_none());
+    }
+    // Other problems go back to the app with error, error_description and state.
+    for (params, error) in [
+        (with("code_challenge_method", "plain"), "invalid_request"),
+        (with("response_type", "token"), "unsupported_response_type"),
+        (with("code_challenge", "short"), "invalid_request"),
+    ] {
+        let query = form_encode(&params);
+        let response = send(HttpRequest { method: Method::Get, url: format!("{}/oauth/authorize?{query}", sandbox.base_url()), headers: vec![], body: None });
+        assert_eq!(response.status, 303);
+        let callback = pkce::Callback::parse(response.header("location").unwrap().split_once('?').unwrap().1).unwrap();
+        assert!(matches!(&callback, pkce::Callback::Error { error: e, state: Some(s), .. } if e == error && s == "st"), "{callback:?}");
+    }
+}
+
+#[test]
+fn error_bodies_have_the_platform_shape() {
+    let sandbox = sandbox_with(Limits { requests_per_minute: 3, ..Limits::default() });
+    let base = sandbox.base_url();
+    let check = |response: &HttpResponse, status: u16, words: &str| {
+        assert_eq!(response.status, status, "{}", response.body);
+        let body = json_of(response);
+        assert_eq!(body["status"], status);
+        assert!(body["code"].is_string() && body["contextId"].is_string() && body["messageParams"].is_object(), "{body}");
+        assert!(body["message"].as_str().unwrap().contains(words), "{body}");
+        assert!(response.header("inin-correlation-id").is_some());
+        body
+    };
+    check(&get(format!("{base}/api/v2/flows"), "not-a-token"), 401, "token");
+    let riley = user_token(&sandbox, RILEY);
+    let forbidden = check(&send(HttpRequest::post_json(format!("{base}/api/v2/flows/jobs"), &riley, "{}".into())), 403, "architect:job:create");
+    assert_eq!(forbidden["messageParams"]["permission"], "architect:job:create");
+    let readonly_client = client_token(&sandbox, "callflow-ci-readonly");
+    let scope = check(&send(HttpRequest::post_json(format!("{base}/api/v2/flows/jobs"), &readonly_client, "{}".into())), 403, "scope architect");
+    assert_eq!(scope["messageParams"]["scope"], "architect");
+    let alex = user_token(&sandbox, ALEX);
+    check(&get(format!("{base}/api/v2/flows/00000000-0000-4000-8000-000000000000"), &alex), 404, "not found");
+    check(&get(format!("{base}/api/v2/flows?pageSize=0"), &alex), 400, "pageSize");
+    assert_eq!(get(format!("{base}/api/v2/users/me"), &alex).status, 200, "the third request of the minute");
+    let limited = check(&get(format!("{base}/api/v2/flows"), &alex), 429, "3 requests per minute");
+    assert_eq!(limited["messageParams"]["limit"], "3");
+    let retry_after = get(format!("{base}/api/v2/flows"), &alex);
+    assert!((1..=60).contains(&retry_after.retry_after_seconds().unwrap()));
+    // Another token has its own budget.
+    assert_eq!(get(format!("{base}/api/v2/users/me"), &riley).status, 200);
+}
+
+#[test]
+fn listing_pages_and_schemas() {
+    let sandbox = sandbox();
+    let token = user_token(&sandbox, ALEX);
+    let page = json_of(&get(format!("{}/api/v2/flows?type=commonmodule&pageSize=2&pageNumber=2&includeSchemas=true", sandbox.base_url()), &token));
+    assert_eq!(page["total"], 5);
+    assert_eq!(page["pageCount"], 3);
+    assert_eq!(page["entities"].as_array().unwrap().len(), 2);
+    assert!(page["nextUri"].as_str().unwrap().contains("pageNumber=3"));
+    assert!(page["entities"][0]["inputSchema"].is_object());
+    let me = json_of(&get(format!("{}/api/v2/users/me", sandbox.base_url()), &token));
+    assert_eq!(me["name"], "Alex Architect");
+    let queues = json_of(&get(format!("{}/api/v2/routing/queues", sandbox.base_url()), &token));
+    assert_eq!(queues["total"], 3);
+}
+
+fn template(name: &str) -> callflow_core::Document {
+    let path = format!("{}/../../public/templates/{name}", env!("CARGO_MANIFEST_DIR"));
+    callflow_core::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn run_deploy(sandbox: &Running, token: &str, document: &callflow_core::Document, waits: &mut Vec<WaitReason>) -> Result<Outcome, ApiError> {
+    let plan = deploy::prepare(document).expect("the template is valid");
+    let mut deployer = Deployer::new(&sandbox.base_url(), token, plan, RetryPolicy::fast());
+    drive(&mut deployer, &Transport::default(), Deployer::start, Deployer::on_answer, Deployer::resume, |_, wait| waits.push(wait.reason))
+}
+
+fn flows_named(sandbox: &Running, name: &str) -> Vec<Value> {
+    let state = json_of(&send(HttpRequest { method: Method::Get, url: format!("{}/sandbox/state", sandbox.base_url()), headers: vec![], body: None }));
+    state["flows"].as_array().unwrap().iter().filter(|f| f["name"] == name).cloned().collect()
+}
+
+#[test]
+fn deploy_creates_then_updates_the_same_flow() {
+    let sandbox = sandbox();
+    let token = user_token(&sandbox, ALEX);
+    let document = template("seed-002-verify-then-queue.flow.json");
+    let first = run_deploy(&sandbox, &token, &document, &mut Vec::new()).unwrap();
+    assert!(first.created);
+    assert_eq!(first.version.as_deref(), Some("1.0"));
+    let second = run_deploy(&sandbox, &token, &document, &mut Vec::new()).unwrap();
+    assert!(!second.created);
+    assert_eq!((second.flow_id.as_str(), second.version.as_deref()), (first.flow_id.as_str(), Some("2.0")));
+    assert_eq!(flows_named(&sandbox, "Inbound - Support").len(), 1);
+}
+
+#[test]
+fn deploy_waits_out_rate_limits_and_server_errors() {
+    let sandbox = sandbox();
+    let token = user_token(&sandbox, ALEX);
+    admin(&sandbox, "/sandbox/faults", json!({"rateLimitNext": 2, "retryAfterSeconds": 1, "serverErrorNext": 2}));
+    let mut waits = Vec::new();
+    let outcome = run_deploy(&sandbox, &token, &template("seed-002-verify-then-queue.flow.json"), &mut waits).unwrap();
+    assert_eq!(outcome.version.as_deref(), Some("1.0"));
+    let rate_limited = waits.iter().filter(|w| matches!(w, WaitReason::RateLimited { retry_after_seconds: 1 })).count();
+    let backoffs = waits.iter().filter(|w| matches!(w, WaitReason::Backoff { .. })).count();
+    assert_eq!((rate_limited, backoffs), (2, 2), "{waits:?}");
+    assert_eq!(flows_named(&sandbox, "Inbound - Support").len(), 1);
+
+    admin(&sandbox, "/sandbox/faults", json!({"serverErrorNext": 10}));
+    let error = run_deploy(&sandbox, &token, &template("seed-002-verify-then-queue.flow.json"), &mut Vec::new()).unwrap_err();
+    assert!(matches!(&error, ApiError::Unavailable(m) if m.contains("503") && m.contains("4 attempts")), "{error}");
+}
+
+#[test]
+fn failing_jobs_report_their_messages() {
+    let sandbox = sandbox();
+    let token = user_token(&sandbox, ALEX);
+    // The template's own catalog says Collect Survey Consent is published; this org never published it.
+    let error = run_deploy(&sandbox, &token, &template("three-modules.flow.json"), &mut Vec::new()).unwrap_err();
+    let ApiError::JobFailed { messages, .. } = &error else { panic!("{error}") };
+    assert!(messages.iter().any(|m| m.contains("Collect Survey Consent") && m.contains("no published version")), "{messages:?}");
+
+    admin(&sandbox, "/sandbox/faults", json!({"failNextJobs": 1}));
+    let error = run_deploy(&sandbox, &token, &template("seed-002-verify-then-queue.flow.json"), &mut Vec::new()).unwrap_err();
+    assert!(error.to_string().contains("Injected failure"), "{error}");
+    assert!(flows_named(&sandbox, "Inbound - Support").is_empty(), "a failed job publishes nothing");
+
+    let riley = user_token(&sandbox, RILEY);
+    let error = run_deploy(&sandbox, &riley, &template("seed-002-verify-then-queue.flow.json"), &mut Vec::new()).unwrap_err();
+    assert!(matches!(&error, ApiError::Forbidden { permission: Some(p), .. } if p == "architect:job:create"), "{error}");
+}
+
+#[test]
+fn bad_yaml_and_unresolved_references_fail_the_job() {
+    let sandbox = sandbox();
+    let token = user_token(&sandbox, ALEX);
+    let cases = [
+        ("inboundCall: [unclosed", "could not be parsed"),
+        ("commonModule:\n  name: X\n", "inboundCall flows only"),
+        ("inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[nowhere]\n  tasks: []\n", "does not resolve"),
+        (
+            "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n      - callCommonModule:\n          name: Call\n          commonModule:\n            Chat Greeting:\n              ver_latestPublished: {}\n",
+            "not compatible with inbound call flows",
+        ),
+        (
+            "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n      - callCommonModule:\n          name: Call\n          commonModule:\n            Nope Module:\n              ver_latestPublished: {}\n",
+            "no common module named \"Nope Module\"",
+        ),
+    ];
+    let transport = Transport::default();
+    for (yaml, words) in cases {
+        let registered = json_of(&send(HttpRequest::post_json(format!("{}/api/v2/flows/jobs", sandbox.base_url()), &token, "{}".into())));
+        let headers: Vec<(String, String)> =
+            registered["headers"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())).collect();
+        let url = registered["presignedUrl"].as_str().unwrap().to_owned();
+        let missing_header = transport.send(&HttpRequest { method: Method::Put, url: url.clone(), headers: vec![], body: Some(yaml.into()) }).unwrap();
+        assert_eq!(missing_header.status, 403, "the upload checks the job's headers");
+        let put = transport.send(&HttpRequest { method: Method::Put, url, headers, body: Some(yaml.into()) }).unwrap();
+        assert_eq!(put.status, 200);
+        let job_url = format!("{}/api/v2/flows/jobs/{}?expand=messages", sandbox.base_url(), registered["id"].as_str().unwrap());
+        assert_eq!(json_of(&get(job_url.clone(), &token))["status"], "Started");
+        let finished = json_of(&get(job_url, &token));
+        assert_eq!(finished["status"], "Failure");
+        let texts: Vec<&str> = finished["messages"].as_array().unwrap().iter().filter_map(|m| m["text"].as_str()).collect();
+        assert!(texts.iter().any(|t| t.contains(words)), "{words}: {texts:?}");
+    }
+}
+
+fn run(sandbox: &Running, token: &str, request: Value) -> Result<RunResult, ApiError> {
+    let mut test_run = TestRun::new(&sandbox.base_url(), token, request, RetryPolicy::fast());
+    drive(&mut test_run, &Transport::default(), TestRun::start, TestRun::on_answer, TestRun::resume, |_, _| {})
+}
+
+#[test]
+fn workflow_test_runs() {
+    let sandbox = sandbox();
+    let token = user_token(&sandbox, ALEX);
+    let workflow = "8824ba71-1f0e-4d3c-9b2a-7c6d5e4f3a21";
+    let done = run(&sandbox, &token, json!({"flowId": workflow, "inputData": {"Flow.customerId": "C-1"}})).unwrap();
+    assert_eq!(done.status, "COMPLETED");
+    assert_eq!(done.output_data.unwrap()["Flow.statusCode"], "200");
+    // Nested or unprefixed input is accepted at launch and fails at runtime, as on the platform.
+    let failed = run(&sandbox, &token, json!({"flowId": workflow, "inputData": {"Flow": {"customerId": "C-1"}}})).unwrap();
+    assert_eq!(failed.status, "FAILED");
+    let info = failed.flow_error_info.unwrap();
+    assert_eq!(info["code"], "error.workflow.expression.unexpectedNull");
+    assert_eq!(info["messageParams"]["expression"], "Flow.customerId");
+    let refused = run(&sandbox, &token, json!({"inputData": {}})).unwrap_err();
+    assert!(refused.to_string().contains("flowId is required"), "{refused}");
+    let not_workflow = run(&sandbox, &token, json!({"flowId": "0d4c6a8e-5b8e-4f0e-9a51-2f7d6c1b9e10"})).unwrap_err();
+    assert!(not_workflow.to_string().contains("only workflows"), "{not_workflow}");
+}
+
+#[test]
+fn catalog_loads_every_module_with_its_contract() {
+    let sandbox = sandbox();
+    let token = user_token(&sandbox, ALEX);
+    let mut loader = CatalogLoader::new(&sandbox.base_url(), &token, RetryPolicy::fast());
+    let modules = drive(&mut loader, &Transport::default(), CatalogLoader::start, CatalogLoader::on_answer, CatalogLoader::resume, |_, _| {}).unwrap();
+    assert_eq!(modules.len(), 6);
+    let consent = modules.iter().find(|m| m.name == "Collect Survey Consent").unwrap();
+    assert!(!consent.published);
+    let verify = modules.iter().find(|m| m.name == "Verify Caller").unwrap();
+    assert_eq!(verify.published_version.as_deref(), Some("3.0"));
+    assert!(verify.inputs.iter().any(|p| p.name == "Common.callerId" && p.required));
+    // With the org's catalog, the three-modules template now fails validation.
+    let mut document = template("three-modules.flow.json");
+    assert!(callflow_core::validate(&document).iter().all(|d| d.severity != callflow_core::Severity::Error));
+    callflow_core::apply(&mut document, &callflow_core::Command::SetModules { modules }).unwrap();
+    let findings = callflow_core::validate(&document);
+    assert!(findings.iter().any(|d| d.code == callflow_core::Code::ModuleNotPublished), "{findings:?}");
+}
+
+#[test]
+fn published_flows_survive_a_restart_with_a_data_dir() {
+    let dir = std::env::temp_dir().join(format!("callflow-sandbox-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let first = spawn(Org::new(Seed::demo(), Limits::default(), Vec::new(), Some(dir.clone()))).unwrap();
+    let token = user_token(&first, ALEX);
+    run_deploy(&first, &token, &template("seed-002-verify-then-queue.flow.json"), &mut Vec::new()).unwrap();
+    let second = spawn(Org::new(Seed::demo(), Limits::default(), Vec::new(), Some(dir.clone()))).unwrap();
+    assert_eq!(flows_named(&second, "Inbound - Support").len(), 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
