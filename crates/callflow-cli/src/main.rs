@@ -1,4 +1,4 @@
-//! `callflow`: glue between the command line and `callflow-core` (spec §4–5).
+//! `callflow`: glue between the command line, `callflow-core` (spec §4–5) and `callflow-deploy`.
 //!
 //! Exit status: 0 no errors (warnings allowed), 1 at least one error (an unreadable document is an
 //! `invalid-document` error; an export refused while errors exist), 2 usage errors and files that
@@ -10,6 +10,10 @@ use std::process::ExitCode;
 
 use callflow_core::diagnostic::{Diagnostic, Report};
 use callflow_core::export;
+use callflow_deploy::deploy::{self, Deployer};
+use callflow_deploy::native::{drive, Transport};
+use callflow_deploy::region::Endpoints;
+use callflow_deploy::{pkce, RetryPolicy, Step, WaitReason};
 use clap::{Parser, Subcommand, ValueEnum};
 use indexmap::IndexMap;
 
@@ -49,6 +53,22 @@ enum Command {
         /// For `--format execution`: the workflow version to run (latest published when absent).
         #[arg(long)]
         flow_version: Option<String>,
+    },
+    /// Publish the flow to an org: client-credentials sign-in, then the Archy job (create or update
+    /// by name). For pipelines; people use the designer's Deploy panel.
+    Deploy {
+        file: String,
+        /// A region key (eu_central_1), its host (mypurecloud.de), or local[=http://127.0.0.1:8787].
+        #[arg(long)]
+        region: String,
+        #[arg(long, env = "CALLFLOW_CLIENT_ID")]
+        client_id: String,
+        /// Better given through the environment than on the command line.
+        #[arg(long, env = "CALLFLOW_CLIENT_SECRET", hide_env_values = true)]
+        client_secret: String,
+        /// Check the flow and print the plan (create or update) without publishing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Explain any pasted JSON payload against what the real Genesys Cloud API expects.
     Doctor {
@@ -105,6 +125,15 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
             let answer = callflow_core::doctor(&text);
             print_report(&answer.report, format, Some(&answer));
             Ok(u8::from(!answer.report.ok))
+        }
+        Command::Deploy { file, region, client_id, client_secret, dry_run } => {
+            let text = read_input(&file)?;
+            let document = match callflow_core::parse(&text) {
+                Ok(document) => document,
+                Err(finding) => return Ok(refuse_deploy(&[finding])),
+            };
+            let endpoints = Endpoints::parse(&region).map_err(UsageError)?;
+            deploy(&document, &endpoints, &client_id, &client_secret, dry_run)
         }
         Command::Export { file, format, output, workflow, inputs, flow_version } => {
             let text = read_input(&file)?;
@@ -198,6 +227,101 @@ fn write_output(path: Option<&Path>, text: &str) -> Result<(), UsageError> {
                 .map_err(|error| UsageError(format!("cannot write standard output: {error}")))
         }
     }
+}
+
+fn deploy(
+    document: &callflow_core::Document,
+    endpoints: &Endpoints,
+    client_id: &str,
+    client_secret: &str,
+    dry_run: bool,
+) -> Result<u8, UsageError> {
+    let plan = match deploy::prepare(document) {
+        Ok(plan) => plan,
+        Err(diagnostics) => return Ok(refuse_deploy(&diagnostics)),
+    };
+    let transport = Transport::default();
+    let answer = transport.send(&pkce::client_credentials_request(&endpoints.login_base, client_id, client_secret));
+    let token = match answer.map_err(|network| network.to_string()).and_then(|response| {
+        pkce::parse_token(&response).map_err(|error| error.to_string())
+    }) {
+        Ok(token) => token.access_token,
+        Err(error) => {
+            eprintln!("callflow: cannot sign in at {}: {error}", endpoints.login_base);
+            return Ok(1);
+        }
+    };
+    let mut deployer = Deployer::new(&endpoints.api_base, &token, plan, RetryPolicy::default());
+    let mut printed = 0;
+    let mut show_log = |deployer: &Deployer| {
+        for line in &deployer.log()[printed..] {
+            eprintln!("{line}");
+        }
+        printed = deployer.log().len();
+    };
+    if dry_run {
+        // Only the lookup runs: it says whether the deploy would create or update.
+        let mut step = deployer.start();
+        loop {
+            step = match step {
+                Step::Send(request) => {
+                    let answer = transport.send(&request);
+                    let next = deployer.on_answer(answer);
+                    if deployer.action().is_some() {
+                        show_log(&deployer);
+                        println!("dry run: nothing was published");
+                        return Ok(0);
+                    }
+                    next
+                }
+                Step::Wait(wait) => {
+                    std::thread::sleep(std::time::Duration::from_millis(wait.millis));
+                    deployer.resume()
+                }
+                Step::Done(_) => return Ok(0),
+                Step::Failed(error) => {
+                    show_log(&deployer);
+                    eprintln!("callflow: {error}");
+                    return Ok(1);
+                }
+            };
+        }
+    }
+    let result = drive(&mut deployer, &transport, Deployer::start, Deployer::on_answer, Deployer::resume, |deployer, wait| {
+        show_log(deployer);
+        if let WaitReason::RateLimited { retry_after_seconds } = wait.reason {
+            eprintln!("waiting {retry_after_seconds} s (Retry-After)");
+        }
+    });
+    show_log(&deployer);
+    match result {
+        Ok(outcome) => {
+            println!(
+                "{} \"{}\" version {} (flow id {})",
+                if outcome.created { "created" } else { "updated" },
+                outcome.flow_name,
+                outcome.version.as_deref().unwrap_or("unknown"),
+                outcome.flow_id
+            );
+            Ok(0)
+        }
+        Err(error) => {
+            eprintln!("callflow: deploy failed: {error}");
+            if error.is_sign_in_needed() {
+                eprintln!("callflow: check the client id and secret, and that the client is allowed in this org");
+            }
+            Ok(1)
+        }
+    }
+}
+
+fn refuse_deploy(diagnostics: &[Diagnostic]) -> u8 {
+    let report = Report::new(diagnostics.to_vec());
+    eprintln!("callflow: deploy refused: the flow has {} error(s)", report.errors);
+    for finding in diagnostics.iter().filter(|d| d.is_error()) {
+        eprintln!("{}", finding.to_text());
+    }
+    1
 }
 
 /// An export refused while errors exist: the findings on standard error, exit 1.

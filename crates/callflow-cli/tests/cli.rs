@@ -207,3 +207,34 @@ fn execution_request_for_a_workflow_of_the_catalog() {
     assert_eq!(outcome.code, 1);
     assert!(outcome.stderr.contains("is a common module"), "{}", outcome.stderr);
 }
+
+/// `callflow deploy` against a sandbox org on loopback: publish, update, refusals, bad secret.
+#[test]
+fn deploy_to_the_sandbox() {
+    use callflow_sandbox::{spawn, Limits, Org, Seed};
+    let sandbox = spawn(Org::new(Seed::demo(), Limits::default(), Vec::new(), None)).unwrap();
+    let region = format!("local={}", sandbox.base_url());
+    let seed = template("seed-002-verify-then-queue.flow.json");
+    let deploy = |file: &str, secret: &str, extra: &[&str]| {
+        let mut args = vec!["deploy", file, "--region", &region, "--client-id", "callflow-ci", "--client-secret", secret];
+        args.extend_from_slice(extra);
+        callflow(&args, None)
+    };
+    let cases: [(&str, &str, &[&str], i32, &str); 5] = [
+        (&seed, "sandbox-ci-secret", &["--dry-run"], 0, "Plan: create"),
+        (&seed, "sandbox-ci-secret", &[], 0, "version 1.0"),
+        (&seed, "sandbox-ci-secret", &[], 0, "updated \"Inbound - Support\" version 2.0"),
+        (&seed, "wrong", &[], 1, "invalid_client"),
+        (&template("three-modules.flow.json"), "sandbox-ci-secret", &[], 1, "no published version"),
+    ];
+    for (file, secret, extra, code, words) in cases {
+        let outcome = deploy(file, secret, extra);
+        assert_eq!(outcome.code, code, "{words}: {} {}", outcome.stdout, outcome.stderr);
+        assert!(outcome.stdout.contains(words) || outcome.stderr.contains(words), "{words}: {} {}", outcome.stdout, outcome.stderr);
+    }
+    let broken = deploy("-", "sandbox-ci-secret", &[]);
+    assert_eq!(broken.code, 1, "an empty document is refused before any request");
+    let region_error = callflow(&["deploy", &seed, "--region", "mars", "--client-id", "x", "--client-secret", "y"], None);
+    assert_eq!(region_error.code, 2);
+    assert!(region_error.stderr.contains("eu_central_1"));
+}
