@@ -400,3 +400,20 @@ fn published_flows_survive_a_restart_with_a_data_dir() {
     assert_eq!(flows_named(&second, "Inbound - Support").len(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[path = "support/load.rs"]
+mod load;
+
+#[test]
+fn concurrent_deploys_with_faults_lose_nothing_and_duplicate_nothing() {
+    let report = load::run(60, 6, 4, load::faults(7));
+    assert_eq!(report.published + report.gave_up, 60);
+    for (name, flows, versions) in &report.flows_per_name {
+        assert_eq!(*flows, 1, "{name} exists exactly once");
+        assert!(*versions >= 1, "{name} was published");
+    }
+    let versions: usize = report.flows_per_name.iter().map(|(_, _, v)| v).sum();
+    assert_eq!(versions as u64, report.published, "every successful deploy is one published version");
+    let faults = &report.sandbox_state["faults"];
+    assert!(faults["injectedServerErrors"].as_u64().unwrap() + faults["injectedRateLimits"].as_u64().unwrap() > 0, "faults were on");
+}
