@@ -1,11 +1,13 @@
 //! The app shell: provides the studio state, lays out toolbar, palette, canvas, inspector and the
-//! bottom dock (problems, export, doctor, library, JSON), and syncs outward: autosave to local
+//! bottom dock (problems, export, deploy, doctor, library, JSON), and syncs outward: autosave to local
 //! storage, the theme on the root element.
 
 use callflow_core::Document;
 use leptos::prelude::*;
 
 use crate::canvas::{Canvas, FitRequest, PaletteDrag};
+use crate::deploy::Connection;
+use crate::panels::deploy_panel::{DeployPanel, DeployState};
 use crate::panels::doctor_panel::DoctorPanel;
 use crate::panels::export_panel::ExportPanel;
 use crate::panels::inspector::Inspector;
@@ -35,6 +37,13 @@ pub fn App() -> impl IntoView {
     provide_context(DoctorText(doctor_text));
     let theme = RwSignal::new(Theme::System);
     provide_context(theme);
+    // After the document: a sign-in callback finishes here, with the autosaved flow already open.
+    let connection = Connection::start();
+    provide_context(connection);
+    provide_context(DeployState::new());
+    if connection.message.get_untracked().is_some() {
+        dock.set(DockTab::Deploy);
+    }
 
     // Autosave every change; say so plainly when storage refuses.
     Effect::new(move |_| {
@@ -124,6 +133,7 @@ pub fn App() -> impl IntoView {
                         DockTab::Doctor => view! { <DoctorPanel text=doctor_text /> }.into_any(),
                         DockTab::Library => view! { <LibraryPanel /> }.into_any(),
                         DockTab::Source => view! { <SourcePanel /> }.into_any(),
+                        DockTab::Deploy => view! { <DeployPanel /> }.into_any(),
                     }}
                 </div>
             </section>

@@ -1,9 +1,11 @@
 //! Callflow Studio in the browser: the designer. `app` lays it out; `state` owns the document;
-//! `canvas` draws and edits it; `panels` hold the inspector, problems, exports and the doctor.
+//! `canvas` draws and edits it; `panels` hold the inspector, problems, exports, deploy and the doctor;
+//! `deploy` signs in to an org and carries the `callflow-deploy` protocols over `fetch`.
 
 mod app;
 mod canvas;
 mod clipboard;
+mod deploy;
 mod import;
 mod panels;
 mod state;
@@ -17,11 +19,12 @@ pub enum DockTab {
     Doctor,
     Library,
     Source,
+    Deploy,
 }
 
 impl DockTab {
-    pub const ALL: [DockTab; 5] =
-        [DockTab::Problems, DockTab::Export, DockTab::Doctor, DockTab::Library, DockTab::Source];
+    pub const ALL: [DockTab; 6] =
+        [DockTab::Problems, DockTab::Export, DockTab::Deploy, DockTab::Doctor, DockTab::Library, DockTab::Source];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -30,6 +33,7 @@ impl DockTab {
             DockTab::Doctor => "doctor",
             DockTab::Library => "library",
             DockTab::Source => "source",
+            DockTab::Deploy => "deploy",
         }
     }
 
@@ -40,6 +44,7 @@ impl DockTab {
             DockTab::Doctor => "Doctor",
             DockTab::Library => "Library",
             DockTab::Source => "JSON",
+            DockTab::Deploy => "Deploy",
         }
     }
 }

@@ -1,6 +1,8 @@
 //! The panels around the canvas.
 
 pub mod catalog_editor;
+pub mod connect_panel;
+pub mod deploy_panel;
 pub mod doctor_panel;
 pub mod export_panel;
 pub mod inspector;
@@ -8,5 +10,6 @@ pub mod library_panel;
 pub mod palette;
 pub mod problems_panel;
 pub mod source_panel;
+pub mod test_run_panel;
 pub mod toolbar;
 pub mod variables_panel;

@@ -18,6 +18,7 @@ pub fn Toolbar() -> impl IntoView {
     let doctor_text = expect_context::<DoctorText>().0;
     let theme = expect_context::<RwSignal<Theme>>();
     let fit = expect_context::<FitRequest>();
+    let connection = crate::deploy::use_connection();
     let file_input: NodeRef<leptos::html::Input> = NodeRef::new();
 
     let open_file = move |ev: leptos::ev::Event| {
@@ -80,10 +81,10 @@ pub fn Toolbar() -> impl IntoView {
             <span class="cf-grow"></span>
             <button class="cf-button" data-testid="export" on:click=move |_| dock.set(DockTab::Export)>"Export"</button>
             <button class="cf-button" data-testid="doctor-open" on:click=move |_| dock.set(DockTab::Doctor)>"Doctor"</button>
-            <button class="cf-button" data-testid="deploy" on:click=move |_| {
-                studio.tell("Deploying to your org needs sign-in, which is not in this version yet. Meanwhile: Export → Archy YAML (archy create) or Terraform.");
-                dock.set(DockTab::Export);
-            }>"Deploy"</button>
+            {move || connection.session.get().map(|s| view! {
+                <span class="cf-toolbar__user" data-testid="signed-in-user" title=s.place.clone()>{s.user.clone().unwrap_or_else(|| "signing in…".to_owned())}</span>
+            })}
+            <button class="cf-button" data-testid="deploy" on:click=move |_| dock.set(DockTab::Deploy)>"Deploy"</button>
             <button class="cf-button" data-testid="theme" aria-label="Switch between light and dark" on:click=move |_| theme.update(|t| *t = t.next())>
                 {move || theme.get().label()}
             </button>

@@ -242,9 +242,10 @@ fn deploy(
     };
     let transport = Transport::default();
     let answer = transport.send(&pkce::client_credentials_request(&endpoints.login_base, client_id, client_secret));
-    let token = match answer.map_err(|network| network.to_string()).and_then(|response| {
-        pkce::parse_token(&response).map_err(|error| error.to_string())
-    }) {
+    let token = match answer
+        .map_err(|network| network.to_string())
+        .and_then(|response| pkce::parse_token(&response).map_err(|error| error.to_string()))
+    {
         Ok(token) => token.access_token,
         Err(error) => {
             eprintln!("callflow: cannot sign in at {}: {error}", endpoints.login_base);
@@ -287,12 +288,13 @@ fn deploy(
             };
         }
     }
-    let result = drive(&mut deployer, &transport, Deployer::start, Deployer::on_answer, Deployer::resume, |deployer, wait| {
-        show_log(deployer);
-        if let WaitReason::RateLimited { retry_after_seconds } = wait.reason {
-            eprintln!("waiting {retry_after_seconds} s (Retry-After)");
-        }
-    });
+    let result =
+        drive(&mut deployer, &transport, Deployer::start, Deployer::on_answer, Deployer::resume, |deployer, wait| {
+            show_log(deployer);
+            if let WaitReason::RateLimited { retry_after_seconds } = wait.reason {
+                eprintln!("waiting {retry_after_seconds} s (Retry-After)");
+            }
+        });
     show_log(&deployer);
     match result {
         Ok(outcome) => {

@@ -216,7 +216,8 @@ fn deploy_to_the_sandbox() {
     let region = format!("local={}", sandbox.base_url());
     let seed = template("seed-002-verify-then-queue.flow.json");
     let deploy = |file: &str, secret: &str, extra: &[&str]| {
-        let mut args = vec!["deploy", file, "--region", &region, "--client-id", "callflow-ci", "--client-secret", secret];
+        let mut args =
+            vec!["deploy", file, "--region", &region, "--client-id", "callflow-ci", "--client-secret", secret];
         args.extend_from_slice(extra);
         callflow(&args, None)
     };
@@ -230,11 +231,17 @@ fn deploy_to_the_sandbox() {
     for (file, secret, extra, code, words) in cases {
         let outcome = deploy(file, secret, extra);
         assert_eq!(outcome.code, code, "{words}: {} {}", outcome.stdout, outcome.stderr);
-        assert!(outcome.stdout.contains(words) || outcome.stderr.contains(words), "{words}: {} {}", outcome.stdout, outcome.stderr);
+        assert!(
+            outcome.stdout.contains(words) || outcome.stderr.contains(words),
+            "{words}: {} {}",
+            outcome.stdout,
+            outcome.stderr
+        );
     }
     let broken = deploy("-", "sandbox-ci-secret", &[]);
     assert_eq!(broken.code, 1, "an empty document is refused before any request");
-    let region_error = callflow(&["deploy", &seed, "--region", "mars", "--client-id", "x", "--client-secret", "y"], None);
+    let region_error =
+        callflow(&["deploy", &seed, "--region", "mars", "--client-id", "x", "--client-secret", "y"], None);
     assert_eq!(region_error.code, 2);
     assert!(region_error.stderr.contains("eu_central_1"));
 }

@@ -64,7 +64,10 @@ impl CatalogLoader {
         let listing: Json = match serde_json::from_str(&response.body) {
             Ok(json) => json,
             Err(error) => {
-                return Step::Failed(ApiError::Unexpected { what: "the flows listing".to_owned(), detail: error.to_string() })
+                return Step::Failed(ApiError::Unexpected {
+                    what: "the flows listing".to_owned(),
+                    detail: error.to_string(),
+                })
             }
         };
         for entity in listing["entities"].as_array().into_iter().flatten() {
@@ -135,7 +138,8 @@ pub fn parameters(schema: &Json, module: &str, notes: &mut Vec<String>) -> Vec<P
         .iter()
         .map(|(name, property)| {
             let value_type = type_of(property).unwrap_or_else(|| {
-                notes.push(format!("{module}: {name} has a schema type this designer does not know; treated as string"));
+                notes
+                    .push(format!("{module}: {name} has a schema type this designer does not know; treated as string"));
                 TypeName { base: ValueType::String, list: false }
             });
             Parameter { name: name.clone(), value_type, required: required.contains(&name.as_str()) }

@@ -202,9 +202,10 @@ impl Deployer {
                 headers: job.headers.clone(),
                 body: Some(self.plan.yaml.clone()),
             },
-            (Phase::Poll, Some(job)) => {
-                HttpRequest::get(format!("{api}/api/v2/flows/jobs/{}?expand=messages", encode_component(&job.id)), &self.token)
-            }
+            (Phase::Poll, Some(job)) => HttpRequest::get(
+                format!("{api}/api/v2/flows/jobs/{}?expand=messages", encode_component(&job.id)),
+                &self.token,
+            ),
             (Phase::Confirm, _) => HttpRequest::get(
                 format!("{api}/api/v2/flows/{}", encode_component(self.flow_id.as_deref().unwrap_or_default())),
                 &self.token,
@@ -221,7 +222,9 @@ impl Deployer {
             Verdict::Retry(wait) => {
                 self.log.push(match wait.reason {
                     WaitReason::RateLimited { retry_after_seconds } => {
-                        format!("Rate limited (429): waiting {retry_after_seconds} s as Retry-After asks, then retrying")
+                        format!(
+                            "Rate limited (429): waiting {retry_after_seconds} s as Retry-After asks, then retrying"
+                        )
                     }
                     WaitReason::Backoff { attempt } => {
                         format!("{what}: failed; attempt {attempt} in {} ms", wait.millis)

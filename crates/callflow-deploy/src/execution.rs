@@ -79,7 +79,9 @@ impl TestRun {
         };
         let body: Json = match serde_json::from_str(&response.body) {
             Ok(body) => body,
-            Err(error) => return Step::Failed(ApiError::Unexpected { what: what.to_owned(), detail: error.to_string() }),
+            Err(error) => {
+                return Step::Failed(ApiError::Unexpected { what: what.to_owned(), detail: error.to_string() })
+            }
         };
         let Some(id) = self.execution_id.clone() else {
             return match body["id"].as_str() {

@@ -228,11 +228,14 @@ mod tests {
         for text in ["Inbound - Support", "a&b=c", "ünï/çødé?", "%zz", ""] {
             assert_eq!(decode_component(&encode_component(text)), text);
         }
-        assert_eq!(parse_query("?code=a%2Fb&state=x+y&flag"), vec![
-            ("code".to_owned(), "a/b".to_owned()),
-            ("state".to_owned(), "x y".to_owned()),
-            ("flag".to_owned(), String::new()),
-        ]);
+        assert_eq!(
+            parse_query("?code=a%2Fb&state=x+y&flag"),
+            vec![
+                ("code".to_owned(), "a/b".to_owned()),
+                ("state".to_owned(), "x y".to_owned()),
+                ("flag".to_owned(), String::new()),
+            ]
+        );
         assert_eq!(decode_component("100%"), "100%");
         assert_eq!(decode_component("%4"), "%4");
     }

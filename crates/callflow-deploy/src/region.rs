@@ -44,7 +44,10 @@ pub struct Endpoints {
 
 impl Endpoints {
     pub fn for_region(region: &Region) -> Endpoints {
-        Endpoints { login_base: format!("https://login.{}", region.host), api_base: format!("https://api.{}", region.host) }
+        Endpoints {
+            login_base: format!("https://login.{}", region.host),
+            api_base: format!("https://api.{}", region.host),
+        }
     }
 
     /// The sandbox serves the login and the API from one address.

@@ -145,7 +145,8 @@ impl Retrier {
                 policy.max_attempts
             )));
         }
-        let millis = policy.backoff_base_ms.saturating_mul(1u64 << (self.attempts - 1).min(16)).min(policy.backoff_max_ms);
+        let millis =
+            policy.backoff_base_ms.saturating_mul(1u64 << (self.attempts - 1).min(16)).min(policy.backoff_max_ms);
         Verdict::Retry(Wait { millis, reason: WaitReason::Backoff { attempt: self.attempts + 1 } })
     }
 }

@@ -17,7 +17,8 @@ pub struct Checked {
 }
 
 pub fn check(yaml: &str, flows: &[FlowRecord], queues: &[String]) -> Result<Checked, Vec<String>> {
-    let document: Json = serde_norway::from_str(yaml).map_err(|error| vec![format!("The YAML could not be parsed: {error}")])?;
+    let document: Json =
+        serde_norway::from_str(yaml).map_err(|error| vec![format!("The YAML could not be parsed: {error}")])?;
     let Some(root) = document.as_object() else {
         return Err(vec!["The file is not a YAML mapping with a flow type at the top".to_owned()]);
     };
@@ -55,7 +56,10 @@ pub fn check(yaml: &str, flows: &[FlowRecord], queues: &[String]) -> Result<Chec
         "transferToAcd" => {
             if let Some(queue) = value["targetQueue"]["lit"]["name"].as_str() {
                 if !queues.iter().any(|q| q.eq_ignore_ascii_case(queue)) {
-                    problems.push(format!("transferToAcd \"{}\": no queue named \"{queue}\" in this org", action_name(value)));
+                    problems.push(format!(
+                        "transferToAcd \"{}\": no queue named \"{queue}\" in this org",
+                        action_name(value)
+                    ));
                 }
             }
         }
@@ -89,11 +93,12 @@ fn check_module_call(call: &Json, flows: &[FlowRecord], problems: &mut Vec<Strin
         return;
     };
     for (module_name, versions) in modules {
-        let Some(module) = flows
-            .iter()
-            .find(|f| f.flow_type == "COMMONMODULE" && f.name.eq_ignore_ascii_case(module_name))
+        let Some(module) =
+            flows.iter().find(|f| f.flow_type == "COMMONMODULE" && f.name.eq_ignore_ascii_case(module_name))
         else {
-            problems.push(format!("callCommonModule \"{action}\": no common module named \"{module_name}\" exists in this org"));
+            problems.push(format!(
+                "callCommonModule \"{action}\": no common module named \"{module_name}\" exists in this org"
+            ));
             continue;
         };
         let Some(published) = module.published_version() else {
@@ -117,7 +122,8 @@ fn check_module_call(call: &Json, flows: &[FlowRecord], problems: &mut Vec<Strin
                 ));
             }
             let declared: Vec<&str> = module.input_names();
-            let given: Vec<&str> = mapping["inputs"].as_object().into_iter().flatten().map(|(k, _)| k.as_str()).collect();
+            let given: Vec<&str> =
+                mapping["inputs"].as_object().into_iter().flatten().map(|(k, _)| k.as_str()).collect();
             for input in &given {
                 if !declared.contains(input) {
                     problems.push(format!("callCommonModule \"{action}\": \"{module_name}\" has no input {input}"));

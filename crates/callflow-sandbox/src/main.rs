@@ -8,7 +8,11 @@ use callflow_sandbox::{server, Limits, Org, Seed, Shared};
 use clap::Parser;
 
 #[derive(Parser)]
-#[command(name = "callflow-sandbox", version, about = "A local Genesys Cloud org for Callflow Studio: OAuth PKCE, flows, Architect jobs, executions.")]
+#[command(
+    name = "callflow-sandbox",
+    version,
+    about = "A local Genesys Cloud org for Callflow Studio: OAuth PKCE, flows, Architect jobs, executions."
+)]
 struct Args {
     /// Address to listen on (loopback only is wise: the admin endpoints have no token).
     #[arg(long, default_value = "127.0.0.1:8787")]

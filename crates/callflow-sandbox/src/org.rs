@@ -453,8 +453,13 @@ impl Org {
             return Err(back("invalid_request", "code_challenge_method must be S256"));
         }
         let code_challenge = get("code_challenge").unwrap_or_default();
-        if code_challenge.len() != 43 || !code_challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-            return Err(back("invalid_request", "code_challenge must be base64url(SHA-256(code_verifier)) without padding, 43 characters"));
+        if code_challenge.len() != 43
+            || !code_challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
+            return Err(back(
+                "invalid_request",
+                "code_challenge must be base64url(SHA-256(code_verifier)) without padding, 43 characters",
+            ));
         }
         Ok(AuthorizeRequest { client: client.clone(), redirect_uri, state, code_challenge })
     }
@@ -524,7 +529,11 @@ impl Org {
                 for token in tokens.clone() {
                     self.tokens.remove(&token);
                 }
-                return Err(oauth(400, "invalid_grant", "the authorization code was already used; the tokens it gave are revoked"));
+                return Err(oauth(
+                    400,
+                    "invalid_grant",
+                    "the authorization code was already used; the tokens it gave are revoked",
+                ));
             }
             return Err(oauth(400, "invalid_grant", "unknown authorization code"));
         };
@@ -557,12 +566,24 @@ impl Org {
         Ok(answer)
     }
 
-    fn issue(&mut self, user_id: Option<String>, client_id: &str, scopes: Vec<String>, permissions: Vec<String>) -> Json {
+    fn issue(
+        &mut self,
+        user_id: Option<String>,
+        client_id: &str,
+        scopes: Vec<String>,
+        permissions: Vec<String>,
+    ) -> Json {
         let token = random_token(32);
         let ttl = self.limits.token_ttl_seconds;
         self.tokens.insert(
             token.clone(),
-            TokenRecord { user_id, client_id: client_id.to_owned(), scopes, permissions, expires_ms: self.now_ms() + ttl * 1_000 },
+            TokenRecord {
+                user_id,
+                client_id: client_id.to_owned(),
+                scopes,
+                permissions,
+                expires_ms: self.now_ms() + ttl * 1_000,
+            },
         );
         json!({"access_token": token, "token_type": "bearer", "expires_in": ttl})
     }
@@ -595,7 +616,10 @@ impl Org {
             let mut error = ApiErr::new(
                 429,
                 "too.many.requests",
-                format!("Rate limit exceeded the maximum of {} requests per minute for this token", self.limits.requests_per_minute),
+                format!(
+                    "Rate limit exceeded the maximum of {} requests per minute for this token",
+                    self.limits.requests_per_minute
+                ),
             )
             .param("limit", &self.limits.requests_per_minute.to_string());
             error.retry_after = Some(retry_after);
@@ -612,9 +636,10 @@ impl Org {
 
     /// 403 naming what is missing: the user's permission, or the client's scope.
     pub fn require(principal: &Principal, permission: &str, scope: &str) -> Result<(), ApiErr> {
-        let scope_ok = principal.scopes.iter().any(|s| {
-            s == scope || scope.strip_suffix(":readonly").is_some_and(|write| s == write)
-        });
+        let scope_ok = principal
+            .scopes
+            .iter()
+            .any(|s| s == scope || scope.strip_suffix(":readonly").is_some_and(|write| s == write));
         if !scope_ok {
             return Err(ApiErr::new(
                 403,
@@ -625,9 +650,13 @@ impl Org {
         }
         if !principal.permissions.iter().any(|p| p == permission) {
             let who = principal.user.as_ref().map(|u| u.name.clone()).unwrap_or_else(|| principal.client_id.clone());
-            return Err(ApiErr::new(403, "missing.permissions", format!("{who} lacks the permission {permission}, which this request needs"))
-                .param("permission", permission)
-                .param("scope", scope));
+            return Err(ApiErr::new(
+                403,
+                "missing.permissions",
+                format!("{who} lacks the permission {permission}, which this request needs"),
+            )
+            .param("permission", permission)
+            .param("scope", scope));
         }
         Ok(())
     }
@@ -649,7 +678,11 @@ impl Org {
     pub fn list_flows(&self, principal: &Principal, query: &[(String, String)]) -> Result<Json, ApiErr> {
         Org::require(principal, "architect:flow:view", "architect:readonly")?;
         let values = |name: &str| -> Vec<String> {
-            query.iter().filter(|(k, _)| k == name).flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_owned())).collect()
+            query
+                .iter()
+                .filter(|(k, _)| k == name)
+                .flat_map(|(_, v)| v.split(',').map(|s| s.trim().to_owned()))
+                .collect()
         };
         let one = |name: &str| values(name).into_iter().next();
         let types: Vec<String> = values("type").iter().map(|t| t.to_ascii_uppercase()).collect();
@@ -689,9 +722,14 @@ impl Org {
         let name = one("name");
         let queues: Vec<&crate::seed::Queue> =
             self.seed.queues.iter().filter(|q| name.as_ref().is_none_or(|n| q.name.eq_ignore_ascii_case(n))).collect();
-        Ok(listing(&queues, page_size, page_number, "/api/v2/routing/queues", query, |q| {
-            json!({"id": q.id, "name": q.name, "selfUri": format!("/api/v2/routing/queues/{}", q.id)})
-        }))
+        Ok(listing(
+            &queues,
+            page_size,
+            page_number,
+            "/api/v2/routing/queues",
+            query,
+            |q| json!({"id": q.id, "name": q.name, "selfUri": format!("/api/v2/routing/queues/{}", q.id)}),
+        ))
     }
 
     // ---- Architect jobs ----
@@ -730,12 +768,20 @@ impl Org {
             return Err(ApiErr::new(404, "not.found", format!("No upload is expected for job {job_id}")));
         };
         if header("x-sandbox-upload-key") != Some(job.upload_key.as_str()) {
-            return Err(ApiErr::new(403, "signature.mismatch", "The x-sandbox-upload-key header is missing or wrong: send every header the job registration returned")
-                .param("header", "x-sandbox-upload-key"));
+            return Err(ApiErr::new(
+                403,
+                "signature.mismatch",
+                "The x-sandbox-upload-key header is missing or wrong: send every header the job registration returned",
+            )
+            .param("header", "x-sandbox-upload-key"));
         }
         if !header("content-type").is_some_and(|v| v.starts_with("text/plain")) {
-            return Err(ApiErr::new(403, "signature.mismatch", "The Content-Type header differs from the one the job registration returned")
-                .param("header", "Content-Type"));
+            return Err(ApiErr::new(
+                403,
+                "signature.mismatch",
+                "The Content-Type header differs from the one the job registration returned",
+            )
+            .param("header", "Content-Type"));
         }
         match (&job.yaml, job.status) {
             (Some(previous), _) if *previous == body => Ok(()),
@@ -786,7 +832,8 @@ impl Org {
             result = Err(vec![format!("{} lacks the permission architect:flow:publish", job.client_id)]);
         }
         if result.is_ok() && self.faults.fail_job() {
-            result = Err(vec!["Injected failure (sandbox fault plan): the Archy job stopped with exit code 100".to_owned()]);
+            result =
+                Err(vec!["Injected failure (sandbox fault plan): the Archy job stopped with exit code 100".to_owned()]);
         }
         let Some(job) = self.jobs.get_mut(job_id) else { return };
         match result {
@@ -832,7 +879,11 @@ impl Org {
                 };
                 job.status = JobStatus::Success;
                 job.flow_id = Some(flow_id);
-                job.messages.push((now, "INFO", format!("Flow \"{}\" {verb} and published as version {version}", checked.name)));
+                job.messages.push((
+                    now,
+                    "INFO",
+                    format!("Flow \"{}\" {verb} and published as version {version}", checked.name),
+                ));
                 self.stats.jobs_succeeded += 1;
                 self.save();
             }
@@ -849,7 +900,9 @@ impl Org {
             return Err(ApiErr::new(400, "bad.request", "flowId is required").param("field", "flowId"));
         };
         let Some(flow) = self.flows.iter().find(|f| f.id == flow_id) else {
-            return Err(ApiErr::new(404, "not.found", format!("The flow {flow_id} was not found")).param("flowId", flow_id));
+            return Err(
+                ApiErr::new(404, "not.found", format!("The flow {flow_id} was not found")).param("flowId", flow_id)
+            );
         };
         if flow.flow_type != "WORKFLOW" {
             return Err(ApiErr::new(
@@ -859,7 +912,11 @@ impl Org {
             ));
         }
         let Some(latest) = flow.published_version() else {
-            return Err(ApiErr::new(400, "bad.request", format!("The workflow {} has no published version", flow.name)));
+            return Err(ApiErr::new(
+                400,
+                "bad.request",
+                format!("The workflow {} has no published version", flow.name),
+            ));
         };
         let version = match request["flowVersion"].as_str() {
             Some(v) if !flow.versions.iter().any(|known| known == v) => {
@@ -917,7 +974,10 @@ impl Org {
         }
         body["dateCompleted"] = json!(iso(now));
         let missing = flow.and_then(|f| {
-            f.required_inputs().into_iter().find(|name| execution.input_data.get(*name).is_none_or(Json::is_null)).map(str::to_owned)
+            f.required_inputs()
+                .into_iter()
+                .find(|name| execution.input_data.get(*name).is_none_or(Json::is_null))
+                .map(str::to_owned)
         });
         match missing {
             Some(name) => {
@@ -955,18 +1015,34 @@ impl Org {
     }
 }
 
-fn parse_number(value: Option<String>, default: u32, name: &str, range: std::ops::RangeInclusive<u32>) -> Result<u32, ApiErr> {
+fn parse_number(
+    value: Option<String>,
+    default: u32,
+    name: &str,
+    range: std::ops::RangeInclusive<u32>,
+) -> Result<u32, ApiErr> {
     match value {
         None => Ok(default),
         Some(text) => text.parse::<u32>().ok().filter(|n| range.contains(n)).ok_or_else(|| {
-            ApiErr::new(400, "bad.request", format!("{name} must be a number from {} to {}", range.start(), range.end()))
-                .param("field", name)
+            ApiErr::new(
+                400,
+                "bad.request",
+                format!("{name} must be a number from {} to {}", range.start(), range.end()),
+            )
+            .param("field", name)
         }),
     }
 }
 
 /// An `…EntityListing` page with the platform's paging fields.
-fn listing<T>(items: &[T], page_size: u32, page_number: u32, path: &str, query: &[(String, String)], to_json: impl Fn(&T) -> Json) -> Json {
+fn listing<T>(
+    items: &[T],
+    page_size: u32,
+    page_number: u32,
+    path: &str,
+    query: &[(String, String)],
+    to_json: impl Fn(&T) -> Json,
+) -> Json {
     let total = items.len() as u32;
     let page_count = total.div_ceil(page_size).max(1);
     let start = ((page_number - 1) * page_size) as usize;
@@ -1021,13 +1097,15 @@ fn decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
-                Ok(value) => {
-                    out.push(value);
-                    i += 2;
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
+                    Ok(value) => {
+                        out.push(value);
+                        i += 2;
+                    }
+                    Err(_) => out.push(b'%'),
                 }
-                Err(_) => out.push(b'%'),
-            },
+            }
             other => out.push(other),
         }
         i += 1;

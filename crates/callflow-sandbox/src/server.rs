@@ -73,9 +73,13 @@ pub fn router(shared: Shared) -> Router {
         .allow_origin(AllowOrigin::predicate(move |origin: &HeaderValue, parts| {
             // Browsers on loopback only: the app in development, in tests and in workshops.
             let loopback = origin.to_str().is_ok_and(|o| {
-                o.starts_with("http://127.0.0.1:") || o.starts_with("http://localhost:") || o == "http://127.0.0.1" || o == "http://localhost"
+                o.starts_with("http://127.0.0.1:")
+                    || o.starts_with("http://localhost:")
+                    || o == "http://127.0.0.1"
+                    || o == "http://localhost"
             });
-            let refused_upload = parts.uri.path().starts_with("/uploads/") && cors_state.lock().faults.plan.refuse_browser_upload;
+            let refused_upload =
+                parts.uri.path().starts_with("/uploads/") && cors_state.lock().faults.plan.refuse_browser_upload;
             loopback && !refused_upload
         }))
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::OPTIONS])
@@ -120,7 +124,8 @@ async fn faults_and_latency(State(shared): State<Shared>, request: Request, next
             error.into_response()
         }
         Fault::ServerError => {
-            ApiErr::new(503, "service.unavailable", "The service is temporarily unavailable (sandbox fault plan)").into_response()
+            ApiErr::new(503, "service.unavailable", "The service is temporarily unavailable (sandbox fault plan)")
+                .into_response()
         }
     }
 }
@@ -163,12 +168,16 @@ async fn register_job(State(shared): State<Shared>, headers: HeaderMap) -> ApiRe
     shared.lock().register_job(&principal, &origin_of(&headers)).map(Json)
 }
 
-async fn upload(State(shared): State<Shared>, headers: HeaderMap, Path(id): Path<String>, body: Bytes) -> Result<StatusCode, ApiErr> {
-    let pairs: Vec<(String, String)> = headers
-        .iter()
-        .map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned()))
-        .collect();
-    let text = String::from_utf8(body.to_vec()).map_err(|_| ApiErr::new(400, "bad.request", "The upload is not UTF-8 text"))?;
+async fn upload(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, ApiErr> {
+    let pairs: Vec<(String, String)> =
+        headers.iter().map(|(k, v)| (k.as_str().to_owned(), v.to_str().unwrap_or_default().to_owned())).collect();
+    let text = String::from_utf8(body.to_vec())
+        .map_err(|_| ApiErr::new(400, "bad.request", "The upload is not UTF-8 text"))?;
     shared.lock().upload(&id, &pairs, text).map(|()| StatusCode::OK)
 }
 

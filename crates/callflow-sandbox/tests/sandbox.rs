@@ -50,7 +50,12 @@ fn json_of(response: &HttpResponse) -> Value {
 /// Walks the sign-in page as a browser would; returns the redirect's query pairs.
 fn authorize(sandbox: &Running, params: &[(&str, &str)], user: &str) -> Result<Vec<(String, String)>, HttpResponse> {
     let query = form_encode(params);
-    let page = send(HttpRequest { method: Method::Get, url: format!("{}/oauth/authorize?{query}", sandbox.base_url()), headers: vec![], body: None });
+    let page = send(HttpRequest {
+        method: Method::Get,
+        url: format!("{}/oauth/authorize?{query}", sandbox.base_url()),
+        headers: vec![],
+        body: None,
+    });
     if page.status != 200 {
         return Err(page);
     }
@@ -186,10 +191,18 @@ fn authorize_refusals() {
         (with("code_challenge", "short"), "invalid_request"),
     ] {
         let query = form_encode(&params);
-        let response = send(HttpRequest { method: Method::Get, url: format!("{}/oauth/authorize?{query}", sandbox.base_url()), headers: vec![], body: None });
+        let response = send(HttpRequest {
+            method: Method::Get,
+            url: format!("{}/oauth/authorize?{query}", sandbox.base_url()),
+            headers: vec![],
+            body: None,
+        });
         assert_eq!(response.status, 303);
         let callback = pkce::Callback::parse(response.header("location").unwrap().split_once('?').unwrap().1).unwrap();
-        assert!(matches!(&callback, pkce::Callback::Error { error: e, state: Some(s), .. } if e == error && s == "st"), "{callback:?}");
+        assert!(
+            matches!(&callback, pkce::Callback::Error { error: e, state: Some(s), .. } if e == error && s == "st"),
+            "{callback:?}"
+        );
     }
 }
 
@@ -201,17 +214,28 @@ fn error_bodies_have_the_platform_shape() {
         assert_eq!(response.status, status, "{}", response.body);
         let body = json_of(response);
         assert_eq!(body["status"], status);
-        assert!(body["code"].is_string() && body["contextId"].is_string() && body["messageParams"].is_object(), "{body}");
+        assert!(
+            body["code"].is_string() && body["contextId"].is_string() && body["messageParams"].is_object(),
+            "{body}"
+        );
         assert!(body["message"].as_str().unwrap().contains(words), "{body}");
         assert!(response.header("inin-correlation-id").is_some());
         body
     };
     check(&get(format!("{base}/api/v2/flows"), "not-a-token"), 401, "token");
     let riley = user_token(&sandbox, RILEY);
-    let forbidden = check(&send(HttpRequest::post_json(format!("{base}/api/v2/flows/jobs"), &riley, "{}".into())), 403, "architect:job:create");
+    let forbidden = check(
+        &send(HttpRequest::post_json(format!("{base}/api/v2/flows/jobs"), &riley, "{}".into())),
+        403,
+        "architect:job:create",
+    );
     assert_eq!(forbidden["messageParams"]["permission"], "architect:job:create");
     let readonly_client = client_token(&sandbox, "callflow-ci-readonly");
-    let scope = check(&send(HttpRequest::post_json(format!("{base}/api/v2/flows/jobs"), &readonly_client, "{}".into())), 403, "scope architect");
+    let scope = check(
+        &send(HttpRequest::post_json(format!("{base}/api/v2/flows/jobs"), &readonly_client, "{}".into())),
+        403,
+        "scope architect",
+    );
     assert_eq!(scope["messageParams"]["scope"], "architect");
     let alex = user_token(&sandbox, ALEX);
     check(&get(format!("{base}/api/v2/flows/00000000-0000-4000-8000-000000000000"), &alex), 404, "not found");
@@ -229,7 +253,10 @@ fn error_bodies_have_the_platform_shape() {
 fn listing_pages_and_schemas() {
     let sandbox = sandbox();
     let token = user_token(&sandbox, ALEX);
-    let page = json_of(&get(format!("{}/api/v2/flows?type=commonmodule&pageSize=2&pageNumber=2&includeSchemas=true", sandbox.base_url()), &token));
+    let page = json_of(&get(
+        format!("{}/api/v2/flows?type=commonmodule&pageSize=2&pageNumber=2&includeSchemas=true", sandbox.base_url()),
+        &token,
+    ));
     assert_eq!(page["total"], 5);
     assert_eq!(page["pageCount"], 3);
     assert_eq!(page["entities"].as_array().unwrap().len(), 2);
@@ -246,14 +273,26 @@ fn template(name: &str) -> callflow_core::Document {
     callflow_core::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-fn run_deploy(sandbox: &Running, token: &str, document: &callflow_core::Document, waits: &mut Vec<WaitReason>) -> Result<Outcome, ApiError> {
+fn run_deploy(
+    sandbox: &Running,
+    token: &str,
+    document: &callflow_core::Document,
+    waits: &mut Vec<WaitReason>,
+) -> Result<Outcome, ApiError> {
     let plan = deploy::prepare(document).expect("the template is valid");
     let mut deployer = Deployer::new(&sandbox.base_url(), token, plan, RetryPolicy::fast());
-    drive(&mut deployer, &Transport::default(), Deployer::start, Deployer::on_answer, Deployer::resume, |_, wait| waits.push(wait.reason))
+    drive(&mut deployer, &Transport::default(), Deployer::start, Deployer::on_answer, Deployer::resume, |_, wait| {
+        waits.push(wait.reason)
+    })
 }
 
 fn flows_named(sandbox: &Running, name: &str) -> Vec<Value> {
-    let state = json_of(&send(HttpRequest { method: Method::Get, url: format!("{}/sandbox/state", sandbox.base_url()), headers: vec![], body: None }));
+    let state = json_of(&send(HttpRequest {
+        method: Method::Get,
+        url: format!("{}/sandbox/state", sandbox.base_url()),
+        headers: vec![],
+        body: None,
+    }));
     state["flows"].as_array().unwrap().iter().filter(|f| f["name"] == name).cloned().collect()
 }
 
@@ -285,7 +324,8 @@ fn deploy_waits_out_rate_limits_and_server_errors() {
     assert_eq!(flows_named(&sandbox, "Inbound - Support").len(), 1);
 
     admin(&sandbox, "/sandbox/faults", json!({"serverErrorNext": 10}));
-    let error = run_deploy(&sandbox, &token, &template("seed-002-verify-then-queue.flow.json"), &mut Vec::new()).unwrap_err();
+    let error =
+        run_deploy(&sandbox, &token, &template("seed-002-verify-then-queue.flow.json"), &mut Vec::new()).unwrap_err();
     assert!(matches!(&error, ApiError::Unavailable(m) if m.contains("503") && m.contains("4 attempts")), "{error}");
 }
 
@@ -296,16 +336,24 @@ fn failing_jobs_report_their_messages() {
     // The template's own catalog says Collect Survey Consent is published; this org never published it.
     let error = run_deploy(&sandbox, &token, &template("three-modules.flow.json"), &mut Vec::new()).unwrap_err();
     let ApiError::JobFailed { messages, .. } = &error else { panic!("{error}") };
-    assert!(messages.iter().any(|m| m.contains("Collect Survey Consent") && m.contains("no published version")), "{messages:?}");
+    assert!(
+        messages.iter().any(|m| m.contains("Collect Survey Consent") && m.contains("no published version")),
+        "{messages:?}"
+    );
 
     admin(&sandbox, "/sandbox/faults", json!({"failNextJobs": 1}));
-    let error = run_deploy(&sandbox, &token, &template("seed-002-verify-then-queue.flow.json"), &mut Vec::new()).unwrap_err();
+    let error =
+        run_deploy(&sandbox, &token, &template("seed-002-verify-then-queue.flow.json"), &mut Vec::new()).unwrap_err();
     assert!(error.to_string().contains("Injected failure"), "{error}");
     assert!(flows_named(&sandbox, "Inbound - Support").is_empty(), "a failed job publishes nothing");
 
     let riley = user_token(&sandbox, RILEY);
-    let error = run_deploy(&sandbox, &riley, &template("seed-002-verify-then-queue.flow.json"), &mut Vec::new()).unwrap_err();
-    assert!(matches!(&error, ApiError::Forbidden { permission: Some(p), .. } if p == "architect:job:create"), "{error}");
+    let error =
+        run_deploy(&sandbox, &riley, &template("seed-002-verify-then-queue.flow.json"), &mut Vec::new()).unwrap_err();
+    assert!(
+        matches!(&error, ApiError::Forbidden { permission: Some(p), .. } if p == "architect:job:create"),
+        "{error}"
+    );
 }
 
 #[test]
@@ -327,19 +375,31 @@ fn bad_yaml_and_unresolved_references_fail_the_job() {
     ];
     let transport = Transport::default();
     for (yaml, words) in cases {
-        let registered = json_of(&send(HttpRequest::post_json(format!("{}/api/v2/flows/jobs", sandbox.base_url()), &token, "{}".into())));
-        let headers: Vec<(String, String)> =
-            registered["headers"].as_object().unwrap().iter().map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned())).collect();
+        let registered = json_of(&send(HttpRequest::post_json(
+            format!("{}/api/v2/flows/jobs", sandbox.base_url()),
+            &token,
+            "{}".into(),
+        )));
+        let headers: Vec<(String, String)> = registered["headers"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+            .collect();
         let url = registered["presignedUrl"].as_str().unwrap().to_owned();
-        let missing_header = transport.send(&HttpRequest { method: Method::Put, url: url.clone(), headers: vec![], body: Some(yaml.into()) }).unwrap();
+        let missing_header = transport
+            .send(&HttpRequest { method: Method::Put, url: url.clone(), headers: vec![], body: Some(yaml.into()) })
+            .unwrap();
         assert_eq!(missing_header.status, 403, "the upload checks the job's headers");
         let put = transport.send(&HttpRequest { method: Method::Put, url, headers, body: Some(yaml.into()) }).unwrap();
         assert_eq!(put.status, 200);
-        let job_url = format!("{}/api/v2/flows/jobs/{}?expand=messages", sandbox.base_url(), registered["id"].as_str().unwrap());
+        let job_url =
+            format!("{}/api/v2/flows/jobs/{}?expand=messages", sandbox.base_url(), registered["id"].as_str().unwrap());
         assert_eq!(json_of(&get(job_url.clone(), &token))["status"], "Started");
         let finished = json_of(&get(job_url, &token));
         assert_eq!(finished["status"], "Failure");
-        let texts: Vec<&str> = finished["messages"].as_array().unwrap().iter().filter_map(|m| m["text"].as_str()).collect();
+        let texts: Vec<&str> =
+            finished["messages"].as_array().unwrap().iter().filter_map(|m| m["text"].as_str()).collect();
         assert!(texts.iter().any(|t| t.contains(words)), "{words}: {texts:?}");
     }
 }
@@ -358,7 +418,8 @@ fn workflow_test_runs() {
     assert_eq!(done.status, "COMPLETED");
     assert_eq!(done.output_data.unwrap()["Flow.statusCode"], "200");
     // Nested or unprefixed input is accepted at launch and fails at runtime, as on the platform.
-    let failed = run(&sandbox, &token, json!({"flowId": workflow, "inputData": {"Flow": {"customerId": "C-1"}}})).unwrap();
+    let failed =
+        run(&sandbox, &token, json!({"flowId": workflow, "inputData": {"Flow": {"customerId": "C-1"}}})).unwrap();
     assert_eq!(failed.status, "FAILED");
     let info = failed.flow_error_info.unwrap();
     assert_eq!(info["code"], "error.workflow.expression.unexpectedNull");
@@ -374,7 +435,15 @@ fn catalog_loads_every_module_with_its_contract() {
     let sandbox = sandbox();
     let token = user_token(&sandbox, ALEX);
     let mut loader = CatalogLoader::new(&sandbox.base_url(), &token, RetryPolicy::fast());
-    let modules = drive(&mut loader, &Transport::default(), CatalogLoader::start, CatalogLoader::on_answer, CatalogLoader::resume, |_, _| {}).unwrap();
+    let modules = drive(
+        &mut loader,
+        &Transport::default(),
+        CatalogLoader::start,
+        CatalogLoader::on_answer,
+        CatalogLoader::resume,
+        |_, _| {},
+    )
+    .unwrap();
     assert_eq!(modules.len(), 6);
     let consent = modules.iter().find(|m| m.name == "Collect Survey Consent").unwrap();
     assert!(!consent.published);
@@ -415,5 +484,8 @@ fn concurrent_deploys_with_faults_lose_nothing_and_duplicate_nothing() {
     let versions: usize = report.flows_per_name.iter().map(|(_, _, v)| v).sum();
     assert_eq!(versions as u64, report.published, "every successful deploy is one published version");
     let faults = &report.sandbox_state["faults"];
-    assert!(faults["injectedServerErrors"].as_u64().unwrap() + faults["injectedRateLimits"].as_u64().unwrap() > 0, "faults were on");
+    assert!(
+        faults["injectedServerErrors"].as_u64().unwrap() + faults["injectedRateLimits"].as_u64().unwrap() > 0,
+        "faults were on"
+    );
 }

@@ -33,7 +33,8 @@ pub fn run(cycles: usize, clients: usize, names: usize, faults: FaultPlan) -> Lo
     org.faults.replace(faults);
     let sandbox = spawn(org).expect("sandbox starts");
     let base = sandbox.base_url();
-    let template_path = format!("{}/../../public/templates/seed-002-verify-then-queue.flow.json", env!("CARGO_MANIFEST_DIR"));
+    let template_path =
+        format!("{}/../../public/templates/seed-002-verify-then-queue.flow.json", env!("CARGO_MANIFEST_DIR"));
     let template = callflow_core::parse(&std::fs::read_to_string(template_path).expect("template")).expect("valid");
     let published = Arc::new(AtomicU64::new(0));
     let gave_up = Arc::new(AtomicU64::new(0));
@@ -46,8 +47,11 @@ pub fn run(cycles: usize, clients: usize, names: usize, faults: FaultPlan) -> Lo
             std::thread::spawn(move || {
                 let transport = Transport::default();
                 let token = loop {
-                    let answer = transport.send(&pkce::client_credentials_request(&base, "callflow-ci", "sandbox-ci-secret"));
-                    if let Ok(token) = answer.map_err(|e| e.to_string()).and_then(|r| pkce::parse_token(&r).map_err(|e| e.to_string())) {
+                    let answer =
+                        transport.send(&pkce::client_credentials_request(&base, "callflow-ci", "sandbox-ci-secret"));
+                    if let Ok(token) =
+                        answer.map_err(|e| e.to_string()).and_then(|r| pkce::parse_token(&r).map_err(|e| e.to_string()))
+                    {
                         break token.access_token;
                     }
                 };
@@ -62,7 +66,14 @@ pub fn run(cycles: usize, clients: usize, names: usize, faults: FaultPlan) -> Lo
                     // deploy again, which updates the same flow by name.
                     for _attempt in 0..5 {
                         let mut deployer = Deployer::new(&base, &token, plan.clone(), RetryPolicy::fast());
-                        match drive(&mut deployer, &transport, Deployer::start, Deployer::on_answer, Deployer::resume, |_, _| {}) {
+                        match drive(
+                            &mut deployer,
+                            &transport,
+                            Deployer::start,
+                            Deployer::on_answer,
+                            Deployer::resume,
+                            |_, _| {},
+                        ) {
                             Ok(_) => {
                                 done = true;
                                 break;
@@ -94,7 +105,12 @@ pub fn run(cycles: usize, clients: usize, names: usize, faults: FaultPlan) -> Lo
     let flows_per_name = (0..names)
         .map(|n| {
             let name = format!("Load flow {n:02}");
-            let matching: Vec<&Value> = sandbox_state["flows"].as_array().into_iter().flatten().filter(|f| f["name"] == name.as_str()).collect();
+            let matching: Vec<&Value> = sandbox_state["flows"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter(|f| f["name"] == name.as_str())
+                .collect();
             let versions = matching.iter().map(|f| f["versions"].as_array().map_or(0, Vec::len)).sum();
             (name, matching.len(), versions)
         })
