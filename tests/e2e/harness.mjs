@@ -69,3 +69,38 @@ export async function openApp(browser, url, options = {}) {
   await page.getByTestId('problems-summary').waitFor();
   return { page, errors, context };
 }
+
+/**
+ * Starts the sandbox org (the real `callflow-sandbox` binary) on a free loopback port, accepting
+ * `redirect` as an extra redirect URI. Resolves to { url, admin(path, body), state(), close }.
+ */
+export async function startSandbox({ redirect, args = [] } = {}) {
+  const { spawn } = await import('node:child_process');
+  const binary = join(root, 'target/debug/callflow-sandbox');
+  await stat(binary).catch(() => {
+    throw new Error('target/debug/callflow-sandbox is missing: run `cargo build -p callflow-sandbox`');
+  });
+  const child = spawn(binary, ['--listen', '127.0.0.1:0', ...(redirect ? ['--allow-redirect', redirect] : []), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let seen = '';
+    child.stdout.on('data', (chunk) => {
+      seen += chunk;
+      const match = seen.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (match) resolve(match[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`callflow-sandbox exited with ${code}`)));
+  });
+  const admin = async (path, body) => {
+    const response = await fetch(`${url}${path}`, { method: 'POST', body: JSON.stringify(body ?? {}) });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const state = async () => (await fetch(`${url}/sandbox/state`)).json();
+  const close = () => new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill();
+  });
+  return { url, admin, state, close };
+}

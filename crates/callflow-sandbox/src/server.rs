@@ -224,7 +224,7 @@ async fn authorize_page(State(shared): State<Shared>, RawQuery(query): RawQuery)
                 })
                 .collect();
             Html(format!(
-                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign in — {org_name}</title>{STYLE}</head><body><main>\
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Sign in — {org_name}</title>{STYLE}</head><body><main>\
                  <h1>Sign in to {org_name}</h1><p>This is the local sandbox org. <strong>{client}</strong> asks to act for you. Pick a demo user:</p>\
                  <form method=\"post\" action=\"/oauth/authorize\">{hidden}<ul>{users}</ul>\
                  <button type=\"submit\" name=\"decision\" value=\"deny\" class=\"deny\" data-testid=\"sandbox-deny\">Deny</button></form></main></body></html>",
@@ -251,7 +251,7 @@ fn error_page(message: &str) -> Response {
     (
         StatusCode::BAD_REQUEST,
         Html(format!(
-            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign-in error</title>{STYLE}</head><body><main><h1>Sign-in cannot continue</h1><p data-testid=\"sandbox-error\">{}</p></main></body></html>",
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>Sign-in error</title>{STYLE}</head><body><main><h1>Sign-in cannot continue</h1><p data-testid=\"sandbox-error\">{}</p></main></body></html>",
             escape(message)
         )),
     )
@@ -281,7 +281,7 @@ async fn token(State(shared): State<Shared>, headers: HeaderMap, body: String) -
 async fn home(State(shared): State<Shared>) -> Html<String> {
     let org = shared.lock();
     Html(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{name}</title>{STYLE}</head><body><main><h1>{name}</h1>\
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><link rel=\"icon\" href=\"data:,\"><title>{name}</title>{STYLE}</head><body><main><h1>{name}</h1>\
          <p>A local Genesys Cloud org for Callflow Studio. Sign in from the designer: Deploy → region <em>Local sandbox</em>, client id <code>callflow-studio-local</code>.</p>\
          <p>Admin: <a href=\"/sandbox/state\">/sandbox/state</a>, POST /sandbox/faults, POST /sandbox/clock, POST /sandbox/reset.</p></main></body></html>",
         name = escape(org.org_name())
