@@ -1,10 +1,12 @@
 //! `cargo xtask`: the project's automation. Every command installs what it needs first (and says so),
 //! skipping each step when the right version is already there.
 //!
-//! - `serve [--release]`: the designer on http://127.0.0.1:8080
+//! - `serve [--release]`: the designer on http://127.0.0.1:8080 and the sandbox org on
+//!   http://127.0.0.1:8787 (demo users, modules, a workflow; no account needed)
 //! - `test`: fmt, clippy (warnings denied), native tests, the wasm build and wasm tests, browser tests
 //! - `bench`: criterion benchmarks, `callflow check` against `python3 json.load` on 20,000 nodes, and
-//!   the browser benchmark (drag frame times, validation in wasm, first render, download sizes)
+//!   the browser benchmark (drag frame times, validation in wasm, first render, download sizes), and
+//!   the sandbox load run (1,000 deploy cycles from 16 concurrent clients with faults on)
 //! - `schema`: rewrite public/schema/flow-v1.json from the types
 //! - `gen-flow N FILE`: write a generated valid flow of about N nodes
 //! - `fuzz [SECONDS]`: run the cargo-fuzz target (nightly) for a while
@@ -187,14 +189,27 @@ fn ensure_chromium() -> Result<()> {
 
 fn serve(root: &Path, release: bool) -> Result<()> {
     ensure_web_tools(root)?;
+    step("building the sandbox org");
+    run("cargo", &["build", "-p", "callflow-sandbox"])?;
+    step("starting the sandbox org on http://127.0.0.1:8787");
+    // Beside the designer; it stops with this command. Published flows are kept in target/sandbox-data.
+    let mut sandbox = Command::new(root.join("target/debug/callflow-sandbox"))
+        .args(["--listen", "127.0.0.1:8787", "--data-dir"])
+        .arg(root.join("target/sandbox-data"))
+        .spawn()
+        .context("starting callflow-sandbox")?;
     step("serving the designer");
-    println!("Callflow Studio: http://127.0.0.1:8080/  (Ctrl+C stops it)");
+    println!("Callflow Studio: http://127.0.0.1:8080/  (Ctrl+C stops both)");
     println!("No account is needed: the templates and the demo module catalog are bundled.");
+    println!("Deploy to the sandbox org: Deploy → region \"Local sandbox\" → Sign in → pick Alex Architect");
+    println!("  (or Riley Reader, who may look but not publish). Admin: http://127.0.0.1:8787/sandbox/state");
     let mut args = vec!["serve"];
     if release {
         args.push("--release");
     }
-    run("trunk", &args)
+    let result = run("trunk", &args);
+    let _ = sandbox.kill();
+    result
 }
 
 fn test(root: &Path) -> Result<()> {
@@ -213,7 +228,8 @@ fn test(root: &Path) -> Result<()> {
     report_dist_sizes(root)?;
     step("wasm tests in headless Chromium (wasm-bindgen-test)");
     run("cargo", &["test", "-p", "callflow-studio", "--target", "wasm32-unknown-unknown", "--tests"])?;
-    step("browser tests (playwright-core driving Chromium)");
+    step("browser tests (playwright-core driving Chromium; the sandbox org on loopback)");
+    run("cargo", &["build", "-p", "callflow-sandbox"])?;
     run("node", &["--test", "tests/e2e/"])?;
     println!("\nall checks passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())
@@ -268,7 +284,10 @@ fn bench(root: &Path) -> Result<()> {
     }
     run("trunk", &["build", "--release"])?;
     report_dist_sizes(root)?;
-    run("node", &["tests/bench/browser-bench.mjs"])
+    run("node", &["tests/bench/browser-bench.mjs"])?;
+
+    step("sandbox load: 1,000 deploy cycles, 16 concurrent clients, faults on");
+    run("cargo", &["run", "--release", "-p", "callflow-sandbox", "--example", "load", "--", "1000", "16", "25"])
 }
 
 /// Median wall time of `runs` runs, in seconds.
