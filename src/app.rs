@@ -99,7 +99,7 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || paste_handle.remove());
 
     view! {
-        <div class="cf-app" on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=drop_file>
+        <div class="cf-app" data-dock=move || dock.get().key() on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=drop_file>
             <Toolbar />
             <Palette />
             <main class="cf-stage">

@@ -88,6 +88,7 @@ test('loading the org modules makes the unpublished one fail validation; deploy 
   const states = await page.getByTestId('deploy-step').evaluateAll((steps) => steps.map((s) => s.dataset.state));
   assert.deepEqual(states, ['done', 'done', 'done', 'done', 'done']);
   assert.match(await page.getByTestId('deploy-job-messages').textContent(), /published as version 1\.0/);
+  await page.getByTestId('deploy-result').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(artifacts, 'deploy-success.png') });
   // Again: the same flow, a new version.
   await page.getByTestId('deploy-run').click();
