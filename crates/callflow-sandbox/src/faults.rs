@@ -134,9 +134,9 @@ mod tests {
         };
         assert_eq!(draw(&plan), draw(&plan));
         let faults = draw(&plan);
-        assert!(faults.iter().any(|f| *f == Fault::ServerError));
+        assert!(faults.contains(&Fault::ServerError));
         assert!(faults.iter().any(|f| matches!(f, Fault::RateLimit { .. })));
-        assert!(faults.iter().any(|f| *f == Fault::None));
+        assert!(faults.contains(&Fault::None));
     }
 
     #[test]
