@@ -159,3 +159,15 @@ test('a workflow test run shows outputData, and flowErrorInfo when an input is m
   assert.match(await page.getByTestId('test-run-result').textContent(), /error\.workflow\.expression\.unexpectedNull/);
   await context.close();
 });
+
+test('an expired token: the 401 asks to sign in again, forgets the token, and keeps the flow', async () => {
+  const { page, context } = await signIn();
+  await sandbox.admin('/sandbox/clock', { advanceSeconds: 90_000 });
+  await page.getByTestId('deploy-run').click();
+  await page.getByTestId('deploy-error').waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('deploy-error').textContent(), /401.*sign in again/);
+  await page.getByTestId('connect-form').waitFor();
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('callflow.session')), null);
+  await page.locator('[data-testid="node"][data-node-id="auth"]').waitFor();
+  await context.close();
+});
