@@ -6,7 +6,7 @@
 use callflow_core::document::ModuleType;
 use callflow_core::{Command, Severity};
 use callflow_deploy::catalog::CatalogLoader;
-use callflow_deploy::deploy::{self, DeployPlan, Deployer, Outcome, Phase};
+use callflow_deploy::deploy::{self, Action, DeployPlan, Deployer, Outcome, Phase};
 use callflow_deploy::{ApiError, RetryPolicy};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,6 +28,8 @@ pub struct DeployState {
     pub outcome: RwSignal<Option<Outcome>>,
     pub error: RwSignal<Option<ApiError>>,
     pub plan: RwSignal<Option<DeployPlan>>,
+    /// Create or update, once the lookup has answered.
+    pub action: RwSignal<Option<Action>>,
     pub progress: RwSignal<Progress>,
     pub catalog: RwSignal<Option<(bool, String)>>,
     pub loading_catalog: RwSignal<bool>,
@@ -44,6 +46,7 @@ impl DeployState {
             outcome: RwSignal::new(None),
             error: RwSignal::new(None),
             plan: RwSignal::new(None),
+            action: RwSignal::new(None),
             progress: RwSignal::new(Progress::default()),
             catalog: RwSignal::new(None),
             loading_catalog: RwSignal::new(false),
@@ -52,6 +55,9 @@ impl DeployState {
 
     fn observe(&self, deployer: &Deployer) {
         self.phase.set(Some(deployer.phase()));
+        if self.action.with_untracked(|a| a.as_ref() != deployer.action()) {
+            self.action.set(deployer.action().cloned());
+        }
         if self.log.with_untracked(|log| log.len()) != deployer.log().len() {
             self.log.set(deployer.log().to_vec());
         }
@@ -144,6 +150,7 @@ pub fn DeployPanel() -> impl IntoView {
         run.outcome.set(None);
         run.error.set(None);
         run.plan.set(Some(plan.clone()));
+        run.action.set(None);
         spawn_local(async move {
             let mut deployer = Deployer::new(&session.api_base, &session.token, plan, RetryPolicy::default());
             let result =
@@ -201,6 +208,17 @@ pub fn DeployPanel() -> impl IntoView {
                         <button class="cf-link" on:click=move |_| dock.set(DockTab::Problems)>"Open Problems"</button>
                     </div>
                 </Show>
+                {move || run.action.get().map(|action| {
+                    let name = run.plan.with(|p| p.as_ref().map(|p| p.flow_name.clone()).unwrap_or_default());
+                    let text = match action {
+                        Action::Create => format!("Plan: create a new inbound call flow “{name}” (version 1.0)"),
+                        Action::Update { flow_id, published_version } => format!(
+                            "Plan: update “{name}” ({flow_id}), now at version {}; the job publishes the next one",
+                            published_version.unwrap_or_else(|| "none".to_owned())
+                        ),
+                    };
+                    view! { <p class="cf-deploy__plan" data-testid="deploy-plan"><strong>{text}</strong></p> }
+                })}
                 <Show when=move || run.phase.with(Option::is_some)>
                     <ol class="cf-steps" data-testid="deploy-steps">
                         {Phase::STEPS.into_iter().map(|step| view! {

@@ -94,6 +94,7 @@ test('loading the org modules makes the unpublished one fail validation; deploy 
   await page.getByTestId('deploy-run').click();
   await page.getByTestId('deploy-result').filter({ hasText: 'version 2.0' }).waitFor({ timeout: 30_000 });
   assert.match(await page.getByTestId('deploy-result').textContent(), /^Updated/);
+  assert.match(await page.getByTestId('deploy-plan').textContent(), /Plan: update “Inbound - Support” .*now at version 1\.0/);
   const flows = (await sandbox.state()).flows.filter((f) => f.name === 'Inbound - Support');
   assert.equal(flows.length, 1, 'no duplicate flow');
   assert.deepEqual(errors, []);

@@ -1067,6 +1067,8 @@ fn listing<T>(
     })
 }
 
+/// Percent-encoding. The sandbox keeps its own (the client has one too in callflow-deploy) so that
+/// a bug in one side's encoding cannot hide behind the same bug in the other.
 pub fn encode(text: &str) -> String {
     let mut out = String::new();
     for byte in text.bytes() {
