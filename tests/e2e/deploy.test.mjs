@@ -172,3 +172,19 @@ test('an expired token: the 401 asks to sign in again, forgets the token, and ke
   await page.locator('[data-testid="node"][data-node-id="auth"]').waitFor();
   await context.close();
 });
+
+test('denying on the sign-in page comes back as a clear refusal, with no session', async () => {
+  await sandbox.admin('/sandbox/faults', {});
+  const { page, errors, context } = await openApp(browser, server.url);
+  await page.getByTestId('deploy').click();
+  await page.getByTestId('connect-sandbox-url').fill(sandbox.url);
+  await page.getByTestId('connect-sandbox-url').dispatchEvent('change');
+  await page.getByTestId('connect-sign-in').click();
+  await page.getByTestId('sandbox-deny').click();
+  await page.getByTestId('connect-message').filter({ hasText: 'access_denied' }).waitFor();
+  await page.getByTestId('connect-form').waitFor();
+  assert.equal(new URL(page.url()).search, '', 'error and state are stripped from the address bar');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('callflow.pkce')), null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
