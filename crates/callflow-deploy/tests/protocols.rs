@@ -8,6 +8,9 @@ use callflow_deploy::{ApiError, HttpResponse, Method, RetryPolicy, Step, WaitRea
 /// answer to give it (`Err` is a network failure).
 type Exchange = (Method, &'static str, Result<(u16, &'static str, &'static str), &'static str>);
 
+/// A script and the test its error must pass.
+type Case = (Vec<Exchange>, fn(&ApiError) -> bool);
+
 const LOOKUP_EMPTY: &str = r#"{"entities": [], "pageCount": 1}"#;
 const LOOKUP_FOUND: &str = r#"{"entities": [{"id": "f1", "name": "inbound - support", "type": "INBOUNDCALL", "publishedVersion": {"id": "4.0"}}]}"#;
 const REGISTERED: &str = r#"{"id": "j1", "presignedUrl": "https://upload.example/j1", "headers": {"x-key": "k"}}"#;
@@ -113,7 +116,7 @@ fn updates_the_flow_with_the_same_name_and_rides_out_faults() {
 
 #[test]
 fn refusals_end_the_deploy_with_the_reason() {
-    let cases: Vec<(Vec<Exchange>, fn(&ApiError) -> bool)> = vec![
+    let cases: Vec<Case> = vec![
         (vec![(Get, "/api/v2/flows?", Ok((401, "", r#"{"message": "expired", "status": 401}"#)))], |e| {
             e.is_sign_in_needed()
         }),
