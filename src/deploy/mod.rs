@@ -114,6 +114,15 @@ fn remove(storage: Option<web_sys::Storage>, key: &str) {
     }
 }
 
+/// This page's origin, `http://127.0.0.1:8080`.
+fn this_origin() -> String {
+    web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+}
+
+fn on_this_origin(uri: &str) -> bool {
+    uri.strip_prefix(&this_origin()).is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// This page's address without query or fragment: the default redirect URI.
 pub fn this_page() -> String {
     web_sys::window()
@@ -124,7 +133,12 @@ pub fn this_page() -> String {
 impl Connection {
     /// Restores the settings and a live session, and finishes a sign-in if the URL is a callback.
     pub fn start() -> Connection {
-        let settings = read::<Settings>(local(), SETTINGS_KEY).unwrap_or_else(Settings::defaults);
+        let mut settings = read::<Settings>(local(), SETTINGS_KEY).unwrap_or_else(Settings::defaults);
+        // The answer must come back to this origin (the verifier waits in its sessionStorage), so a
+        // redirect URI remembered from another address (another port, say) is replaced.
+        if !on_this_origin(&settings.redirect_uri) {
+            settings.redirect_uri = this_page();
+        }
         let session = read::<Session>(session_storage(), SESSION_KEY).filter(|s| !s.is_expired());
         let connection = Connection {
             settings: RwSignal::new(settings),
@@ -145,6 +159,12 @@ impl Connection {
         let settings = self.settings.get_untracked();
         let result = (|| -> Result<String, String> {
             let (endpoints, place) = settings.endpoints()?;
+            if !on_this_origin(settings.redirect_uri.trim()) {
+                return Err(format!(
+                    "The redirect URI must be on this page's origin ({}): the sign-in answer has to come back to this tab",
+                    this_origin()
+                ));
+            }
             if settings.client_id.trim().is_empty() {
                 return Err("Enter the OAuth client id (an Authorization Code + PKCE client of your org)".to_owned());
             }

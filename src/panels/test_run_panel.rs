@@ -30,16 +30,17 @@ pub fn TestRunPanel() -> impl IntoView {
     let running = RwSignal::new(false);
     let result = RwSignal::new(None::<Result<RunResult, String>>);
     let progress = RwSignal::new(Progress::default());
-    // A fresh example request whenever the workflow (or its contract) changes.
-    Effect::new(move |_| {
+    // A fresh example request when the workflow or its contract changes; a memo, so that other
+    // edits of the flow (moving a node) leave a request the user is editing alone.
+    let example = Memo::new(move |_| {
         let name = chosen.get();
         let name = if name.is_empty() { workflows.with(|w| w.first().cloned().unwrap_or_default()) } else { name };
-        let text = studio.document.with(|d| match export::execution_example(d, &name) {
+        studio.document.with(|d| match export::execution_example(d, &name) {
             Ok(json) => serde_json::to_string_pretty(&json).unwrap_or_default(),
             Err(error) => format!("// {error}"),
-        });
-        request.set(text);
+        })
     });
+    Effect::new(move |_| request.set(example.get()));
     let launch = move |_| {
         let Some(session) = connection.live_session() else { return };
         let body: serde_json::Value = match serde_json::from_str(&request.get_untracked()) {
