@@ -173,12 +173,19 @@ test('an expired token: the 401 asks to sign in again, forgets the token, and ke
   await context.close();
 });
 
-test('denying on the sign-in page comes back as a clear refusal, with no session', async () => {
+test('a foreign redirect URI is refused before leaving; denying comes back as a clear refusal, with no session', async () => {
   await sandbox.admin('/sandbox/faults', {});
   const { page, errors, context } = await openApp(browser, server.url);
   await page.getByTestId('deploy').click();
   await page.getByTestId('connect-sandbox-url').fill(sandbox.url);
   await page.getByTestId('connect-sandbox-url').dispatchEvent('change');
+  // A redirect URI on another origin could never hand the answer back to this tab.
+  await page.getByTestId('connect-redirect-uri').fill('http://127.0.0.1:1/');
+  await page.getByTestId('connect-redirect-uri').dispatchEvent('change');
+  await page.getByTestId('connect-sign-in').click();
+  await page.getByTestId('connect-message').filter({ hasText: "must be on this page's origin" }).waitFor();
+  await page.getByTestId('connect-redirect-uri').fill(server.url);
+  await page.getByTestId('connect-redirect-uri').dispatchEvent('change');
   await page.getByTestId('connect-sign-in').click();
   await page.getByTestId('sandbox-deny').click();
   await page.getByTestId('connect-message').filter({ hasText: 'access_denied' }).waitFor();
