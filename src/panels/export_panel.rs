@@ -3,8 +3,8 @@
 //! say why they are blocked while errors exist.
 
 use callflow_core::diagnostic::has_errors;
-use callflow_core::document::ModuleType;
 use callflow_core::export;
+use callflow_core::Document;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -47,15 +47,7 @@ pub fn ExportPanel() -> impl IntoView {
     let format = RwSignal::new(Format::Archy);
     let workflow = RwSignal::new(String::new());
     let copied = RwSignal::new(None::<Result<(), String>>);
-    let workflows = Memo::new(move |_| {
-        studio.document.with(|d| {
-            d.modules
-                .iter()
-                .filter(|m| m.module_type == ModuleType::Workflow)
-                .map(|m| m.name.clone())
-                .collect::<Vec<_>>()
-        })
-    });
+    let workflows = Memo::new(move |_| studio.document.with(Document::workflow_names));
     // (file name, text) or the reason it is blocked.
     let output = Memo::new(move |_| {
         let chosen = format.get();

@@ -2,8 +2,8 @@
 //! contract, editable), `POST /api/v2/flows/executions`, polling, then `outputData` or
 //! `flowErrorInfo`. Only workflows can be launched this way (reference §C4).
 
-use callflow_core::document::ModuleType;
 use callflow_core::export;
+use callflow_core::Document;
 use callflow_deploy::execution::{RunResult, TestRun};
 use callflow_deploy::RetryPolicy;
 use leptos::prelude::*;
@@ -16,15 +16,7 @@ use crate::state::use_studio;
 pub fn TestRunPanel() -> impl IntoView {
     let studio = use_studio();
     let connection = use_connection();
-    let workflows = Memo::new(move |_| {
-        studio.document.with(|d| {
-            d.modules
-                .iter()
-                .filter(|m| m.module_type == ModuleType::Workflow)
-                .map(|m| m.name.clone())
-                .collect::<Vec<_>>()
-        })
-    });
+    let workflows = Memo::new(move |_| studio.document.with(Document::workflow_names));
     let chosen = RwSignal::new(String::new());
     let request = RwSignal::new(String::new());
     let running = RwSignal::new(false);

@@ -663,6 +663,11 @@ impl Document {
         self.flow.nodes.iter().find(|node| node.id == id)
     }
 
+    /// The names of the catalog's workflows (what `POST /api/v2/flows/executions` can launch).
+    pub fn workflow_names(&self) -> Vec<String> {
+        self.modules.iter().filter(|m| m.module_type == ModuleType::Workflow).map(|m| m.name.clone()).collect()
+    }
+
     pub fn module(&self, name: &str) -> Option<&Module> {
         self.modules.iter().find(|module| module.name == name)
     }

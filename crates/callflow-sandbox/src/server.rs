@@ -84,11 +84,7 @@ pub fn router(shared: Shared) -> Router {
         }))
         .allow_methods([Method::GET, Method::POST, Method::PUT, Method::OPTIONS])
         .allow_headers(AllowHeaders::mirror_request())
-        .expose_headers([
-            header::RETRY_AFTER,
-            header::HeaderName::from_static("inin-correlation-id"),
-            header::HeaderName::from_static("inin-ratelimit-allowed"),
-        ])
+        .expose_headers([header::RETRY_AFTER, header::HeaderName::from_static("inin-correlation-id")])
         .max_age(Duration::from_secs(600));
     Router::new()
         .route("/", get(home))
