@@ -247,6 +247,9 @@ fn error_bodies_have_the_platform_shape() {
     assert!((1..=60).contains(&retry_after.retry_after_seconds().unwrap()));
     // Another token has its own budget.
     assert_eq!(get(format!("{base}/api/v2/users/me"), &riley).status, 200);
+    // A client-credentials token has no user behind it.
+    let ci = client_token(&sandbox, "callflow-ci");
+    check(&get(format!("{base}/api/v2/users/me"), &ci), 400, "requires a user context");
 }
 
 #[test]
@@ -372,6 +375,35 @@ fn bad_yaml_and_unresolved_references_fail_the_job() {
             "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n      - callCommonModule:\n          name: Call\n          commonModule:\n            Nope Module:\n              ver_latestPublished: {}\n",
             "no common module named \"Nope Module\"",
         ),
+        (
+            concat!(
+                "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n",
+                "      - callCommonModule:\n          name: Call\n          commonModule:\n            Verify Caller:\n              ver_latestPublished:\n                inputs:\n                  Common.callerID:\n                    exp: Call.Ani\n",
+            ),
+            "has no input Common.callerID",
+        ),
+        (
+            concat!(
+                "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n",
+                "      - callCommonModule:\n          name: Call\n          commonModule:\n            Verify Caller:\n              ver_latestPublished: {}\n",
+            ),
+            "required input Common.callerId of \"Verify Caller\" is not set",
+        ),
+        (
+            concat!(
+                "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n",
+                "      - callCommonModule:\n          name: Call\n          commonModule:\n            Lookup Account:\n              ver_9.9:\n                inputs:\n                  Common.accountId:\n                    exp: Call.Ani\n",
+            ),
+            "has no version 9.9",
+        ),
+        (
+            concat!(
+                "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n",
+                "      - transferToAcd:\n          name: Queue\n          targetQueue:\n            lit:\n              name: Sales\n",
+            ),
+            "no queue named \"Sales\"",
+        ),
+        ("inboundCall:\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      refId: a\n", "name is missing"),
     ];
     let transport = Transport::default();
     for (yaml, words) in cases {
