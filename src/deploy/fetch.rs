@@ -22,7 +22,8 @@ pub async fn send(request: &HttpRequest) -> Result<HttpResponse, String> {
     let answer = JsFuture::from(window.fetch_with_str_and_init(&request.url, &init)).await.map_err(describe)?;
     let response: web_sys::Response = answer.dyn_into().map_err(describe)?;
     let mut pairs = Vec::new();
-    for name in ["retry-after", "inin-correlation-id", "location"] {
+    // The protocols read only these; CORS exposes no others anyway.
+    for name in ["retry-after", "inin-correlation-id"] {
         if let Ok(Some(value)) = response.headers().get(name) {
             pairs.push((name.to_owned(), value));
         }

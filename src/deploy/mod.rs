@@ -52,7 +52,6 @@ impl Settings {
 /// A signed-in session.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Session {
-    pub login_base: String,
     pub api_base: String,
     pub place: String,
     pub token: String,
@@ -250,7 +249,6 @@ impl Connection {
                     match token {
                         Ok(token) => {
                             let session = Session {
-                                login_base: pending.login_base,
                                 api_base: pending.api_base,
                                 place: pending.place,
                                 token: token.access_token,
@@ -329,8 +327,7 @@ impl Connection {
 /// What a running protocol shows while it works.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Progress {
-    /// Seconds left of a Retry-After wait.
-    pub countdown: Option<u64>,
+    /// A 429's countdown or a backoff, as shown.
     pub retrying: Option<String>,
 }
 
@@ -356,16 +353,13 @@ pub async fn drive<P, T>(
                 match reason {
                     WaitReason::RateLimited { retry_after_seconds } => {
                         for left in (1..=retry_after_seconds).rev() {
-                            progress.set(Progress {
-                                countdown: Some(left),
-                                retrying: Some(format!("Rate limited (429): retrying in {left} s")),
-                            });
+                            progress
+                                .set(Progress { retrying: Some(format!("Rate limited (429): retrying in {left} s")) });
                             fetch::sleep(1_000).await;
                         }
                     }
                     WaitReason::Backoff { attempt } => {
                         progress.set(Progress {
-                            countdown: None,
                             retrying: Some(format!(
                                 "The org did not answer; attempt {attempt} in {:.1} s",
                                 millis as f64 / 1_000.0

@@ -130,7 +130,7 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
             let text = read_input(&file)?;
             let document = match callflow_core::parse(&text) {
                 Ok(document) => document,
-                Err(finding) => return Ok(refuse_deploy(&[finding])),
+                Err(finding) => return Ok(refuse("deploy", &[finding])),
             };
             let endpoints = Endpoints::parse(&region).map_err(UsageError)?;
             deploy(&document, &endpoints, &client_id, &client_secret, dry_run)
@@ -139,7 +139,7 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
             let text = read_input(&file)?;
             let document = match callflow_core::parse(&text) {
                 Ok(document) => document,
-                Err(finding) => return Ok(refuse(&[finding])),
+                Err(finding) => return Ok(refuse("export", &[finding])),
             };
             match format {
                 ExportFormat::Json => write_output(output.as_deref(), &export::normalized_json(&document)).map(|()| 0),
@@ -150,7 +150,7 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
                         }
                         write_output(output.as_deref(), &archy.yaml).map(|()| 0)
                     }
-                    Err(blocked) => Ok(refuse(&blocked.diagnostics)),
+                    Err(blocked) => Ok(refuse("export", &blocked.diagnostics)),
                 },
                 ExportFormat::Terraform => {
                     match export::terraform(&document) {
@@ -164,7 +164,7 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
                             }
                             write_output(output.as_deref(), &terraform.hcl).map(|()| 0)
                         }
-                        Err(blocked) => Ok(refuse(&blocked.diagnostics)),
+                        Err(blocked) => Ok(refuse("export", &blocked.diagnostics)),
                     }
                 }
                 ExportFormat::Execution => {
@@ -238,7 +238,7 @@ fn deploy(
 ) -> Result<u8, UsageError> {
     let plan = match deploy::prepare(document) {
         Ok(plan) => plan,
-        Err(diagnostics) => return Ok(refuse_deploy(&diagnostics)),
+        Err(diagnostics) => return Ok(refuse("deploy", &diagnostics)),
     };
     let transport = Transport::default();
     let answer = transport.send(&pkce::client_credentials_request(&endpoints.login_base, client_id, client_secret));
@@ -317,19 +317,10 @@ fn deploy(
     }
 }
 
-fn refuse_deploy(diagnostics: &[Diagnostic]) -> u8 {
+/// An export or deploy refused while errors exist: the findings on standard error, exit 1.
+fn refuse(what: &str, diagnostics: &[Diagnostic]) -> u8 {
     let report = Report::new(diagnostics.to_vec());
-    eprintln!("callflow: deploy refused: the flow has {} error(s)", report.errors);
-    for finding in diagnostics.iter().filter(|d| d.is_error()) {
-        eprintln!("{}", finding.to_text());
-    }
-    1
-}
-
-/// An export refused while errors exist: the findings on standard error, exit 1.
-fn refuse(diagnostics: &[Diagnostic]) -> u8 {
-    let report = Report::new(diagnostics.to_vec());
-    eprintln!("callflow: export refused: the flow has {} error(s)", report.errors);
+    eprintln!("callflow: {what} refused: the flow has {} error(s)", report.errors);
     for finding in diagnostics.iter().filter(|d| d.is_error()) {
         eprintln!("{}", finding.to_text());
     }

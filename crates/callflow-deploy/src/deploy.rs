@@ -235,21 +235,22 @@ impl Deployer {
             }
             Verdict::Fail(error) => return self.fail(error),
         };
-        match self.phase {
+        let next = match self.phase {
             Phase::Lookup => self.on_lookup(&response),
             Phase::Register => self.on_register(&response),
             Phase::Upload => {
                 self.log.push(format!("Uploaded {} bytes of Archy YAML", self.plan.yaml.len()));
                 self.phase = Phase::Poll;
-                Step::Send(self.request())
+                Ok(Step::Send(self.request()))
             }
             Phase::Poll => self.on_poll(&response),
             Phase::Confirm => self.on_confirm(&response),
-            Phase::Finished => self.fail(ApiError::Unexpected {
+            Phase::Finished => Err(ApiError::Unexpected {
                 what: "the deploy".to_owned(),
                 detail: "an answer arrived after the deploy had finished".to_owned(),
             }),
-        }
+        };
+        next.unwrap_or_else(|error| self.fail(error))
     }
 
     fn fail(&mut self, error: ApiError) -> Step<Outcome> {
@@ -261,11 +262,8 @@ impl Deployer {
         Step::Failed(error)
     }
 
-    fn on_lookup(&mut self, response: &HttpResponse) -> Step<Outcome> {
-        let listing: Json = match serde_json::from_str(&response.body) {
-            Ok(json) => json,
-            Err(error) => return self.unexpected("the flow lookup", error.to_string()),
-        };
+    fn on_lookup(&mut self, response: &HttpResponse) -> Result<Step<Outcome>, ApiError> {
+        let listing: Json = parse("the flow lookup", response)?;
         let existing = listing["entities"].as_array().into_iter().flatten().find(|entity| {
             entity["name"].as_str().is_some_and(|name| name.eq_ignore_ascii_case(&self.plan.flow_name))
                 && entity["type"].as_str().is_none_or(|t| t.eq_ignore_ascii_case("inboundcall"))
@@ -287,14 +285,11 @@ impl Deployer {
         });
         self.action = Some(action);
         self.phase = Phase::Register;
-        Step::Send(self.request())
+        Ok(Step::Send(self.request()))
     }
 
-    fn on_register(&mut self, response: &HttpResponse) -> Step<Outcome> {
-        let registered: RegisterResponse = match serde_json::from_str(&response.body) {
-            Ok(registered) => registered,
-            Err(error) => return self.unexpected("POST /api/v2/flows/jobs", error.to_string()),
-        };
+    fn on_register(&mut self, response: &HttpResponse) -> Result<Step<Outcome>, ApiError> {
+        let registered: RegisterResponse = parse("POST /api/v2/flows/jobs", response)?;
         self.log.push(format!("Job {} registered", registered.id));
         self.job = Some(Job {
             id: registered.id,
@@ -302,14 +297,11 @@ impl Deployer {
             headers: registered.headers.into_iter().collect(),
         });
         self.phase = Phase::Upload;
-        Step::Send(self.request())
+        Ok(Step::Send(self.request()))
     }
 
-    fn on_poll(&mut self, response: &HttpResponse) -> Step<Outcome> {
-        let state: JobState = match serde_json::from_str(&response.body) {
-            Ok(state) => state,
-            Err(error) => return self.unexpected("the job status", error.to_string()),
-        };
+    fn on_poll(&mut self, response: &HttpResponse) -> Result<Step<Outcome>, ApiError> {
+        let state: JobState = parse("the job status", response)?;
         if self.job_status.as_deref() != Some(state.status.as_str()) {
             self.log.push(format!("Job status: {}", state.status));
         }
@@ -317,39 +309,32 @@ impl Deployer {
         self.job_messages = state.messages.into_iter().map(|m| m.text).filter(|t| !t.is_empty()).collect();
         let job_id = self.job_id().unwrap_or_default().to_owned();
         match state.status.as_str() {
-            "Success" => match state.flow {
-                Some(flow) => {
-                    self.flow_id = Some(flow.id);
-                    self.phase = Phase::Confirm;
-                    Step::Send(self.request())
-                }
-                None => self.unexpected("the job status", "Success without a flow id".to_owned()),
-            },
-            "Failure" => {
-                let messages = self.job_messages.clone();
-                self.fail(ApiError::JobFailed { job_id, messages })
+            "Success" => {
+                let flow = state.flow.ok_or_else(|| ApiError::Unexpected {
+                    what: "the job status".to_owned(),
+                    detail: "Success without a flow id".to_owned(),
+                })?;
+                self.flow_id = Some(flow.id);
+                self.phase = Phase::Confirm;
+                Ok(Step::Send(self.request()))
             }
+            "Failure" => Err(ApiError::JobFailed { job_id, messages: self.job_messages.clone() }),
+            _ if self.polled_ms >= self.policy.poll_deadline_ms => Err(ApiError::Unavailable(format!(
+                "job {job_id} is still {} after {} s of waiting; look at it in Architect",
+                state.status,
+                self.polled_ms / 1_000
+            ))),
             _ => {
-                if self.polled_ms >= self.policy.poll_deadline_ms {
-                    return self.fail(ApiError::Unavailable(format!(
-                        "job {job_id} is still {} after {} s of waiting; look at it in Architect",
-                        state.status,
-                        self.polled_ms / 1_000
-                    )));
-                }
                 let millis = self.policy.poll_interval(self.polls);
                 self.polls += 1;
                 self.polled_ms += millis;
-                Step::Wait(Wait { millis, reason: WaitReason::Polling })
+                Ok(Step::Wait(Wait { millis, reason: WaitReason::Polling }))
             }
         }
     }
 
-    fn on_confirm(&mut self, response: &HttpResponse) -> Step<Outcome> {
-        let flow: Json = match serde_json::from_str(&response.body) {
-            Ok(flow) => flow,
-            Err(error) => return self.unexpected("GET /api/v2/flows/{id}", error.to_string()),
-        };
+    fn on_confirm(&mut self, response: &HttpResponse) -> Result<Step<Outcome>, ApiError> {
+        let flow: Json = parse("GET /api/v2/flows/{id}", response)?;
         let version = flow["publishedVersion"]["id"].as_str().map(str::to_owned);
         let outcome = Outcome {
             flow_id: self.flow_id.clone().unwrap_or_default(),
@@ -366,12 +351,14 @@ impl Deployer {
             outcome.flow_id
         ));
         self.phase = Phase::Finished;
-        Step::Done(outcome)
+        Ok(Step::Done(outcome))
     }
+}
 
-    fn unexpected(&mut self, what: &str, detail: String) -> Step<Outcome> {
-        self.fail(ApiError::Unexpected { what: what.to_owned(), detail })
-    }
+/// Reads a 2xx body; one that is not what the API documents is `Unexpected`.
+fn parse<T: serde::de::DeserializeOwned>(what: &str, response: &HttpResponse) -> Result<T, ApiError> {
+    serde_json::from_str(&response.body)
+        .map_err(|error| ApiError::Unexpected { what: what.to_owned(), detail: error.to_string() })
 }
 
 /// The commands that do the same deploy by hand, for when the browser cannot (reference §B6, §G).

@@ -84,8 +84,6 @@ impl HttpResponse {
 #[serde(rename_all = "camelCase", default)]
 pub struct ErrorBody {
     pub message: Option<String>,
-    pub code: Option<String>,
-    pub status: Option<u16>,
     pub message_params: Option<indexmap::IndexMap<String, String>>,
     pub context_id: Option<String>,
 }
