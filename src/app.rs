@@ -5,7 +5,7 @@
 use callflow_core::Document;
 use leptos::prelude::*;
 
-use crate::canvas::{Canvas, FitRequest, PaletteDrag};
+use crate::canvas::{Canvas, CanvasSize, FitRequest, PaletteDrag};
 use crate::deploy::Connection;
 use crate::panels::deploy_panel::{DeployPanel, DeployState};
 use crate::panels::doctor_panel::DoctorPanel;
@@ -20,6 +20,9 @@ use crate::state::{storage, Studio};
 use crate::templates::TEMPLATES;
 use crate::{DockTab, DoctorText, Theme};
 
+/// How long the document must stay unchanged before it is written to local storage.
+pub const AUTOSAVE_DELAY_MS: u64 = 300;
+
 #[component]
 pub fn App() -> impl IntoView {
     // Reopen the last flow; the first visit opens the seed 002 template.
@@ -31,6 +34,7 @@ pub fn App() -> impl IntoView {
     provide_context(studio);
     provide_context(PaletteDrag(RwSignal::new(None)));
     provide_context(FitRequest(RwSignal::new(0)));
+    provide_context(CanvasSize(RwSignal::new((1200.0, 700.0))));
     let dock = RwSignal::new(DockTab::Problems);
     provide_context(dock);
     let doctor_text = RwSignal::new(String::new());
@@ -45,13 +49,46 @@ pub fn App() -> impl IntoView {
         dock.set(DockTab::Deploy);
     }
 
-    // Autosave every change; say so plainly when storage refuses.
-    Effect::new(move |_| {
-        let id = studio.library_id.get();
-        let result = studio.document.with(|document| storage::save(&id, document));
+    // Autosave: a change is written once typing or dragging pauses for a moment (serializing a
+    // large flow costs milliseconds, which must not land on a keystroke or a drop), and at once when
+    // the page is hidden or closed. Storage refusing is said plainly.
+    let save_now = move || {
+        let id = studio.library_id.get_untracked();
+        let result = studio.document.with_untracked(|document| storage::save(&id, document));
         if let Err(error) = result {
             studio.tell_error(error);
         }
+    };
+    let pending: StoredValue<Option<TimeoutHandle>> = StoredValue::new(None);
+    Effect::new(move |first_run: Option<()>| {
+        studio.library_id.track();
+        studio.document.track();
+        if first_run.is_none() {
+            return;
+        }
+        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                pending.set_value(None);
+                save_now();
+            },
+            std::time::Duration::from_millis(AUTOSAVE_DELAY_MS),
+        );
+        pending.set_value(handle.ok());
+    });
+    let flush = move || {
+        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+            save_now();
+        }
+    };
+    let hide_handle = window_event_listener(leptos::ev::pagehide, move |_| flush());
+    let visibility_handle = window_event_listener(leptos::ev::visibilitychange, move |_| flush());
+    on_cleanup(move || {
+        hide_handle.remove();
+        visibility_handle.remove();
     });
     Effect::new(move |_| {
         let value = theme.get().attribute();

@@ -1,5 +1,5 @@
-//! One edge: a curve from its port to its target. Its path is a memo, so a drag re-renders only the
-//! edges whose ends move.
+//! One edge: a curve from its port to its target. Its path is a memo that reads the drag offset only
+//! while one of its ends is dragged, so a pointer move wakes only the edges whose ends move.
 
 use callflow_core::diagnostic::Severity;
 use leptos::prelude::*;
@@ -24,29 +24,35 @@ struct Ends {
 pub fn EdgeView(index: usize, events: CanvasEvents) -> impl IntoView {
     let studio = use_studio();
     let ends = Memo::new(move |_| {
+        let index_of = studio.index.get();
         studio.document.with(|d| {
             let edge = d.flow.edges.get(index)?;
             let port = edge.port_name();
-            let points = studio.node_index.with(|ix| {
-                let from = &d.flow.nodes[*ix.get(&edge.from)?];
-                let to = &d.flow.nodes[*ix.get(&edge.to)?];
+            let from = index_of.node(d, &edge.from).map(|i| &d.flow.nodes[i]);
+            let to = index_of.node(d, &edge.to).map(|i| &d.flow.nodes[i]);
+            let points = from.zip(to).map(|(from, to)| {
                 let (ix, iy) = input_offset();
-                Some((port_position(&from.ports(), port, from.x, from.y), CanvasPoint { x: to.x + ix, y: to.y + iy }))
+                (port_position(from, port), CanvasPoint { x: to.x + ix, y: to.y + iy })
             });
             Some(Ends { from: edge.from.clone(), port: port.to_owned(), to: edge.to.clone(), points })
         })
     });
-    // Runs on every pointer move of a drag: offsets and arithmetic only.
+    // Which ends are being dragged: changes when a drag starts or ends, not per pointer move.
+    let dragged = Memo::new(move |_| {
+        studio.drag_ids.with(|ids| {
+            let Some(ids) = ids else { return (false, false) };
+            ends.with(|e| e.as_ref().map_or((false, false), |e| (ids.contains(&e.from), ids.contains(&e.to))))
+        })
+    });
     let path = Memo::new(move |_| {
+        let (from_dragged, to_dragged) = dragged.get();
+        // Only an edge with a dragged end subscribes to the offset.
+        let offset = if from_dragged || to_dragged { studio.drag_offset.get() } else { (0.0, 0.0) };
         ends.with(|ends| {
             let ends = ends.as_ref()?;
             let (start, end) = ends.points?;
-            let offset = |id: &String| {
-                studio
-                    .drag
-                    .with(|drag| drag.as_ref().filter(|d| d.ids.contains(id)).map_or((0.0, 0.0), |d| (d.dx, d.dy)))
-            };
-            let (from_offset, to_offset) = (offset(&ends.from), offset(&ends.to));
+            let pick = |dragged: bool| if dragged { offset } else { (0.0, 0.0) };
+            let (from_offset, to_offset) = (pick(from_dragged), pick(to_dragged));
             Some(edge_path(
                 CanvasPoint { x: start.x + from_offset.0, y: start.y + from_offset.1 },
                 CanvasPoint { x: end.x + to_offset.0, y: end.y + to_offset.1 },
@@ -54,9 +60,7 @@ pub fn EdgeView(index: usize, events: CanvasEvents) -> impl IntoView {
         })
     });
     let selected = Memo::new(move |_| studio.selection.with(|s| s.edge == Some(index)));
-    let mark = Memo::new(move |_| {
-        studio.findings.with(|f| f.iter().filter(|f| f.edge == Some(index)).map(|f| f.severity).min())
-    });
+    let mark = Memo::new(move |_| studio.marks.with(|marks| marks.edges.get(&index).copied()));
     let class = move || {
         let mut class = "cf-edge".to_owned();
         if selected.get() {

@@ -1,7 +1,7 @@
 //! Where things are drawn, in canvas units: node boxes, port positions and edge paths. Pure
 //! functions of the document, so the canvas components stay thin and this is tested natively.
 
-use callflow_core::document::Port;
+use callflow_core::document::Node;
 
 use crate::state::viewport::CanvasPoint;
 
@@ -25,11 +25,44 @@ pub fn input_offset() -> (f64, f64) {
     (0.0, 14.0)
 }
 
-/// The position of a named port of a node whose corner is at (x, y).
-pub fn port_position(ports: &[Port], port: &str, x: f64, y: f64) -> CanvasPoint {
-    let index = ports.iter().position(|p| p.name == port).unwrap_or(0);
+/// Where the edge leaving `node` by `port` starts (the first port's place for a port it lacks).
+pub fn port_position(node: &Node, port: &str) -> CanvasPoint {
+    let index = node.ports().position(|p| p.name.as_str() == port).unwrap_or(0);
     let (dx, dy) = port_offset(index);
-    CanvasPoint { x: x + dx, y: y + dy }
+    CanvasPoint { x: node.x + dx, y: node.y + dy }
+}
+
+/// The box a node covers, as (top left, bottom right).
+pub fn node_box(node: &Node) -> (CanvasPoint, CanvasPoint) {
+    let bottom = node.y + node_height(node.body.port_count());
+    (CanvasPoint { x: node.x, y: node.y }, CanvasPoint { x: node.x + NODE_WIDTH, y: bottom })
+}
+
+/// An axis-aligned canvas rectangle, for culling what is out of view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Area {
+    pub min: CanvasPoint,
+    pub max: CanvasPoint,
+}
+
+impl Area {
+    pub fn overlaps(&self, min: CanvasPoint, max: CanvasPoint) -> bool {
+        min.x <= self.max.x && max.x >= self.min.x && min.y <= self.max.y && max.y >= self.min.y
+    }
+
+    /// The part of the canvas worth rendering for a view of `width` × `height` screen pixels: what
+    /// is visible plus half a screen on every side, rounded outwards to half-screen steps, so
+    /// small pans give the same area and change nothing but one transform.
+    pub fn around_view(top_left: CanvasPoint, bottom_right: CanvasPoint) -> Area {
+        let step_x = ((bottom_right.x - top_left.x) / 2.0).max(1.0);
+        let step_y = ((bottom_right.y - top_left.y) / 2.0).max(1.0);
+        let down = |value: f64, step: f64| (value / step).floor() * step;
+        let up = |value: f64, step: f64| (value / step).ceil() * step;
+        Area {
+            min: CanvasPoint { x: down(top_left.x - step_x, step_x), y: down(top_left.y - step_y, step_y) },
+            max: CanvasPoint { x: up(bottom_right.x + step_x, step_x), y: up(bottom_right.y + step_y, step_y) },
+        }
+    }
 }
 
 /// An SVG path from an output port to a node's input: a cubic curve that leaves to the right and
@@ -70,6 +103,17 @@ mod tests {
         let path = edge_path(CanvasPoint { x: 10.0, y: 20.0 }, CanvasPoint { x: 300.0, y: 40.0 });
         assert!(path.starts_with("M 10.0 20.0 C"));
         assert!(path.ends_with("300.0 40.0"));
+    }
+
+    #[test]
+    fn the_rendered_area_covers_the_view_and_ignores_small_pans() {
+        let view = |x: f64| Area::around_view(CanvasPoint { x, y: 0.0 }, CanvasPoint { x: x + 1000.0, y: 600.0 });
+        let area = view(0.0);
+        assert!(area.min.x <= -500.0 && area.max.x >= 1500.0 && area.min.y <= -300.0 && area.max.y >= 900.0);
+        assert_eq!(view(10.0), view(20.0));
+        assert_ne!(view(10.0), view(900.0));
+        assert!(area.overlaps(CanvasPoint { x: 1400.0, y: 0.0 }, CanvasPoint { x: 1500.0, y: 10.0 }));
+        assert!(!area.overlaps(CanvasPoint { x: 5000.0, y: 0.0 }, CanvasPoint { x: 5100.0, y: 10.0 }));
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! A minimap for large flows: every node as a dot and the visible area as a frame. Clicking it
-//! centres the view there.
+//! centers the view there. The dots are one memo (one path) recomputed when the document changes;
+//! a pan moves only the frame, sized from the canvas's measured size.
 
 use leptos::prelude::*;
 
-use super::flow_bounds;
+use super::{flow_bounds, CanvasSize};
 use crate::state::use_studio;
 use crate::state::viewport::{CanvasPoint, ScreenPoint};
 
@@ -13,33 +14,32 @@ const HEIGHT: f64 = 120.0;
 #[component]
 pub fn Minimap() -> impl IntoView {
     let studio = use_studio();
+    let canvas_size = expect_context::<CanvasSize>().0;
     // Shown from 30 nodes on: small flows fit on screen anyway.
     let large = Memo::new(move |_| studio.document.with(|d| d.flow.nodes.len() >= 30));
+    // (top left of the flow, scale, the dots as one path), only while the minimap is shown.
     let layout = Memo::new(move |_| {
+        if !large.get() {
+            return None;
+        }
         studio.document.with(|d| {
+            use std::fmt::Write;
             let (min, max) = flow_bounds(&d.flow.nodes)?;
             let scale = (WIDTH / (max.x - min.x).max(1.0)).min(HEIGHT / (max.y - min.y).max(1.0));
-            let dots: Vec<(f64, f64)> =
-                d.flow.nodes.iter().map(|n| ((n.x - min.x) * scale, (n.y - min.y) * scale)).collect();
-            Some((min, scale, dots))
+            let mut path = String::with_capacity(d.flow.nodes.len() * 16);
+            for n in &d.flow.nodes {
+                let _ = write!(path, "M{:.1} {:.1}h3v2h-3z", (n.x - min.x) * scale, (n.y - min.y) * scale);
+            }
+            Some((min, scale, path))
         })
     });
-    let dots_path = move || {
-        layout.with(|l| {
-            l.as_ref().map(|(_, _, dots)| {
-                let mut path = String::with_capacity(dots.len() * 16);
-                for (x, y) in dots {
-                    path.push_str(&format!("M{x:.1} {y:.1}h3v2h-3z"));
-                }
-                path
-            })
-        })
-    };
+    let dots_path = move || layout.with(|l| l.as_ref().map(|(_, _, path)| path.clone()));
     let frame = move || {
-        let (min, scale, _) = layout.get()?;
+        let (min, scale) = layout.with(|l| l.as_ref().map(|(min, scale, _)| (*min, *scale)))?;
         let viewport = studio.viewport.get();
+        let (width, height) = canvas_size.get();
         let top_left = viewport.screen_to_canvas(ScreenPoint { x: 0.0, y: 0.0 });
-        let size = viewport.screen_to_canvas(ScreenPoint { x: 1200.0, y: 700.0 });
+        let size = viewport.screen_to_canvas(ScreenPoint { x: width, y: height });
         Some((
             (top_left.x - min.x) * scale,
             (top_left.y - min.y) * scale,
@@ -48,12 +48,15 @@ pub fn Minimap() -> impl IntoView {
         ))
     };
     let click = move |ev: leptos::ev::MouseEvent| {
-        let Some((min, scale, _)) = layout.get_untracked() else { return };
+        let Some((min, scale)) = layout.with_untracked(|l| l.as_ref().map(|(min, scale, _)| (*min, *scale))) else {
+            return;
+        };
+        let (width, height) = canvas_size.get_untracked();
         let target =
             CanvasPoint { x: min.x + f64::from(ev.offset_x()) / scale, y: min.y + f64::from(ev.offset_y()) / scale };
         studio.viewport.update(|v| {
-            let centre = v.canvas_to_screen(target);
-            *v = v.panned(600.0 - centre.x, 350.0 - centre.y);
+            let center = v.canvas_to_screen(target);
+            *v = v.panned(width / 2.0 - center.x, height / 2.0 - center.y);
         });
     };
     view! {

@@ -1,7 +1,11 @@
 //! The SVG canvas: nodes, edges, and the gestures that edit them. Every gesture ends in at most one
-//! core command (one undo step). Pointer moves only touch preview signals (`Studio::drag`, the
-//! connection line, the marquee), coalesced to one update per animation frame by the browser's own
-//! event timing; the document changes when the pointer is released.
+//! core command (one undo step). Pointer moves only touch preview signals (`Studio::drag_offset`,
+//! the connection line, the marquee) or the viewport; the document changes when the pointer is
+//! released.
+//!
+//! Only the nodes and edges in the rendered area (the view plus half a screen around it, in
+//! half-screen steps) are in the DOM, so the cost of a pan, a drag or an edit depends on what is
+//! on screen, not on the size of the flow.
 
 pub mod edge_view;
 pub mod geometry;
@@ -13,16 +17,17 @@ use std::sync::Arc;
 
 use callflow_core::command::{Command, NodeMove};
 use callflow_core::document::{Node, NodeKind};
+use callflow_core::index::EdgeState;
 use leptos::ev::{KeyboardEvent, PointerEvent, WheelEvent};
 use leptos::html;
 use leptos::prelude::*;
 
 use self::edge_view::EdgeView;
-use self::geometry::{node_height, snap, NODE_WIDTH};
+use self::geometry::{node_box, node_height, snap, Area, NODE_WIDTH};
 use self::minimap::Minimap;
 use self::node_view::NodeView;
 use crate::state::viewport::{CanvasPoint, ScreenPoint, Viewport};
-use crate::state::{use_studio, DragPreview, Selection, Studio};
+use crate::state::{use_studio, Selection, Studio};
 
 /// The gesture in progress, with what is needed to finish it or abort it with Escape.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,7 +37,7 @@ enum Gesture {
         start: ScreenPoint,
         origin: Viewport,
     },
-    /// The ids are shared with every `DragPreview` of the drag, so a pointer move clones no set.
+    /// The ids are set once, in `Studio::drag_ids`, when the drag starts.
     DraggingNodes {
         start: ScreenPoint,
         ids: Arc<BTreeSet<String>>,
@@ -108,6 +113,8 @@ pub fn Canvas() -> impl IntoView {
             let ids = Arc::new(selection.nodes.clone());
             studio.selection.set(selection);
             if ids.contains(&id) {
+                studio.drag_offset.set((0.0, 0.0));
+                studio.drag_ids.set(Some(ids.clone()));
                 gesture.set_value(Gesture::DraggingNodes { start, ids });
             }
         }),
@@ -166,10 +173,10 @@ pub fn Canvas() -> impl IntoView {
             Gesture::Panning { start, origin } => {
                 studio.viewport.set(origin.panned(point.x - start.x, point.y - start.y));
             }
-            Gesture::DraggingNodes { start, ids } => {
+            Gesture::DraggingNodes { start, .. } => {
                 let dx = (point.x - start.x) / viewport.zoom;
                 let dy = (point.y - start.y) / viewport.zoom;
-                studio.drag.set(Some(DragPreview { ids, dx, dy }));
+                studio.drag_offset.set((dx, dy));
             }
             Gesture::Connecting { .. } => {
                 let end = viewport.screen_to_canvas(point);
@@ -198,9 +205,9 @@ pub fn Canvas() -> impl IntoView {
         match finished {
             Gesture::Idle | Gesture::Panning { .. } => {}
             Gesture::DraggingNodes { ids, .. } => {
-                let preview = studio.drag.get_untracked();
-                studio.drag.set(None);
-                if let Some(preview) = preview.filter(|p| p.dx.abs() + p.dy.abs() > 0.5) {
+                let (dx, dy) = studio.drag_offset.get_untracked();
+                // The move lands first, then the preview ends, so the nodes never jump back a frame.
+                if dx.abs() + dy.abs() > 0.5 {
                     let snap_on = studio.snap.get_untracked();
                     let moves = studio.document.with_untracked(|d| {
                         d.flow
@@ -208,7 +215,7 @@ pub fn Canvas() -> impl IntoView {
                             .iter()
                             .filter(|n| ids.contains(&n.id))
                             .map(|n| {
-                                let (mut x, mut y) = (n.x + preview.dx, n.y + preview.dy);
+                                let (mut x, mut y) = (n.x + dx, n.y + dy);
                                 if snap_on {
                                     (x, y) = (snap(x), snap(y));
                                 }
@@ -218,6 +225,8 @@ pub fn Canvas() -> impl IntoView {
                     });
                     let _ = studio.dispatch(Command::MoveNodes { moves });
                 }
+                studio.drag_ids.set(None);
+                studio.drag_offset.set((0.0, 0.0));
             }
             Gesture::Connecting { from, port } => {
                 connect_line.set(None);
@@ -275,16 +284,70 @@ pub fn Canvas() -> impl IntoView {
         studio.viewport.update(|v| *v = v.zoom_about(anchor, factor));
     };
 
-    let node_ids =
-        Memo::new(move |_| studio.document.with(|d| d.flow.nodes.iter().map(|n| n.id.clone()).collect::<Vec<_>>()));
+    // The canvas's size on screen, measured when it mounts and when the window resizes.
+    let canvas_size = expect_context::<CanvasSize>().0;
+    let measure = move || {
+        if let Some(element) = container.get_untracked() {
+            let rect = element.get_bounding_client_rect();
+            canvas_size.set((rect.width(), rect.height()));
+        }
+    };
+    request_animation_frame(measure);
+    let resize_handle = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize_handle.remove());
+
+    // The rendered area changes only when the view moves by half a screen (or zooms).
+    let area = Memo::new(move |_| {
+        let viewport = studio.viewport.get();
+        let (width, height) = canvas_size.get();
+        let top_left = viewport.screen_to_canvas(ScreenPoint { x: 0.0, y: 0.0 });
+        let bottom_right = viewport.screen_to_canvas(ScreenPoint { x: width.max(1.0), y: height.max(1.0) });
+        Area::around_view(top_left, bottom_right)
+    });
+    // The nodes in the area, and the dragged ones wherever they are.
+    let node_ids = Memo::new(move |_| {
+        let area = area.get();
+        studio.drag_ids.with(|dragged| {
+            studio.document.with(|d| {
+                d.flow
+                    .nodes
+                    .iter()
+                    .filter(|n| {
+                        let (min, max) = node_box(n);
+                        area.overlaps(min, max) || dragged.as_ref().is_some_and(|ids| ids.contains(&n.id))
+                    })
+                    .map(|n| n.id.clone())
+                    .collect::<Vec<_>>()
+            })
+        })
+    });
+    // The edges whose ends' bounding box meets the area (long edges crossing the view included),
+    // edges with a dragged end, and every edge that names a missing node (drawn nowhere, but kept
+    // so its findings can select it).
     let edge_keys = Memo::new(move |_| {
-        studio.document.with(|d| {
-            d.flow
-                .edges
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (i, e.from.clone(), e.port_name().to_owned(), e.to.clone()))
-                .collect::<Vec<_>>()
+        let area = area.get();
+        let index = studio.index.get();
+        studio.drag_ids.with(|dragged| {
+            studio.document.with(|d| {
+                let is_dragged = |id: &String| dragged.as_ref().is_some_and(|ids| ids.contains(id));
+                d.flow
+                    .edges
+                    .iter()
+                    .zip(index.edges())
+                    .enumerate()
+                    .filter(|(_, (edge, ends))| {
+                        let (Some(from), Some(to)) = (ends.from, ends.to) else {
+                            return ends.state != EdgeState::Link;
+                        };
+                        let (a_min, a_max) = node_box(&d.flow.nodes[from as usize]);
+                        let (b_min, b_max) = node_box(&d.flow.nodes[to as usize]);
+                        let min = CanvasPoint { x: a_min.x.min(b_min.x), y: a_min.y.min(b_min.y) };
+                        let max = CanvasPoint { x: a_max.x.max(b_max.x), y: a_max.y.max(b_max.y) };
+                        area.overlaps(min, max) || is_dragged(&edge.from) || is_dragged(&edge.to)
+                    })
+                    .map(|(i, (e, _))| (i, e.from.clone(), e.port_name().to_owned(), e.to.clone()))
+                    .collect::<Vec<_>>()
+            })
         })
     });
     // Fit on load and whenever someone asks (toolbar, opening a document).
@@ -357,6 +420,10 @@ impl FitRequest {
     }
 }
 
+/// The canvas element's size in screen pixels, measured by the canvas (the minimap reads it too).
+#[derive(Clone, Copy)]
+pub struct CanvasSize(pub RwSignal<(f64, f64)>);
+
 fn fit_view(studio: Studio, container: NodeRef<html::Div>) {
     let Some(element) = container.get_untracked() else { return };
     let rect = element.get_bounding_client_rect();
@@ -371,12 +438,12 @@ pub fn flow_bounds(nodes: &[Node]) -> Option<(CanvasPoint, CanvasPoint)> {
     let mut iter = nodes.iter();
     let first = iter.next()?;
     let mut min = CanvasPoint { x: first.x, y: first.y };
-    let mut max = CanvasPoint { x: first.x + NODE_WIDTH, y: first.y + node_height(first.ports().len()) };
+    let mut max = CanvasPoint { x: first.x + NODE_WIDTH, y: first.y + node_height(first.body.port_count()) };
     for node in iter {
         min.x = min.x.min(node.x);
         min.y = min.y.min(node.y);
         max.x = max.x.max(node.x + NODE_WIDTH);
-        max.y = max.y.max(node.y + node_height(node.ports().len()));
+        max.y = max.y.max(node.y + node_height(node.body.port_count()));
     }
     Some((min, max))
 }
@@ -426,7 +493,8 @@ fn abort_gesture(
         studio.viewport.set(origin);
     }
     gesture.set_value(Gesture::Idle);
-    studio.drag.set(None);
+    studio.drag_ids.set(None);
+    studio.drag_offset.set((0.0, 0.0));
     connect_line.set(None);
     marquee.set(None);
 }
@@ -442,7 +510,7 @@ fn node_at(studio: Studio, point: CanvasPoint) -> Option<String> {
                 point.x >= n.x
                     && point.x <= n.x + NODE_WIDTH
                     && point.y >= n.y
-                    && point.y <= n.y + node_height(n.ports().len())
+                    && point.y <= n.y + node_height(n.body.port_count())
             })
             .map(|n| n.id.clone())
     })
@@ -456,47 +524,21 @@ fn nodes_in(studio: Studio, a: CanvasPoint, b: CanvasPoint) -> Vec<String> {
             .nodes
             .iter()
             .filter(|n| {
-                n.x < right && n.x + NODE_WIDTH > left && n.y < bottom && n.y + node_height(n.ports().len()) > top
+                n.x < right && n.x + NODE_WIDTH > left && n.y < bottom && n.y + node_height(n.body.port_count()) > top
             })
             .map(|n| n.id.clone())
             .collect()
     })
 }
 
-/// A new node of `kind` with sensible defaults, centred on the drop point.
+/// A new node of `kind` with the kind table's defaults (`NodeBody::new`), centered on the drop point.
 pub fn add_node(studio: Studio, kind: NodeKind, point: CanvasPoint) {
     let id = studio.fresh_id(kind.as_str());
     let (mut x, mut y) = (point.x - NODE_WIDTH / 2.0, point.y - 20.0);
     if studio.snap.get_untracked() {
         (x, y) = (snap(x), snap(y));
     }
-    let mut node = Node::new(id.clone(), kind, x, y);
-    match kind {
-        NodeKind::Play => node.prompt = Some(String::new()),
-        NodeKind::Menu => {
-            node.prompt = Some(String::new());
-            node.choices =
-                Some(vec![callflow_core::document::MenuChoice { digit: "1".into(), label: "Option 1".into() }]);
-        }
-        NodeKind::Decision => node.expression = Some(String::new()),
-        NodeKind::SetVariable => {
-            node.variable = Some(String::new());
-            node.expression = Some(String::new());
-        }
-        NodeKind::Invoke => {
-            node.module = Some(String::new());
-            node.version = Some("latest".into());
-            node.inputs = Some(Default::default());
-            node.outputs = Some(Default::default());
-        }
-        NodeKind::DataAction => {
-            node.category = Some(String::new());
-            node.action = Some(String::new());
-            node.timeout_seconds = Some(10);
-        }
-        NodeKind::Transfer => node.queue = Some(String::new()),
-        NodeKind::Start | NodeKind::Disconnect => {}
-    }
+    let node = Node::new(id.clone(), kind, x, y);
     if studio.dispatch(Command::AddNode { node }).is_ok() {
         studio.selection.set(Selection::node(&id));
     }
@@ -509,7 +551,9 @@ pub fn delete_selection(studio: Studio) {
     if let Some(index) = selection.edge {
         commands.push(Command::RemoveEdge { index });
     }
-    commands.extend(selection.nodes.iter().map(|id| Command::RemoveNode { id: id.clone() }));
+    if !selection.nodes.is_empty() {
+        commands.push(Command::RemoveNodes { ids: selection.nodes.iter().cloned().collect() });
+    }
     if commands.is_empty() {
         return;
     }

@@ -1,8 +1,9 @@
 //! One node on the canvas. It reads its own memo, so moving or editing one node re-renders that node
-//! only. Labels are text nodes: markup in a label is shown, never run.
+//! only; only nodes in view exist at all (the canvas culls the rest). During a drag, only the
+//! dragged nodes read the drag offset. Labels are text nodes: markup in a label is shown, never run.
 
 use callflow_core::diagnostic::Severity;
-use callflow_core::document::Node;
+use callflow_core::document::{Node, Port};
 use leptos::prelude::*;
 
 use super::geometry::{input_offset, node_height, port_offset, HEADER_HEIGHT, NODE_WIDTH};
@@ -13,32 +14,25 @@ use crate::state::use_studio;
 pub fn NodeView(id: String, events: CanvasEvents) -> impl IntoView {
     let studio = use_studio();
     let node_id = id.clone();
-    let node: Memo<Option<Node>> = Memo::new(move |_| {
-        studio.node_index.with(|index| {
-            let i = *index.get(&node_id)?;
-            studio.document.with(|d| d.flow.nodes.get(i).cloned())
-        })
-    });
+    let node: Memo<Option<Node>> = Memo::new(move |_| studio.node(&node_id));
     let drag_id = id.clone();
+    let in_drag =
+        Memo::new(move |_| studio.drag_ids.with(|ids| ids.as_ref().is_some_and(|ids| ids.contains(&drag_id))));
     let position = Memo::new(move |_| {
         let (x, y) = node.with(|n| n.as_ref().map_or((0.0, 0.0), |n| (n.x, n.y)));
-        let offset = studio
-            .drag
-            .with(|drag| drag.as_ref().filter(|d| d.ids.contains(&drag_id)).map_or((0.0, 0.0), |d| (d.dx, d.dy)));
+        // Only a dragged node subscribes to the offset, so a pointer move wakes no other node.
+        let offset = if in_drag.get() { studio.drag_offset.get() } else { (0.0, 0.0) };
         (x + offset.0, y + offset.1)
     });
     let selected_id = id.clone();
     let selected = Memo::new(move |_| studio.selection.with(|s| s.nodes.contains(&selected_id)));
     let mark_id = id.clone();
-    let mark = Memo::new(move |_| {
-        studio.findings.with(|findings| {
-            findings.iter().filter(|f| f.node.as_deref() == Some(mark_id.as_str())).map(|f| f.severity).min()
-        })
-    });
-    let ports = Memo::new(move |_| node.with(|n| n.as_ref().map(Node::ports).unwrap_or_default()));
+    let mark = Memo::new(move |_| studio.marks.with(|marks| marks.nodes.get(&mark_id).copied()));
+    let ports: Memo<Vec<Port>> =
+        Memo::new(move |_| node.with(|n| n.as_ref().map(|n| n.ports().collect()).unwrap_or_default()));
 
     let class = move || {
-        let kind = node.with(|n| n.as_ref().map_or("", |n| n.kind.as_str()));
+        let kind = node.with(|n| n.as_ref().map_or("", |n| n.kind().as_str()));
         let mut class = format!("cf-node cf-node--{kind}");
         if selected.get() {
             class.push_str(" cf-node--selected");
@@ -63,7 +57,7 @@ pub fn NodeView(id: String, events: CanvasEvents) -> impl IntoView {
             class=class
             data-testid="node"
             data-node-id=id.clone()
-            data-kind=move || node.with(|n| n.as_ref().map(|n| n.kind.as_str()))
+            data-kind=move || node.with(|n| n.as_ref().map(|n| n.kind().as_str()))
             transform=move || {
                 let (x, y) = position.get();
                 format!("translate({x:.1} {y:.1})")
@@ -72,7 +66,7 @@ pub fn NodeView(id: String, events: CanvasEvents) -> impl IntoView {
             role="button"
             aria-label=move || {
                 node.with(|n| {
-                    n.as_ref().map(|n| format!("{}: {} ({})", n.kind.title(), n.label, n.id)).unwrap_or_default()
+                    n.as_ref().map(|n| format!("{}: {} ({})", n.kind().title(), n.label, n.id)).unwrap_or_default()
                 })
             }
             aria-pressed=move || selected.get().to_string()
@@ -86,7 +80,7 @@ pub fn NodeView(id: String, events: CanvasEvents) -> impl IntoView {
                 {move || node.with(|n| n.as_ref().map(|n| truncate(&n.label, 21)).unwrap_or_default())}
             </text>
             <text class="cf-node__kind" x="10" y="33">
-                {move || node.with(|n| n.as_ref().map(|n| n.kind.title()).unwrap_or_default())}
+                {move || node.with(|n| n.as_ref().map(|n| n.kind().title()).unwrap_or_default())}
             </text>
             <title>{move || node.with(|n| n.as_ref().map(details).unwrap_or_default())}</title>
             <circle class="cf-node__input" cx=input_x cy=input_y r="5" />
@@ -107,13 +101,13 @@ pub fn NodeView(id: String, events: CanvasEvents) -> impl IntoView {
             }}
             <For
                 each=indexed_ports
-                key=|(index, port)| (*index, port.name.clone())
+                key=|(index, port)| (*index, port.name)
                 let:item
             >
                 {
                     let (index, port) = item;
                     let (px, py) = port_offset(index);
-                    let port_name = port.name.clone();
+                    let port_name = port.name.as_str().to_owned();
                     let owner = port_owner.clone();
                     let required = port.required;
                     view! {
@@ -121,10 +115,10 @@ pub fn NodeView(id: String, events: CanvasEvents) -> impl IntoView {
                             class=if required { "cf-port cf-port--required" } else { "cf-port" }
                             data-testid="port"
                             data-node-id=port_owner.clone()
-                            data-port=port.name.clone()
+                            data-port=port.name.as_str()
                             on:pointerdown=move |ev| events.port_pointer_down.run((owner.clone(), port_name.clone(), ev))
                         >
-                            <text class="cf-port__label" x={px - 12.0} y={py + 4.0} text-anchor="end">{port.name.clone()}</text>
+                            <text class="cf-port__label" x={px - 12.0} y={py + 4.0} text-anchor="end">{port.name.as_str()}</text>
                             <circle class="cf-port__dot" cx=px cy=py r="6" />
                         </g>
                     }
@@ -146,14 +140,5 @@ fn truncate(text: &str, limit: usize) -> String {
 
 /// The hover text of a node: its kind, id and what it does.
 fn details(node: &Node) -> String {
-    use callflow_core::NodeKind;
-    let detail = match node.kind {
-        NodeKind::Invoke => format!("module: {}", node.module.as_deref().filter(|m| !m.is_empty()).unwrap_or("none")),
-        NodeKind::Transfer => format!("queue: {}", node.queue.as_deref().unwrap_or("none")),
-        NodeKind::DataAction => format!("action: {}", node.action.as_deref().unwrap_or("none")),
-        NodeKind::Decision | NodeKind::SetVariable => node.expression.clone().unwrap_or_default(),
-        NodeKind::Play | NodeKind::Menu => node.prompt.clone().unwrap_or_default(),
-        NodeKind::Start | NodeKind::Disconnect => String::new(),
-    };
-    format!("{} ({})\n{detail}", node.kind.title(), node.id)
+    format!("{} ({})\n{}", node.kind().title(), node.id, node.body.detail())
 }

@@ -30,7 +30,7 @@ pub fn ProblemsPanel() -> impl IntoView {
     view! {
         <section class="cf-problems" aria-label="Problems" data-testid="problems">
             <p class="cf-problems__summary" data-testid="problems-summary" role="status"
-                data-validation-ms=move || { findings.track(); format!("{:.3}", studio.validation_ms.get_value()) }>{summary}</p>
+                >{summary}</p>
             <ul class="cf-problems__list">
                 {move || sorted().into_iter().map(|finding| problem_row(studio, finding)).collect_view()}
             </ul>

@@ -61,16 +61,6 @@ impl History {
     }
 }
 
-/// Does this command change anything validation looks at? Positions never do (spec §1), so moves
-/// skip re-validation entirely.
-pub fn affects_validation(command: &Command) -> bool {
-    match command {
-        Command::MoveNodes { .. } => false,
-        Command::Batch { commands } => commands.iter().any(affects_validation),
-        _ => true,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,9 +89,9 @@ mod tests {
     #[test]
     fn moves_do_not_affect_validation() {
         let moves = Command::MoveNodes { moves: Vec::new() };
-        assert!(!affects_validation(&moves));
-        assert!(!affects_validation(&Command::Batch { commands: vec![moves.clone()] }));
+        assert!(!moves.affects_validation());
+        assert!(!Command::Batch { commands: vec![moves.clone()] }.affects_validation());
         let rename = Command::RenameNode { from: "a".into(), to: "b".into() };
-        assert!(affects_validation(&Command::Batch { commands: vec![moves, rename] }));
+        assert!(Command::Batch { commands: vec![moves, rename] }.affects_validation());
     }
 }

@@ -1,5 +1,13 @@
 //! The designer's state: one owner of the document, the undo history, the selection and the view.
-//! Findings are a memo over the document; storage and the page title are synced by effects.
+//!
+//! The document is one signal, changed only by core commands. What is derived from it is split so
+//! that an interaction costs what it touches, not the size of the flow:
+//! - the flow index and the findings are memos over the *semantic revision*, which every command
+//!   but a move bumps, so a drop never re-validates;
+//! - findings are grouped by node and edge once per validation; each view reads its own entry;
+//! - a drag is two signals: the dragged ids (set when it starts and ends) and the offset (set per
+//!   pointer move), which only the views of dragged nodes and their edges subscribe to;
+//! - a refused command, and undo or redo with nothing to do, notify nothing.
 
 pub mod history;
 pub mod storage;
@@ -7,13 +15,15 @@ pub mod viewport;
 
 use std::collections::BTreeSet;
 
+use std::sync::Arc;
+
 use callflow_core::command::{Command, CommandError};
-use callflow_core::diagnostic::Diagnostic;
-use callflow_core::Document;
+use callflow_core::diagnostic::{Diagnostic, Severity};
+use callflow_core::{Document, FlowIndex};
 use leptos::prelude::*;
 use rustc_hash::FxHashMap;
 
-use self::history::{affects_validation, History};
+use self::history::History;
 use self::viewport::Viewport;
 
 /// What is selected: nodes by id, or one edge by index.
@@ -33,14 +43,51 @@ impl Selection {
     }
 }
 
-/// A drag in progress: the selected nodes are drawn shifted by (dx, dy) canvas units; the document
-/// changes once, with one `MoveNodes` command, when the pointer is released.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DragPreview {
-    pub ids: std::sync::Arc<BTreeSet<String>>,
-    pub dx: f64,
-    pub dy: f64,
+/// The worst severity of the findings pinned to each node and each edge, computed once per validation.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Marks {
+    pub nodes: FxHashMap<String, Severity>,
+    pub edges: FxHashMap<usize, Severity>,
 }
+
+impl Marks {
+    fn of(findings: &[Diagnostic]) -> Marks {
+        let mut marks = Marks::default();
+        let worse = |slot: &mut Severity, severity: Severity| *slot = (*slot).min(severity);
+        for finding in findings {
+            if let Some(node) = &finding.node {
+                worse(marks.nodes.entry(node.clone()).or_insert(finding.severity), finding.severity);
+            }
+            if let Some(edge) = finding.edge {
+                worse(marks.edges.entry(edge).or_insert(finding.severity), finding.severity);
+            }
+        }
+        marks
+    }
+}
+
+/// The index of one semantic revision. Each revision builds a new one, so two are equal only when
+/// they are the same build (comparing contents would cost as much as building).
+#[derive(Debug, Clone)]
+pub struct RevisionIndex(pub Arc<FlowIndex>);
+
+impl PartialEq for RevisionIndex {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for RevisionIndex {
+    type Target = FlowIndex;
+
+    fn deref(&self) -> &FlowIndex {
+        &self.0
+    }
+}
+
+/// A drag in progress: the dragged nodes are drawn shifted by `drag_offset` canvas units; the
+/// document changes once, with one `MoveNodes` command, when the pointer is released.
+pub type DragIds = Option<Arc<BTreeSet<String>>>;
 
 /// A short message for the user (saved, copied, refused, ...).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,13 +107,16 @@ pub struct Studio {
     pub undo_state: RwSignal<(bool, bool)>,
     pub selection: RwSignal<Selection>,
     pub viewport: RwSignal<Viewport>,
-    pub drag: RwSignal<Option<DragPreview>>,
+    /// The nodes being dragged (set when a drag starts and ends).
+    pub drag_ids: RwSignal<DragIds>,
+    /// How far they are dragged, in canvas units (set on every pointer move of a drag).
+    pub drag_offset: RwSignal<(f64, f64)>,
     pub snap: RwSignal<bool>,
+    /// The shared index of the current revision (ids, links, reachability).
+    pub index: Memo<RevisionIndex>,
     pub findings: Memo<Vec<Diagnostic>>,
-    /// How long the last validation took in wasm, in milliseconds (shown for benchmarks).
-    pub validation_ms: StoredValue<f64>,
-    /// Node id → index in `flow.nodes`, recomputed when the document changes (never during a drag).
-    pub node_index: Memo<FxHashMap<String, usize>>,
+    /// The findings grouped by node and edge.
+    pub marks: Memo<Marks>,
     pub notice: RwSignal<Option<Notice>>,
     /// The id of the library entry being edited.
     pub library_id: RwSignal<String>,
@@ -76,24 +126,16 @@ impl Studio {
     pub fn new(document: Document, library_id: String) -> Studio {
         let document = RwSignal::new(document);
         let semantic_revision = RwSignal::new(0u64);
-        let validation_ms = StoredValue::new(0.0);
-        let findings = Memo::new(move |_| {
+        // The index and the findings read the document untracked: moves change it without a new revision.
+        let index = Memo::new(move |_| {
             semantic_revision.track();
-            let clock = web_sys::window().and_then(|w| w.performance());
-            let started = clock.as_ref().map_or(0.0, |c| c.now());
-            let findings = document.with_untracked(callflow_core::validate);
-            validation_ms.set_value(clock.map_or(0.0, |c| c.now()) - started);
-            findings
+            RevisionIndex(Arc::new(document.with_untracked(FlowIndex::build)))
         });
-        let node_index = Memo::new(move |_| {
-            document.with(|d| {
-                let mut index = FxHashMap::default();
-                for (i, node) in d.flow.nodes.iter().enumerate() {
-                    index.entry(node.id.clone()).or_insert(i);
-                }
-                index
-            })
+        let findings = Memo::new(move |_| {
+            let index = index.get();
+            document.with_untracked(|d| callflow_core::validate::validate_indexed(d, &index))
         });
+        let marks = Memo::new(move |_| findings.with(|f| Marks::of(f)));
         Studio {
             document,
             semantic_revision,
@@ -101,11 +143,12 @@ impl Studio {
             undo_state: RwSignal::new((false, false)),
             selection: RwSignal::new(Selection::default()),
             viewport: RwSignal::new(Viewport { pan_x: 40.0, pan_y: 40.0, zoom: 1.0 }),
-            drag: RwSignal::new(None),
+            drag_ids: RwSignal::new(None),
+            drag_offset: RwSignal::new((0.0, 0.0)),
             snap: RwSignal::new(true),
+            index,
             findings,
-            validation_ms,
-            node_index,
+            marks,
             notice: RwSignal::new(None),
             library_id: RwSignal::new(library_id),
         }
@@ -113,13 +156,17 @@ impl Studio {
 
     /// Applies one edit as one undo step. A refused command changes nothing and says why.
     pub fn dispatch(&self, command: Command) -> Result<(), CommandError> {
-        let mut result = Ok(());
         let history = self.history;
-        self.document.update(|document| {
-            history.update_value(|h| result = h.apply(document, &command));
-        });
+        // Notifies only when the command applied: a refused one leaves every view alone.
+        let result = self
+            .document
+            .try_maybe_update(|document| {
+                let result = history.try_update_value(|h| h.apply(document, &command)).unwrap_or(Ok(()));
+                (result.is_ok(), result)
+            })
+            .unwrap_or(Ok(()));
         match &result {
-            Ok(()) if affects_validation(&command) => self.semantic_revision.update(|r| *r += 1),
+            Ok(()) if command.affects_validation() => self.semantic_revision.update(|r| *r += 1),
             Ok(()) => {}
             Err(error) => self.tell_error(format!("That edit was refused: {error}")),
         }
@@ -128,32 +175,48 @@ impl Studio {
     }
 
     pub fn undo(&self) {
+        if !self.history.with_value(History::can_undo) {
+            return;
+        }
         let history = self.history;
-        let mut applied = None;
-        self.document.update(|document| history.update_value(|h| applied = h.undo(document)));
-        self.after_history_step(applied);
+        let applied = self.document.try_maybe_update(|document| {
+            let applied = history.try_update_value(|h| h.undo(document)).flatten();
+            (applied.is_some(), applied)
+        });
+        self.after_history_step(applied.flatten());
     }
 
     pub fn redo(&self) {
+        if !self.history.with_value(History::can_redo) {
+            return;
+        }
         let history = self.history;
-        let mut applied = None;
-        self.document.update(|document| history.update_value(|h| applied = h.redo(document)));
-        self.after_history_step(applied);
+        let applied = self.document.try_maybe_update(|document| {
+            let applied = history.try_update_value(|h| h.redo(document)).flatten();
+            (applied.is_some(), applied)
+        });
+        self.after_history_step(applied.flatten());
     }
 
     fn after_history_step(&self, applied: Option<Command>) {
-        if applied.is_none_or(|command| affects_validation(&command)) {
+        let Some(applied) = applied else {
+            self.refresh_undo_state();
+            return;
+        };
+        if applied.affects_validation() {
             self.semantic_revision.update(|r| *r += 1);
         }
         // Undo may remove selected nodes or edges; keep only what still exists.
-        let (ids, edges) = self
-            .document
-            .with(|d| (d.flow.nodes.iter().map(|n| n.id.clone()).collect::<BTreeSet<_>>(), d.flow.edges.len()));
-        self.selection.update(|s| {
-            s.nodes.retain(|id| ids.contains(id));
-            if s.edge.is_some_and(|e| e >= edges) {
-                s.edge = None;
-            }
+        let index = self.index.get_untracked();
+        self.selection.maybe_update(|s| {
+            let before = (s.nodes.len(), s.edge);
+            self.document.with_untracked(|d| {
+                s.nodes.retain(|id| index.node(d, id).is_some());
+                if s.edge.is_some_and(|e| e >= d.flow.edges.len()) {
+                    s.edge = None;
+                }
+            });
+            before != (s.nodes.len(), s.edge)
         });
         self.refresh_undo_state();
     }
@@ -183,12 +246,20 @@ impl Studio {
 
     /// A node id not used yet, from the kind's name: `invoke`, `invoke2`, ...
     pub fn fresh_id(&self, base: &str) -> String {
-        self.node_index.with(|index| {
-            if !index.contains_key(base) {
+        let index = self.index.get_untracked();
+        self.document.with_untracked(|d| {
+            let taken = |id: &str| index.node(d, id).is_some();
+            if !taken(base) {
                 return base.to_owned();
             }
-            (2..).map(|n| format!("{base}{n}")).find(|id| !index.contains_key(id)).unwrap_or_default()
+            (2..).map(|n| format!("{base}{n}")).find(|id| !taken(id)).unwrap_or_default()
         })
+    }
+
+    /// The node with `id`, cloned (tracks the document).
+    pub fn node(&self, id: &str) -> Option<callflow_core::Node> {
+        let index = self.index.get();
+        self.document.with(|d| index.node(d, id).and_then(|i| d.flow.nodes.get(i).cloned()))
     }
 }
 

@@ -18,9 +18,6 @@ use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 
-#[path = "../../crates/callflow-core/benches/generate.rs"]
-mod generate;
-
 /// Versions that must match (see shared/reference/toolchain.md and Cargo.lock).
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const TRUNK_VERSION: &str = "0.21.14";
@@ -39,7 +36,7 @@ fn main() -> Result<()> {
         Some("gen-flow") => {
             let size: usize = args.get(1).context("gen-flow N FILE")?.parse().context("N must be a number")?;
             let file = args.get(2).context("gen-flow N FILE")?;
-            std::fs::write(file, generate::large_flow(size).to_json())?;
+            std::fs::write(file, callflow_core::testing::large_flow(size).to_json())?;
             println!("wrote {file} ({size} nodes)");
             Ok(())
         }
@@ -264,7 +261,7 @@ fn bench(root: &Path) -> Result<()> {
     step("`callflow check` against python3 json.load, 20,000 nodes");
     run("cargo", &["build", "--profile", "bench", "-p", "callflow-cli"])?;
     let file = root.join("target/bench-20000.flow.json");
-    std::fs::write(&file, generate::large_flow(20_000).to_json())?;
+    std::fs::write(&file, callflow_core::testing::large_flow(20_000).to_json())?;
     let bytes = std::fs::metadata(&file)?.len();
     let callflow = root.join("target/release/callflow");
     let file_arg: OsString = file.clone().into_os_string();
@@ -280,7 +277,10 @@ fn bench(root: &Path) -> Result<()> {
     ensure_web_tools(root)?;
     ensure_chromium()?;
     for size in [500, 1_000, 2_000, 10_000] {
-        std::fs::write(root.join(format!("target/bench-{size}.flow.json")), generate::large_flow(size).to_json())?;
+        std::fs::write(
+            root.join(format!("target/bench-{size}.flow.json")),
+            callflow_core::testing::large_flow(size).to_json(),
+        )?;
     }
     run("trunk", &["build", "--release"])?;
     report_dist_sizes(root)?;

@@ -3,12 +3,10 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
-mod generate;
-
 fn validate(c: &mut Criterion) {
     let mut group = c.benchmark_group("validate");
     for size in [1_000usize, 10_000, 100_000] {
-        let document = generate::large_flow(size);
+        let document = callflow_core::testing::large_flow(size);
         assert!(callflow_core::validate(&document).is_empty());
         group.throughput(Throughput::Elements(document.flow.nodes.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(size), &document, |b, document| {
@@ -19,14 +17,14 @@ fn validate(c: &mut Criterion) {
 }
 
 fn export(c: &mut Criterion) {
-    let document = generate::large_flow(2_000);
+    let document = callflow_core::testing::large_flow(2_000);
     c.bench_function("archy_export/2000", |b| {
         b.iter(|| callflow_core::export::archy(black_box(&document)).map(|a| a.yaml.len()))
     });
 }
 
 fn parse(c: &mut Criterion) {
-    let text = generate::large_flow(10_000).to_json();
+    let text = callflow_core::testing::large_flow(10_000).to_json();
     c.bench_function("parse/10000", |b| b.iter(|| callflow_core::parse(black_box(&text)).is_ok()));
 }
 

@@ -1,9 +1,7 @@
 //! A loop for profilers: `perf record cargo run --profile bench --example profile_export`.
-#[path = "../benches/generate.rs"]
-mod generate;
 fn main() {
     let size: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(2_000);
-    let document = generate::large_flow(size);
+    let document = callflow_core::testing::large_flow(size);
     let start = std::time::Instant::now();
     let mut bytes = 0;
     for _ in 0..200 {

@@ -6,6 +6,10 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Ids are keyed with foldhash at a fixed seed, as in the index: deterministic and well spread.
+type FxHashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+type FxHashSet<K> = std::collections::HashSet<K, foldhash::fast::FixedState>;
+
 use crate::document::{Document, Edge, Module, Node, Queue, Variable};
 
 /// A position change for one node.
@@ -56,6 +60,23 @@ pub enum Command {
     /// Removes a node and every edge that touches it.
     RemoveNode {
         id: String,
+    },
+    /// Removes several nodes (the first node with each id) and every edge that touches one: one
+    /// pass over the flow, however many nodes go.
+    RemoveNodes {
+        ids: Vec<String>,
+    },
+    /// Removes the nodes and edges at these positions (each list ascending), leaving other edges
+    /// alone (the inverse of `RestoreNodes`).
+    RemoveAt {
+        nodes: Vec<usize>,
+        edges: Vec<usize>,
+    },
+    /// Puts nodes and edges back at their positions (each list ascending by position): the inverse
+    /// of `RemoveAt`, in one pass.
+    RestoreNodes {
+        nodes: Vec<(usize, Node)>,
+        edges: Vec<(usize, Edge)>,
     },
     /// Removes the node at a position, leaving edges alone (the inverse of `InsertNode`).
     RemoveNodeAt {
@@ -142,6 +163,18 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Does this command change anything validation looks at? Positions never do (spec §1), so a
+    /// move needs no re-validation.
+    pub fn affects_validation(&self) -> bool {
+        match self {
+            Command::MoveNodes { .. } => false,
+            Command::Batch { commands } => commands.iter().any(Command::affects_validation),
+            _ => true,
+        }
+    }
+}
+
 /// Why a command could not be applied. The document is unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CommandError {
@@ -186,33 +219,60 @@ pub fn apply(document: &mut Document, command: &Command) -> Result<Command, Comm
             let node = flow.nodes.remove(*index);
             Ok(Command::InsertNode { index: *index, node })
         }
-        Command::RemoveNode { id } => {
-            let index = node_position(document, id)?;
-            // Remove touching edges from the back so the recorded indices stay valid on the way back.
-            let touching: Vec<usize> = document
+        Command::RemoveNode { id } => apply(document, &Command::RemoveNodes { ids: vec![id.clone()] }),
+        Command::RemoveNodes { ids } => {
+            let positions = NodePositions::new(document, ids.len());
+            let mut nodes = Vec::with_capacity(ids.len());
+            let mut removed: FxHashSet<&str> = FxHashSet::default();
+            for id in ids {
+                if removed.insert(id.as_str()) {
+                    nodes.push(positions.get(document, id)?);
+                }
+            }
+            nodes.sort_unstable();
+            let edges: Vec<usize> = document
                 .flow
                 .edges
                 .iter()
                 .enumerate()
-                .filter(|(_, edge)| &edge.from == id || &edge.to == id)
-                .map(|(i, _)| i)
+                .filter(|(_, edge)| removed.contains(edge.from.as_str()) || removed.contains(edge.to.as_str()))
+                .map(|(index, _)| index)
                 .collect();
-            let mut steps: Vec<Command> = touching.iter().rev().map(|&i| Command::RemoveEdge { index: i }).collect();
-            steps.push(Command::RemoveNodeAt { index });
-            apply(document, &Command::Batch { commands: steps })
+            apply(document, &Command::RemoveAt { nodes, edges })
+        }
+        Command::RemoveAt { nodes, edges } => {
+            check_ascending("node", nodes, flow.nodes.len())?;
+            check_ascending("edge", edges, flow.edges.len())?;
+            let nodes = take_at(&mut flow.nodes, nodes);
+            let edges = take_at(&mut flow.edges, edges);
+            Ok(Command::RestoreNodes { nodes, edges })
+        }
+        Command::RestoreNodes { nodes, edges } => {
+            for (_, node) in nodes {
+                check_finite(node)?;
+            }
+            let node_positions: Vec<usize> = nodes.iter().map(|(index, _)| *index).collect();
+            let edge_positions: Vec<usize> = edges.iter().map(|(index, _)| *index).collect();
+            check_ascending("node", &node_positions, flow.nodes.len() + nodes.len())?;
+            check_ascending("edge", &edge_positions, flow.edges.len() + edges.len())?;
+            put_at(&mut flow.nodes, nodes);
+            put_at(&mut flow.edges, edges);
+            Ok(Command::RemoveAt { nodes: node_positions, edges: edge_positions })
         }
         Command::MoveNodes { moves } => {
+            let positions = NodePositions::new(document, moves.len());
+            let mut indices = Vec::with_capacity(moves.len());
             let mut previous = Vec::with_capacity(moves.len());
             for step in moves {
                 if !step.x.is_finite() || !step.y.is_finite() {
                     return Err(CommandError::NotFinite(step.id.clone()));
                 }
-                let index = node_position(document, &step.id)?;
+                let index = positions.get(document, &step.id)?;
                 let node = &document.flow.nodes[index];
+                indices.push(index);
                 previous.push(NodeMove { id: step.id.clone(), x: node.x, y: node.y });
             }
-            for step in moves {
-                let index = node_position(document, &step.id)?;
+            for (step, index) in moves.iter().zip(indices) {
                 let node = &mut document.flow.nodes[index];
                 node.x = step.x;
                 node.y = step.y;
@@ -376,6 +436,85 @@ fn check_finite(node: &Node) -> Result<(), CommandError> {
         Ok(())
     } else {
         Err(CommandError::NotFinite(node.id.clone()))
+    }
+}
+
+/// Positions must be strictly ascending and below `limit`.
+fn check_ascending(what: &'static str, positions: &[usize], limit: usize) -> Result<(), CommandError> {
+    let mut previous: Option<usize> = None;
+    for &index in positions {
+        check_index(what, index, limit)?;
+        if previous.is_some_and(|p| p >= index) {
+            return Err(CommandError::OutOfRange { what, index, limit: previous.map_or(0, |p| p + 1) });
+        }
+        previous = Some(index);
+    }
+    Ok(())
+}
+
+/// Takes the elements at ascending `positions` out of `list`, keeping the order of the rest: one pass.
+fn take_at<T>(list: &mut Vec<T>, positions: &[usize]) -> Vec<(usize, T)> {
+    if positions.is_empty() {
+        return Vec::new();
+    }
+    let mut taken = Vec::with_capacity(positions.len());
+    let mut kept = Vec::with_capacity(list.len() - positions.len());
+    let mut next = positions.iter().peekable();
+    for (index, item) in std::mem::take(list).into_iter().enumerate() {
+        if next.peek() == Some(&&index) {
+            next.next();
+            taken.push((index, item));
+        } else {
+            kept.push(item);
+        }
+    }
+    *list = kept;
+    taken
+}
+
+/// Puts `items` back at their ascending positions (in the list as it will be): one pass.
+fn put_at<T: Clone>(list: &mut Vec<T>, items: &[(usize, T)]) {
+    if items.is_empty() {
+        return;
+    }
+    let mut merged = Vec::with_capacity(list.len() + items.len());
+    let mut rest = std::mem::take(list).into_iter();
+    for (index, item) in items {
+        while merged.len() < *index {
+            match rest.next() {
+                Some(kept) => merged.push(kept),
+                None => break,
+            }
+        }
+        merged.push(item.clone());
+    }
+    merged.extend(rest);
+    *list = merged;
+}
+
+/// Finds nodes by id for a command that names many: a map built once when there are several ids,
+/// a scan when there is one.
+struct NodePositions<'a> {
+    first: Option<FxHashMap<&'a str, usize>>,
+}
+
+impl<'a> NodePositions<'a> {
+    fn new(document: &'a Document, lookups: usize) -> Self {
+        if lookups < 4 {
+            return NodePositions { first: None };
+        }
+        let mut first = FxHashMap::default();
+        for (index, node) in document.flow.nodes.iter().enumerate() {
+            first.entry(node.id.as_str()).or_insert(index);
+        }
+        NodePositions { first: Some(first) }
+    }
+
+    fn get(&self, document: &Document, id: &str) -> Result<usize, CommandError> {
+        match &self.first {
+            Some(first) => first.get(id).copied().ok_or_else(|| CommandError::NoSuchNode(id.to_owned())),
+            None => node_position(document, id),
+        }
     }
 }
 

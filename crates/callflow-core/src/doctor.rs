@@ -6,7 +6,9 @@ use serde::Serialize;
 use serde_json::{Map, Value as Json};
 
 use crate::diagnostic::{Code, Diagnostic, Report};
-use crate::document::{Document, Edge, Flow, FlowType, Node, NodeKind, FORMAT_V1};
+use crate::document::{
+    DataActionCall, Document, Edge, Flow, FlowType, ModuleCall, Node, NodeBody, NodeKind, FORMAT_V1,
+};
 use crate::validate::{is_valid_node_id, validate};
 
 /// What the doctor took the payload for.
@@ -375,20 +377,19 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
         if let Some(label) = text_of(raw, &["name", "label", "title"]) {
             node.label = label.to_owned();
         }
-        match kind {
-            NodeKind::Invoke => {
-                node.module =
-                    Some(node_field(raw, &["module", "moduleName", "flow_name", "flowName"]).unwrap_or("").to_owned());
-                node.module_id = node_field(raw, &["flow_id", "flowId", "module_id", "moduleId"]).map(str::to_owned);
-                node.version = Some("latest".to_owned());
-            }
+        let field = |names: &[&str]| node_field(raw, names).unwrap_or("").to_owned();
+        node.body = match kind {
+            NodeKind::Invoke => NodeBody::Invoke(ModuleCall {
+                module: field(&["module", "moduleName", "flow_name", "flowName"]),
+                module_id: node_field(raw, &["flow_id", "flowId", "module_id", "moduleId"]).map(str::to_owned),
+                version: Some("latest".to_owned()),
+                ..ModuleCall::default()
+            }),
             NodeKind::Transfer => {
-                node.queue =
-                    node_field(raw, &["queue", "queue_name", "queueName", "queue_id", "queueId"]).map(str::to_owned);
+                NodeBody::Transfer { queue: field(&["queue", "queue_name", "queueName", "queue_id", "queueId"]) }
             }
             NodeKind::Play | NodeKind::Menu => {
-                let prompt = node_field(raw, &["prompt", "text", "tts", "message"]);
-                node.prompt = Some(prompt.map_or_else(
+                let prompt = node_field(raw, &["prompt", "text", "tts", "message"]).map_or_else(
                     || {
                         if kind_for(type_text).is_none() {
                             format!("(a \"{type_text}\" node from the tutorial)")
@@ -397,24 +398,24 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
                         }
                     },
                     str::to_owned,
-                ));
+                );
                 if kind == NodeKind::Menu {
-                    node.choices = Some(Vec::new());
+                    NodeBody::Menu { prompt, choices: Vec::new() }
+                } else {
+                    NodeBody::Play { prompt }
                 }
             }
-            NodeKind::Decision => {
-                node.expression = Some(node_field(raw, &["expression", "condition"]).unwrap_or("").to_owned())
-            }
+            NodeKind::Decision => NodeBody::Decision { expression: field(&["expression", "condition"]) },
             NodeKind::SetVariable => {
-                node.variable = Some(node_field(raw, &["variable"]).unwrap_or("").to_owned());
-                node.expression = Some(node_field(raw, &["expression", "value"]).unwrap_or("").to_owned());
+                NodeBody::SetVariable { variable: field(&["variable"]), expression: field(&["expression", "value"]) }
             }
-            NodeKind::DataAction => {
-                node.category = node_field(raw, &["category"]).map(str::to_owned);
-                node.action = node_field(raw, &["action_name", "actionName", "name"]).map(str::to_owned);
-            }
-            NodeKind::Start | NodeKind::Disconnect => {}
-        }
+            NodeKind::DataAction => NodeBody::DataAction(DataActionCall {
+                category: field(&["category"]),
+                action: field(&["action_name", "actionName", "name"]),
+                ..DataActionCall::default()
+            }),
+            NodeKind::Start | NodeKind::Disconnect => NodeBody::empty(kind),
+        };
         id_map.entry(original_id).or_insert((id, kind));
         nodes.push(node);
     }
@@ -436,7 +437,7 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
     let start_raw = text_of(object, &["start_node_id", "startNodeId", "start"]);
     let start_node_id = start_raw
         .and_then(|raw| id_map.get(raw).map(|(id, _)| id.clone()))
-        .or_else(|| nodes.iter().find(|n| n.kind == NodeKind::Start).map(|n| n.id.clone()))
+        .or_else(|| nodes.iter().find(|n| n.kind() == NodeKind::Start).map(|n| n.id.clone()))
         .unwrap_or_default();
     layout(&mut nodes, &edges, &start_node_id);
 

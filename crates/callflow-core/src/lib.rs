@@ -6,7 +6,8 @@
 //! - The core does no IO: no files, no network, no clock, no randomness. Callers pass text in and
 //!   get values out; the browser app, the CLI and the sandbox all share it unchanged.
 //! - Nothing here panics on any input: parse errors and bad documents become findings.
-//! - Validation and export are linear in nodes + edges.
+//! - Validation and export are linear in nodes + edges: ids are resolved once per revision by
+//!   [`index::FlowIndex`], and hints spend a bounded number of comparisons.
 
 pub mod command;
 pub mod diagnostic;
@@ -15,13 +16,17 @@ pub mod document;
 pub mod export;
 pub mod expression;
 pub mod hint;
+pub mod index;
 pub mod schema;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod validate;
 
 pub use command::{apply, Command, CommandError};
 pub use diagnostic::{Code, Diagnostic, Report, Severity};
 pub use doctor::{doctor, DoctorReport};
-pub use document::{parse, Document, Edge, Module, Node, NodeKind};
+pub use document::{parse, Document, Edge, Module, Node, NodeBody, NodeKind};
+pub use index::FlowIndex;
 pub use validate::validate;
 
 /// Parses then validates: what `callflow check` and the designer's problems panel show.

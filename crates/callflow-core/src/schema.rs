@@ -1,7 +1,7 @@
 //! The JSON Schema of flow document v1, generated from the types. The committed copy lives at
 //! `public/schema/flow-v1.json`; a test fails when it is stale (`cargo xtask schema` rewrites it).
 
-use crate::document::Document;
+use crate::document::wire::Document;
 
 /// The schema as pretty JSON text, ending in a newline.
 pub fn flow_v1_schema() -> String {

@@ -1,13 +1,11 @@
 //! `validate(&Document) -> Vec<Diagnostic>`: every finding of spec §3, pinned to node, edge and field.
 //!
 //! Invariants: never panics, never stops at the first problem, and runs in time linear in
-//! nodes + edges (hash maps keyed by borrowed ids; one BFS forward, one backward; SCCs only over the
-//! nodes already known to be stuck).
+//! nodes + edges: ids are resolved once by the shared [`FlowIndex`]; one walk forward (in the index),
+//! one backward; SCCs only over the nodes already known to be stuck; "did you mean" hints spend a
+//! bounded number of comparisons per run.
 
-use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::VecDeque;
-
-use petgraph::visit::{Bfs, Reversed, Visitable};
+use petgraph::graph::DiGraph;
 use rustc_hash::FxHashSet;
 
 /// Node ids, variable and module names are keyed with foldhash at a fixed seed: deterministic (no
@@ -17,17 +15,24 @@ type FxHashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedStat
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{
-    is_menu_digit, kind_field_errors, Document, Module, ModuleType, Node, NodeKind, TypeName, FORMAT_V1,
+    DataActionCall, Document, Mapping, MenuChoice, Module, ModuleCall, ModuleType, Node, NodeBody, NodeKind, PortName,
+    TypeName, FORMAT_V1,
 };
 use crate::expression::{self, Shape};
-use crate::hint::did_you_mean;
+use crate::hint::Hints;
+use crate::index::{EdgeState, FlowIndex};
 
 /// The flow type every v1 module must be compatible with.
 const FLOW_TYPE: &str = "inboundcall";
 
 /// Validates a document and returns every finding, errors and warnings mixed, in document order.
 pub fn validate(document: &Document) -> Vec<Diagnostic> {
-    let mut validator = Validator::new(document);
+    validate_indexed(document, &FlowIndex::build(document))
+}
+
+/// [`validate`] with an index the caller already built for this revision of `document`.
+pub fn validate_indexed(document: &Document, index: &FlowIndex) -> Vec<Diagnostic> {
+    let mut validator = Validator::new(document, index);
     validator.document_shape();
     validator.flow_name();
     validator.variables();
@@ -43,36 +48,19 @@ pub fn validate(document: &Document) -> Vec<Diagnostic> {
 
 struct Validator<'a> {
     document: &'a Document,
+    index: &'a FlowIndex,
     findings: Vec<Diagnostic>,
-    /// Node id → index of its first occurrence.
-    node_index: FxHashMap<&'a str, usize>,
     /// Declared `Flow.` variables and their types.
     variable_types: FxHashMap<&'a str, TypeName>,
     modules: FxHashMap<&'a str, &'a Module>,
     /// The start node's index, when `startNodeId` names a start node.
     start: Option<usize>,
-    /// Per node, the bit set of ports (by `Node::port_slot`) that carry an edge.
-    used_ports: Vec<u32>,
-    /// Per node, whether it is the first node with its id (later ones are duplicates).
-    first: Vec<bool>,
-    /// Valid edges as (from, to) node indices, for the graph pass.
-    links: Vec<(usize, usize)>,
+    hints: Hints,
 }
 
 impl<'a> Validator<'a> {
-    fn new(document: &'a Document) -> Self {
+    fn new(document: &'a Document, index: &'a FlowIndex) -> Self {
         let flow = &document.flow;
-        let mut node_index = FxHashMap::default();
-        node_index.reserve(flow.nodes.len());
-        let mut first = Vec::with_capacity(flow.nodes.len());
-        for (index, node) in flow.nodes.iter().enumerate() {
-            let mut is_first = false;
-            node_index.entry(node.id.as_str()).or_insert_with(|| {
-                is_first = true;
-                index
-            });
-            first.push(is_first);
-        }
         let variable_types =
             flow.variables.iter().map(|variable| (variable.name.as_str(), variable.value_type)).collect();
         let mut modules = FxHashMap::default();
@@ -81,14 +69,12 @@ impl<'a> Validator<'a> {
         }
         Validator {
             document,
+            index,
             findings: Vec::new(),
-            node_index,
             variable_types,
             modules,
             start: None,
-            used_ports: vec![0; flow.nodes.len()],
-            first,
-            links: Vec::with_capacity(flow.edges.len()),
+            hints: Hints::default(),
         }
     }
 
@@ -107,7 +93,6 @@ impl<'a> Validator<'a> {
                 .with_field("format"),
             );
         }
-        self.findings.extend(kind_field_errors(self.document));
         for (index, node) in self.document.flow.nodes.iter().enumerate() {
             if !node.x.is_finite() || !node.y.is_finite() {
                 self.push(
@@ -196,7 +181,7 @@ impl<'a> Validator<'a> {
                         .with_hint("1 to 64 characters of A-Z a-z 0-9 _ -"),
                 );
             }
-            if !self.first[index] {
+            if !self.index.is_first(index) {
                 self.push(
                     Diagnostic::error(
                         Code::DuplicateNodeId,
@@ -206,7 +191,7 @@ impl<'a> Validator<'a> {
                     .with_field(format!("flow.nodes[{index}].id")),
                 );
             }
-            if node.kind == NodeKind::Start {
+            if node.kind() == NodeKind::Start {
                 match first_start {
                     None => first_start = Some(&node.id),
                     Some(first) => self.push(
@@ -220,14 +205,14 @@ impl<'a> Validator<'a> {
             }
         }
         let start_id = flow.start_node_id.as_str();
-        match self.node_index.get(start_id) {
-            Some(&index) if flow.nodes[index].kind == NodeKind::Start => self.start = Some(index),
-            Some(&index) => self.push(
+        match self.index.start_id_target() {
+            Some(index) if flow.nodes[index].kind() == NodeKind::Start => self.start = Some(index),
+            Some(index) => self.push(
                 Diagnostic::error(
                     Code::MissingStart,
                     format!(
                         "startNodeId names \"{start_id}\", a {} node, not a start node",
-                        flow.nodes[index].kind.as_str()
+                        flow.nodes[index].kind().as_str()
                     ),
                 )
                 .with_field("flow.startNodeId")
@@ -257,26 +242,26 @@ impl<'a> Validator<'a> {
     fn nodes(&mut self) {
         let nodes = &self.document.flow.nodes;
         for node in nodes {
-            match node.kind {
-                NodeKind::Start | NodeKind::Disconnect => {}
-                NodeKind::Play => self.prompt(node),
-                NodeKind::Menu => self.menu(node),
-                NodeKind::Decision => {
-                    self.expression(node, Field::Name("expression"), node.expression.as_deref());
+            match &node.body {
+                NodeBody::Start | NodeBody::Disconnect => {}
+                NodeBody::Play { prompt } => self.prompt(node, prompt),
+                NodeBody::Menu { prompt, choices } => self.menu(node, prompt, choices),
+                NodeBody::Decision { expression } => {
+                    self.expression(node, Field::Name("expression"), expression);
                 }
-                NodeKind::SetVariable => {
-                    self.write_target(node, Field::Name("variable"), node.variable.as_deref());
-                    self.expression(node, Field::Name("expression"), node.expression.as_deref());
+                NodeBody::SetVariable { variable, expression } => {
+                    self.write_target(node, Field::Name("variable"), variable);
+                    self.expression(node, Field::Name("expression"), expression);
                 }
-                NodeKind::Invoke => self.invoke(node),
-                NodeKind::DataAction => self.data_action(node),
-                NodeKind::Transfer => self.transfer(node),
+                NodeBody::Invoke(call) => self.invoke(node, call),
+                NodeBody::DataAction(call) => self.data_action(node, call),
+                NodeBody::Transfer { queue } => self.transfer(node, queue),
             }
         }
     }
 
-    fn prompt(&mut self, node: &Node) {
-        if node.prompt.as_deref().is_none_or(|prompt| prompt.trim().is_empty()) {
+    fn prompt(&mut self, node: &Node, prompt: &str) {
+        if prompt.trim().is_empty() {
             self.push(
                 Diagnostic::warning(Code::EmptyPrompt, "the prompt is empty: the caller hears nothing")
                     .with_node(&node.id)
@@ -285,9 +270,8 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn menu(&mut self, node: &Node) {
-        self.prompt(node);
-        let choices = node.choices.as_deref().unwrap_or_default();
+    fn menu(&mut self, node: &Node, prompt: &str, choices: &[MenuChoice]) {
+        self.prompt(node, prompt);
         if choices.is_empty() {
             self.push(
                 Diagnostic::error(Code::MissingPath, "the menu has no choices: the caller cannot go anywhere")
@@ -295,16 +279,21 @@ impl<'a> Validator<'a> {
                     .with_field("choices"),
             );
         }
-        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+        // Per digit slot, the first choice that uses it.
+        let mut seen: [Option<usize>; 12] = [None; 12];
         for (index, choice) in choices.iter().enumerate() {
-            if !is_menu_digit(&choice.digit) {
+            let Some(PortName::Digit(slot)) = PortName::of_digit(&choice.digit) else {
                 self.push(
                     Diagnostic::error(Code::InvalidDocument, format!("\"{}\" is not a menu digit", choice.digit))
                         .with_node(&node.id)
                         .with_field(format!("choices[{index}].digit"))
                         .with_hint("a digit is one of 0-9, * or #"),
                 );
-            } else if let Some(first) = seen.insert(choice.digit.as_str(), index) {
+                continue;
+            };
+            let cell = &mut seen[usize::from(slot).min(11)];
+            // Like a map insert: the latest choice with the digit is the one the next repeat names.
+            if let Some(first) = cell.replace(index) {
                 self.push(
                     Diagnostic::error(
                         Code::DuplicateMenuDigit,
@@ -318,8 +307,7 @@ impl<'a> Validator<'a> {
     }
 
     /// Checks a required expression and the flow variables it reads. Returns its shape when well formed.
-    fn expression<'e>(&mut self, node: &Node, field: Field<'_>, text: Option<&'e str>) -> Option<Shape<'e>> {
-        let text = text.unwrap_or("");
+    fn expression<'e>(&mut self, node: &Node, field: Field<'_>, text: &'e str) -> Option<Shape<'e>> {
         if let Err(error) = expression::check(text) {
             self.push(
                 Diagnostic::error(Code::BadExpression, error.to_string()).with_node(&node.id).with_field(field.text()),
@@ -334,7 +322,7 @@ impl<'a> Validator<'a> {
 
     fn read(&mut self, node: &Node, field: Field<'_>, variable: &str) {
         if !self.variable_types.contains_key(variable) {
-            let hint = did_you_mean(variable, self.variable_names(), Some("Flow"));
+            let hint = self.hints.did_you_mean(variable, variable_names(self.document), Some("Flow"));
             self.push(
                 Diagnostic::warning(
                     Code::UndeclaredVariable,
@@ -348,8 +336,7 @@ impl<'a> Validator<'a> {
     }
 
     /// A variable written by the node: must be `Flow.x`, and should be declared.
-    fn write_target(&mut self, node: &Node, field: Field<'_>, target: Option<&str>) {
-        let target = target.unwrap_or("");
+    fn write_target(&mut self, node: &Node, field: Field<'_>, target: &str) {
         if !expression::is_scoped_name(target, "Flow") {
             let message = if target.is_empty() {
                 "no variable is chosen to receive the value".to_owned()
@@ -363,7 +350,7 @@ impl<'a> Validator<'a> {
                     .with_hint(flow_name_hint(target)),
             );
         } else if !self.variable_types.contains_key(target) {
-            let hint = did_you_mean(target, self.variable_names(), Some("Flow"));
+            let hint = self.hints.did_you_mean(target, variable_names(self.document), Some("Flow"));
             self.push(
                 Diagnostic::warning(
                     Code::UndeclaredVariable,
@@ -376,12 +363,8 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn variable_names(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.document.flow.variables.iter().map(|variable| variable.name.as_str())
-    }
-
-    fn invoke(&mut self, node: &Node) {
-        let name = node.module.as_deref().unwrap_or("");
+    fn invoke(&mut self, node: &Node, call: &ModuleCall) {
+        let name = call.module.as_str();
         if name.trim().is_empty() {
             self.push(
                 Diagnostic::error(Code::UnknownModule, "no common module is chosen")
@@ -392,7 +375,7 @@ impl<'a> Validator<'a> {
             return;
         }
         let Some(&module) = self.modules.get(name) else {
-            let hint = did_you_mean(name, self.document.modules.iter().map(|m| m.name.as_str()), None);
+            let hint = self.hints.did_you_mean(name, self.document.modules.iter().map(|m| m.name.as_str()), None);
             self.push(
                 Diagnostic::error(
                     Code::UnknownModule,
@@ -408,12 +391,12 @@ impl<'a> Validator<'a> {
             );
             return;
         };
-        self.module_state(node, module);
-        self.module_inputs(node, module);
-        self.module_outputs(node, module);
+        self.module_state(node, call, module);
+        self.module_inputs(node, &call.inputs, module);
+        self.module_outputs(node, &call.outputs, module);
     }
 
-    fn module_state(&mut self, node: &Node, module: &Module) {
+    fn module_state(&mut self, node: &Node, call: &ModuleCall, module: &Module) {
         if module.module_type == ModuleType::Workflow {
             self.push(
                 Diagnostic::error(
@@ -456,7 +439,7 @@ impl<'a> Validator<'a> {
             );
             return;
         }
-        let version = node.version.as_deref().unwrap_or("latest");
+        let version = call.version.as_deref().unwrap_or("latest");
         let known = version == "latest"
             || module.published_version.as_deref() == Some(version)
             || module.versions.iter().any(|v| v == version);
@@ -479,14 +462,12 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn module_inputs(&mut self, node: &Node, module: &Module) {
+    fn module_inputs(&mut self, node: &Node, inputs: &Mapping, module: &Module) {
         let scope = module.module_type.scope();
-        let empty = Default::default();
-        let inputs = node.inputs.as_ref().unwrap_or(&empty);
         for (key, value) in inputs {
             let field = Field::Keyed("inputs", key);
             let Some(parameter) = module.inputs.iter().find(|p| &p.name == key) else {
-                let hint = did_you_mean(key, module.inputs.iter().map(|p| p.name.as_str()), Some(scope));
+                let hint = self.hints.did_you_mean(key, module.inputs.iter().map(|p| p.name.as_str()), Some(scope));
                 self.push(
                     Diagnostic::error(Code::UnknownInput, format!("module \"{}\" has no input \"{key}\"", module.name))
                         .with_node(&node.id)
@@ -495,7 +476,7 @@ impl<'a> Validator<'a> {
                 );
                 continue;
             };
-            let Some(shape) = self.expression(node, field, Some(value)) else {
+            let Some(shape) = self.expression(node, field, value) else {
                 continue;
             };
             let actual = match shape {
@@ -554,13 +535,12 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn module_outputs(&mut self, node: &Node, module: &Module) {
+    fn module_outputs(&mut self, node: &Node, outputs: &Mapping, module: &Module) {
         let scope = module.module_type.scope();
-        let Some(outputs) = &node.outputs else { return };
         for (key, target) in outputs {
             let field = Field::Keyed("outputs", key);
             if !module.outputs.iter().any(|p| &p.name == key) {
-                let hint = did_you_mean(key, module.outputs.iter().map(|p| p.name.as_str()), Some(scope));
+                let hint = self.hints.did_you_mean(key, module.outputs.iter().map(|p| p.name.as_str()), Some(scope));
                 self.push(
                     Diagnostic::error(
                         Code::UnknownOutput,
@@ -571,12 +551,12 @@ impl<'a> Validator<'a> {
                     .with_hint_opt(hint),
                 );
             }
-            self.write_target(node, field, Some(target));
+            self.write_target(node, field, target);
         }
     }
 
-    fn data_action(&mut self, node: &Node) {
-        if let Some(timeout) = node.timeout_seconds {
+    fn data_action(&mut self, node: &Node, call: &DataActionCall) {
+        if let Some(timeout) = call.timeout_seconds {
             if !(1..=60).contains(&timeout) {
                 self.push(
                     Diagnostic::error(
@@ -588,20 +568,16 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        if let Some(inputs) = &node.inputs {
-            for (key, value) in inputs {
-                self.expression(node, Field::Keyed("inputs", key), Some(value));
-            }
+        for (key, value) in &call.inputs {
+            self.expression(node, Field::Keyed("inputs", key), value);
         }
-        if let Some(outputs) = &node.outputs {
-            for (key, target) in outputs {
-                self.write_target(node, Field::Keyed("outputs", key), Some(target));
-            }
+        for (key, target) in &call.outputs {
+            self.write_target(node, Field::Keyed("outputs", key), target);
         }
     }
 
-    fn transfer(&mut self, node: &Node) {
-        let queue = node.queue.as_deref().unwrap_or("").trim();
+    fn transfer(&mut self, node: &Node, queue: &str) {
+        let queue = queue.trim();
         if queue.is_empty() {
             self.push(
                 Diagnostic::error(Code::MissingQueue, "the transfer names no queue")
@@ -612,7 +588,7 @@ impl<'a> Validator<'a> {
         }
         let queues = &self.document.queues;
         if !queues.is_empty() && !queues.iter().any(|q| q.name == queue) {
-            let hint = did_you_mean(queue, queues.iter().map(|q| q.name.as_str()), None);
+            let hint = self.hints.did_you_mean(queue, queues.iter().map(|q| q.name.as_str()), None);
             self.push(
                 Diagnostic::error(Code::MissingQueue, format!("no queue named \"{queue}\" in the queue catalog"))
                     .with_node(&node.id)
@@ -624,88 +600,86 @@ impl<'a> Validator<'a> {
 
     fn edges(&mut self) {
         let flow = &self.document.flow;
-        for (index, edge) in flow.edges.iter().enumerate() {
-            let from = self.node_index.get(edge.from.as_str()).copied();
-            let to = self.node_index.get(edge.to.as_str()).copied();
-            for (end, id, found) in [("from", &edge.from, from), ("to", &edge.to, to)] {
+        let index = self.index;
+        for (position, (edge, ends)) in flow.edges.iter().zip(index.edges()).enumerate() {
+            for (end, id, found) in [("from", &edge.from, ends.from), ("to", &edge.to, ends.to)] {
                 if found.is_none() {
-                    let hint = did_you_mean(id, flow.nodes.iter().map(|n| n.id.as_str()), None);
+                    let hint = self.hints.did_you_mean(id, flow.nodes.iter().map(|n| n.id.as_str()), None);
                     self.push(
                         Diagnostic::error(Code::DanglingEdge, format!("edge {end} \"{id}\": no node has that id"))
-                            .with_edge(index)
+                            .with_edge(position)
                             .with_field(end)
                             .with_hint_opt(hint),
                     );
                 }
             }
-            let Some(from) = from else { continue };
-            let source = &flow.nodes[from];
+            let Some(from) = ends.from else { continue };
+            let source = &flow.nodes[from as usize];
             let port = edge.port_name();
-            let slot = source.port_slot(port).filter(|_| edge.port.is_some() || source.has_port("next"));
-            let Some(slot) = slot else {
-                let ports: Vec<String> = source.ports().into_iter().map(|p| p.name).collect();
-                let message = if edge.port.is_none() {
-                    format!("an edge from a {} node must name its port", source.kind.as_str())
-                } else {
-                    format!("a {} node has no port \"{port}\"", source.kind.as_str())
-                };
-                let hint = if ports.is_empty() {
-                    format!("a {} node has no outputs", source.kind.as_str())
-                } else {
-                    did_you_mean(port, ports.iter().map(String::as_str), None)
-                        .unwrap_or_else(|| format!("its ports are: {}", ports.join(", ")))
-                };
-                self.push(
-                    Diagnostic::error(Code::UnknownPort, message)
-                        .with_node(&source.id)
-                        .with_edge(index)
-                        .with_field("port")
-                        .with_hint(hint),
-                );
-                continue;
-            };
-            if self.used_ports[from] & (1 << slot) != 0 {
-                self.push(
+            match ends.state {
+                EdgeState::UnknownPort => {
+                    let kind = source.kind().as_str();
+                    let ports: Vec<&str> = source.ports().map(|p| p.name.as_str()).collect();
+                    let message = if edge.port.is_none() {
+                        format!("an edge from a {kind} node must name its port")
+                    } else {
+                        format!("a {kind} node has no port \"{port}\"")
+                    };
+                    let hint = if ports.is_empty() {
+                        format!("a {kind} node has no outputs")
+                    } else {
+                        crate::hint::did_you_mean(port, ports.iter().copied(), None)
+                            .unwrap_or_else(|| format!("its ports are: {}", ports.join(", ")))
+                    };
+                    self.push(
+                        Diagnostic::error(Code::UnknownPort, message)
+                            .with_node(&source.id)
+                            .with_edge(position)
+                            .with_field("port")
+                            .with_hint(hint),
+                    );
+                }
+                EdgeState::DuplicatePort => self.push(
                     Diagnostic::error(
                         Code::DuplicatePortEdge,
                         format!("port \"{port}\" of \"{}\" already has an edge; a port holds one", source.id),
                     )
                     .with_node(&source.id)
-                    .with_edge(index)
+                    .with_edge(position)
                     .with_field("port"),
-                );
-                continue;
-            }
-            self.used_ports[from] |= 1 << slot;
-            let Some(to) = to else { continue };
-            if flow.nodes[to].kind == NodeKind::Start {
-                self.push(
-                    Diagnostic::error(Code::EdgeIntoStart, "an edge enters the start node; the flow only begins there")
-                        .with_node(&flow.nodes[to].id)
-                        .with_edge(index)
+                ),
+                EdgeState::IntoStart => {
+                    let target = ends.to.map_or("", |to| flow.nodes[to as usize].id.as_str());
+                    self.push(
+                        Diagnostic::error(
+                            Code::EdgeIntoStart,
+                            "an edge enters the start node; the flow only begins there",
+                        )
+                        .with_node(target)
+                        .with_edge(position)
                         .with_field("to"),
-                );
-                continue;
+                    );
+                }
+                EdgeState::Link | EdgeState::DanglingFrom | EdgeState::DanglingTo => {}
             }
-            self.links.push((from, to));
         }
     }
 
     fn required_ports(&mut self) {
         let flow = &self.document.flow;
         for (index, node) in flow.nodes.iter().enumerate() {
-            let missing = node.required_port_mask() & !self.used_ports[index];
-            if !self.first[index] || missing == 0 {
+            let missing = node.body.required_port_mask() & !self.index.used_ports(index);
+            if !self.index.is_first(index) || missing == 0 {
                 continue;
             }
-            for port in node.ports().into_iter().filter(|port| port.required) {
-                if node.port_slot(&port.name).is_some_and(|slot| missing & (1 << slot) != 0) {
+            for port in node.ports().filter(|port| port.required) {
+                if missing & port.name.bit() != 0 {
                     self.push(
                         Diagnostic::error(
                             Code::MissingPath,
                             format!(
                                 "{} \"{}\" has nothing connected to \"{}\"",
-                                node.kind.title(),
+                                node.kind().title(),
                                 node.label,
                                 port.name
                             ),
@@ -723,12 +697,11 @@ impl<'a> Validator<'a> {
     fn error_handlers(&mut self) {
         let flow = &self.document.flow;
         let mut handler: Option<&str> = None;
-        for (index, edge) in flow.edges.iter().enumerate() {
+        for (index, (edge, ends)) in flow.edges.iter().zip(self.index.edges()).enumerate() {
             if edge.port.as_deref() != Some("error") {
                 continue;
             }
-            let is_invoke =
-                self.node_index.get(edge.from.as_str()).is_some_and(|&i| flow.nodes[i].kind == NodeKind::Invoke);
+            let is_invoke = ends.from.is_some_and(|i| flow.nodes[i as usize].kind() == NodeKind::Invoke);
             if !is_invoke {
                 continue;
             }
@@ -753,42 +726,36 @@ impl<'a> Validator<'a> {
     }
 
     fn graph(&mut self) {
-        let Some(start) = self.start else { return };
+        if self.start.is_none() {
+            return;
+        }
         let flow = &self.document.flow;
+        let index = self.index;
         let count = flow.nodes.len();
-        let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(count, self.links.len());
-        for _ in 0..count {
-            graph.add_node(());
-        }
-        for &(from, to) in &self.links {
-            graph.add_edge(NodeIndex::new(from), NodeIndex::new(to), ());
-        }
-
-        let mut reachable = vec![false; count];
-        let mut bfs = Bfs::new(&graph, NodeIndex::new(start));
-        while let Some(index) = bfs.next(&graph) {
-            reachable[index.index()] = true;
-        }
 
         // Exits: terminal nodes, and nodes with a missing required port (already reported as
-        // missing-path; counting them as exits keeps one mistake from being reported twice).
+        // missing-path; counting them as exits keeps one mistake from being reported twice). Then
+        // everything that leads to an exit, walking the links backwards.
         let mut can_exit = vec![false; count];
-        let reversed = Reversed(&graph);
-        let mut back = Bfs { stack: VecDeque::new(), discovered: reversed.visit_map() };
-        for (index, node) in flow.nodes.iter().enumerate() {
-            let missing_required = node.required_port_mask() & !self.used_ports[index] != 0;
-            if node.kind.is_terminal() || missing_required {
-                can_exit[index] = true;
-                back.stack.push_back(NodeIndex::new(index));
-                back.discovered.insert(index);
+        let mut stack = Vec::new();
+        for (position, node) in flow.nodes.iter().enumerate() {
+            let missing_required = node.body.required_port_mask() & !index.used_ports(position) != 0;
+            if node.kind().is_terminal() || missing_required {
+                can_exit[position] = true;
+                stack.push(position);
             }
         }
-        while let Some(index) = back.next(reversed) {
-            can_exit[index.index()] = true;
+        while let Some(node) = stack.pop() {
+            for (_, source) in index.links_into(node) {
+                if !can_exit[source] {
+                    can_exit[source] = true;
+                    stack.push(source);
+                }
+            }
         }
 
-        for (index, node) in flow.nodes.iter().enumerate() {
-            if !reachable[index] && node.kind != NodeKind::Start && self.first[index] {
+        for (position, node) in flow.nodes.iter().enumerate() {
+            if !index.is_reachable(position) && node.kind() != NodeKind::Start && index.is_first(position) {
                 self.push(
                     Diagnostic::warning(
                         Code::UnreachableNode,
@@ -799,7 +766,7 @@ impl<'a> Validator<'a> {
             }
         }
 
-        let stuck: Vec<usize> = (0..count).filter(|&i| reachable[i] && !can_exit[i]).collect();
+        let stuck: Vec<usize> = (0..count).filter(|&i| index.is_reachable(i) && !can_exit[i]).collect();
         if stuck.is_empty() {
             return;
         }
@@ -809,14 +776,20 @@ impl<'a> Validator<'a> {
     /// Reports each loop among the stuck nodes once, pinned to its first node in document order.
     fn endless_loops(&mut self, stuck: &[usize]) {
         let flow = &self.document.flow;
-        let mut position = FxHashMap::default();
+        let index = self.index;
+        const NONE: u32 = u32::MAX;
+        let mut position = vec![NONE; flow.nodes.len()];
         let mut sub: DiGraph<usize, ()> = DiGraph::with_capacity(stuck.len(), stuck.len());
-        for &index in stuck {
-            position.insert(index, sub.add_node(index));
+        for &node in stuck {
+            position[node] = u32::try_from(sub.add_node(node).index()).unwrap_or(NONE);
         }
-        for &(from, to) in &self.links {
-            if let (Some(&a), Some(&b)) = (position.get(&from), position.get(&to)) {
-                sub.add_edge(a, b, ());
+        for &node in stuck {
+            for (_, target) in index.links_from(node) {
+                if position[target] != NONE {
+                    let a = petgraph::graph::NodeIndex::new(position[node] as usize);
+                    let b = petgraph::graph::NodeIndex::new(position[target] as usize);
+                    sub.add_edge(a, b, ());
+                }
             }
         }
         let mut components = petgraph::algo::tarjan_scc(&sub);
@@ -868,6 +841,10 @@ impl Field<'_> {
 /// Node ids: 1 to 64 characters of `A-Z a-z 0-9 _ -`.
 pub fn is_valid_node_id(id: &str) -> bool {
     (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+}
+
+fn variable_names(document: &Document) -> impl ExactSizeIterator<Item = &str> {
+    document.flow.variables.iter().map(|variable| variable.name.as_str())
 }
 
 fn flow_name_hint(name: &str) -> String {

@@ -123,14 +123,11 @@ fn every_yaml_parses_back_and_every_reference_resolves() {
     }
     // Large generated flows too: many shared nodes, loops and long chains.
     for size in [50, 500, 2_000] {
-        let document = generate::large_flow(size);
+        let document = callflow_core::testing::large_flow(size);
         let archy = export::archy(&document).unwrap();
         assert_yaml_is_whole(&format!("generated {size}"), &archy.yaml);
     }
 }
-
-#[path = "../benches/generate.rs"]
-mod generate;
 
 #[test]
 fn seed_002_calls_the_module_by_name_with_common_variables() {
@@ -156,7 +153,7 @@ fn a_shared_node_becomes_a_task_entered_by_jump() {
 #[test]
 fn exports_are_blocked_with_the_findings_while_errors_exist() {
     let mut document = load(&repo_root().join("public/templates/seed-002-verify-then-queue.flow.json"));
-    document.flow.nodes[1].module = Some("Nope".to_owned());
+    document.flow.nodes[1].body.set_text(callflow_core::document::FieldId::Module, "Nope".to_owned());
     let blocked = export::archy(&document).unwrap_err();
     assert!(blocked.diagnostics.iter().any(|d| d.code.as_str() == "unknown-module"));
     assert!(export::terraform(&document).is_err());
@@ -248,9 +245,41 @@ fn committed_schema_is_current() {
 #[test]
 fn generated_flows_are_valid_at_every_size() {
     for size in [11, 100, 1_000, 10_000] {
-        let document = generate::large_flow(size);
+        let document = callflow_core::testing::large_flow(size);
         let findings = callflow_core::validate(&document);
         assert!(findings.is_empty(), "size {size}: {:?}", &findings[..findings.len().min(3)]);
         assert!(document.flow.nodes.len() >= size * 9 / 10, "size {size}: {}", document.flow.nodes.len());
+    }
+}
+
+/// The wire format did not move when the model got typed bodies: every committed normalized document
+/// (templates, goldens, check bases) reads and writes back byte for byte, and every check fixture's
+/// document survives serialize → parse unchanged.
+#[test]
+fn committed_documents_round_trip_byte_for_byte() {
+    let root = repo_root();
+    let core = root.join("crates/callflow-core/tests/fixtures");
+    let mut files: Vec<PathBuf> = Vec::new();
+    for dir in [root.join("public/templates"), core.join("export/golden"), core.join("check/base")] {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if name.ends_with(".flow.json") || name.ends_with(".normalized.json") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(files.len() >= 10, "too few documents found: {files:?}");
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let document = callflow_core::parse(&text).unwrap_or_else(|f| panic!("{}: {}", path.display(), f.message));
+        assert_eq!(document.to_json(), text, "{} does not round-trip byte for byte", path.display());
+    }
+    for entry in std::fs::read_dir(core.join("export")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.to_string_lossy().ends_with(".flow.json") {
+            let document = load(&path);
+            assert_eq!(callflow_core::parse(&document.to_json()).unwrap(), document, "{}", path.display());
+        }
     }
 }

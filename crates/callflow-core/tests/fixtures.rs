@@ -1,4 +1,6 @@
-//! Every diagnostic and doctor code, as data: `tests/fixtures/{check,doctor}/*.case`.
+//! Every diagnostic and doctor code, as data: `tests/fixtures/{check,doctor}/*.case`, whose findings
+//! must match their `expect:` lines exactly (see `support`). Check cases patch the base documents in
+//! `tests/fixtures/check/base`.
 
 mod support;
 
@@ -26,6 +28,7 @@ fn severity_problems(findings: &[callflow_core::Diagnostic]) -> Vec<String> {
         .collect()
 }
 
+/// A code needs a case that expects it and a passing case that names it in an `absent:` line.
 fn covered(cases: &[Case], code: Code) -> (bool, bool) {
     let fails = cases.iter().any(|c| c.expects.iter().any(|e| e.code == code.as_str()));
     let passes = cases.iter().any(|c| c.absents.iter().any(|a| a == code.as_str()));

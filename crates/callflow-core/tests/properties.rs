@@ -3,7 +3,8 @@
 
 use callflow_core::command::{apply, Command, FlowProperties, NodeMove};
 use callflow_core::document::{
-    Document, Edge, Mapping, MenuChoice, Module, Node, NodeKind, Parameter, TypeName, Variable,
+    DataActionCall, Document, Edge, Mapping, MenuChoice, Module, ModuleCall, Node, NodeBody, NodeKind, Parameter,
+    TypeName, Variable,
 };
 use callflow_core::{export, validate};
 use proptest::prelude::*;
@@ -48,34 +49,37 @@ fn node() -> impl Strategy<Value = Node> {
     )
         .prop_map(|(id, kind, x, y, text, inputs, outputs, timeout, digits)| {
             let mut node = Node::new(id, kind, x, y);
-            match kind {
-                NodeKind::Play => node.prompt = Some(text),
-                NodeKind::Menu => {
-                    node.prompt = Some(text);
-                    node.choices = Some(
-                        digits.into_iter().map(|d| MenuChoice { digit: d.to_owned(), label: String::new() }).collect(),
-                    );
-                }
-                NodeKind::Decision => node.expression = Some(text),
-                NodeKind::SetVariable => {
-                    node.variable = Some("Flow.v0".to_owned());
-                    node.expression = Some(text);
-                }
-                NodeKind::Invoke => {
-                    node.module = Some(if timeout.is_some() { "M" } else { "Missing" }.to_owned());
-                    node.version = Some(if x > 0.0 { "latest" } else { "9" }.to_owned());
-                    node.inputs = inputs;
-                    node.outputs = outputs.map(|m| m.into_iter().map(|(k, _)| (k, "Flow.v0".to_owned())).collect());
-                }
-                NodeKind::DataAction => {
-                    node.category = Some("Web Services".to_owned());
-                    node.action = Some("Get".to_owned());
-                    node.inputs = inputs;
-                    node.timeout_seconds = timeout;
-                }
-                NodeKind::Transfer => node.queue = Some(text),
-                NodeKind::Start | NodeKind::Disconnect => {}
-            }
+            let inputs = inputs.unwrap_or_default();
+            let outputs: Mapping =
+                outputs.unwrap_or_default().into_iter().map(|(k, _)| (k, "Flow.v0".to_owned())).collect();
+            node.body = match kind {
+                NodeKind::Play => NodeBody::Play { prompt: text },
+                NodeKind::Menu => NodeBody::Menu {
+                    prompt: text,
+                    choices: digits
+                        .into_iter()
+                        .map(|d| MenuChoice { digit: d.to_owned(), label: String::new() })
+                        .collect(),
+                },
+                NodeKind::Decision => NodeBody::Decision { expression: text },
+                NodeKind::SetVariable => NodeBody::SetVariable { variable: "Flow.v0".to_owned(), expression: text },
+                NodeKind::Invoke => NodeBody::Invoke(ModuleCall {
+                    module: if timeout.is_some() { "M" } else { "Missing" }.to_owned(),
+                    module_id: None,
+                    version: Some(if x > 0.0 { "latest" } else { "9" }.to_owned()),
+                    inputs,
+                    outputs,
+                }),
+                NodeKind::DataAction => NodeBody::DataAction(DataActionCall {
+                    category: "Web Services".to_owned(),
+                    action: "Get".to_owned(),
+                    inputs,
+                    outputs: Mapping::default(),
+                    timeout_seconds: timeout,
+                }),
+                NodeKind::Transfer => NodeBody::Transfer { queue: text },
+                NodeKind::Start | NodeKind::Disconnect => NodeBody::new(kind),
+            };
             node
         })
 }
@@ -164,6 +168,16 @@ fn command() -> impl Strategy<Value = Command> {
         prop::collection::vec(module(), 0..3).prop_map(|modules| Command::SetModules { modules }),
         (module(), prop::option::of(0usize..3)).prop_map(|(module, index)| Command::AddModule { module, index }),
         (0usize..3).prop_map(|index| Command::RemoveModule { index }),
+        prop::collection::vec(id(), 0..5).prop_map(|ids| Command::RemoveNodes { ids }),
+        (0usize..12, id()).prop_map(|(index, id)| Command::SetNodeId { index, id }),
+        (0usize..4, type_name()).prop_map(|(index, value_type)| Command::UpdateVariable {
+            index,
+            variable: Variable { name: "Flow.changed".to_owned(), value_type }
+        }),
+        (0usize..3, module()).prop_map(|(index, module)| Command::UpdateModule { index, module }),
+        prop::collection::vec("[A-Za-z]{1,6}", 0..3).prop_map(|names| Command::SetQueues {
+            queues: names.into_iter().map(|name| callflow_core::document::Queue { id: None, name }).collect()
+        }),
     ];
     leaf.prop_recursive(2, 12, 4, |inner| {
         prop::collection::vec(inner, 0..4).prop_map(|commands| Command::Batch { commands })
@@ -256,7 +270,7 @@ fn a_deep_chain_of_decisions_exports_without_exhausting_the_stack() {
     let count = 20_000;
     for i in 0..count {
         let mut node = Node::new(format!("d{i}"), NodeKind::Decision, 0.0, 0.0);
-        node.expression = Some("true".to_owned());
+        node.body = NodeBody::Decision { expression: "true".to_owned() };
         document.flow.nodes.push(node);
     }
     document.flow.nodes.push(Node::new("bye", NodeKind::Disconnect, 0.0, 0.0));
@@ -268,12 +282,13 @@ fn a_deep_chain_of_decisions_exports_without_exhausting_the_stack() {
     }
     assert!(validate(&document).is_empty());
     let archy = export::archy(&document).unwrap();
-    assert!(archy.yaml.contains("refId: task_d19999") || archy.yaml.contains("name: Decision"));
+    // Every decision is written, down to the last one (deep ones become tasks of their own).
+    assert!(archy.yaml.contains("name: Decision (d19999)"), "the last decision is missing");
     // And a straight chain of 100,000 plays costs no stack either.
     let mut chain = Document::empty("chain");
     for i in 0..100_000 {
         let mut node = Node::new(format!("p{i}"), NodeKind::Play, 0.0, 0.0);
-        node.prompt = Some("hi".to_owned());
+        node.body = NodeBody::Play { prompt: "hi".to_owned() };
         chain.flow.nodes.push(node);
         let from = if i == 0 { "start".to_owned() } else { format!("p{}", i - 1) };
         chain.flow.edges.push(Edge::new(from, None, format!("p{i}")));
@@ -293,18 +308,20 @@ proptest! {
         let mut document = Document::empty("quoting");
         let mut play = Node::new("p", NodeKind::Play, 0.0, 0.0);
         play.label = label.clone();
-        play.prompt = Some(if prompt.trim().is_empty() { "x".to_owned() } else { prompt.clone() });
+        let prompt = if prompt.trim().is_empty() { "x".to_owned() } else { prompt.clone() };
+        play.body = NodeBody::Play { prompt: prompt.clone() };
         let mut transfer = Node::new("t", NodeKind::Transfer, 0.0, 0.0);
-        transfer.queue = Some(if queue.trim().is_empty() { "q".to_owned() } else { queue.clone() });
+        let queue = if queue.trim().is_empty() { "q".to_owned() } else { queue.clone() };
+        transfer.body = NodeBody::Transfer { queue: queue.clone() };
         document.flow.nodes.extend([play.clone(), transfer.clone()]);
         document.flow.edges.extend([Edge::new("start", None, "p"), Edge::new("p", None, "t")]);
         prop_assume!(validate(&document).iter().all(|f| !f.is_error()));
         let yaml = export::archy(&document).unwrap().yaml;
         let value: serde_norway::Value = serde_norway::from_str(&yaml).map_err(|e| TestCaseError::fail(format!("{e}\n{yaml}")))?;
         let actions = &value["inboundCall"]["tasks"][0]["task"]["actions"];
-        prop_assert_eq!(actions[0]["playAudio"]["audio"]["tts"].as_str(), play.prompt.as_deref());
+        prop_assert_eq!(actions[0]["playAudio"]["audio"]["tts"].as_str(), Some(prompt.as_str()));
         let expected_name = if label.trim().is_empty() { "Play audio p".to_owned() } else { label.trim().to_owned() };
         prop_assert_eq!(actions[0]["playAudio"]["name"].as_str(), Some(expected_name.as_str()));
-        prop_assert_eq!(actions[1]["transferToAcd"]["targetQueue"]["lit"]["name"].as_str(), transfer.queue.as_deref());
+        prop_assert_eq!(actions[1]["transferToAcd"]["targetQueue"]["lit"]["name"].as_str(), Some(queue.as_str()));
     }
 }

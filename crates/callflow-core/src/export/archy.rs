@@ -9,7 +9,8 @@
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::yaml::YamlText;
-use crate::document::{Document, Mapping, Node, NodeKind, TypeName, ValueType};
+use crate::document::{Document, Mapping, Node, NodeBody, NodeKind, PortName, TypeName, ValueType};
+use crate::index::FlowIndex;
 
 /// Branches nested deeper than this become tasks of their own, which bounds recursion (and the YAML's
 /// indentation) whatever the input.
@@ -22,16 +23,17 @@ pub struct ArchyYaml {
     pub notes: Vec<String>,
 }
 
-/// Port slots per node (see `Node::port_slot`).
-const PORT_SLOTS: usize = 13;
-const NO_TARGET: u32 = u32::MAX;
-
 /// Depth of the keys of a task or menu body under `tasks:` / `menus:` (see `YamlText`).
 const UNIT_DEPTH: usize = 3;
 
 /// Writes the Archy YAML. The caller has checked that the document has no errors.
 pub(crate) fn write(document: &Document) -> ArchyYaml {
-    let plan = Plan::new(document);
+    write_indexed(document, &FlowIndex::build(document))
+}
+
+/// [`write`] with the index of this revision of `document`.
+pub(crate) fn write_indexed(document: &Document, index: &FlowIndex) -> ArchyYaml {
+    let plan = Plan::new(document, index);
     let flow = &document.flow;
     let mut writer = Writer {
         plan: &plan,
@@ -47,7 +49,7 @@ pub(crate) fn write(document: &Document) -> ArchyYaml {
     writer.out.key(2, true, "task");
     writer.out.scalar(UNIT_DEPTH, false, "name", "Start");
     writer.out.scalar(UNIT_DEPTH, false, "refId", "startup");
-    let first = plan.start.and_then(|start| plan.target(start, "next"));
+    let first = plan.start.and_then(|start| plan.target(start, PortName::Next));
     writer.actions(UNIT_DEPTH, first, 0, true);
     std::mem::swap(&mut tasks.text, &mut writer.out.text);
 
@@ -60,7 +62,7 @@ pub(crate) fn write(document: &Document) -> ArchyYaml {
         let index = writer.queue[cursor];
         cursor += 1;
         let node = &flow.nodes[index];
-        if node.kind == NodeKind::Menu {
+        if node.kind() == NodeKind::Menu {
             let no_input = writer.menu(index);
             menus.text.push_str(&writer.out.text);
             writer.out.text.clear();
@@ -133,7 +135,7 @@ pub(crate) fn write(document: &Document) -> ArchyYaml {
     root.key(1, false, "tasks");
     root.text.push_str(&tasks.text);
 
-    let skipped = plan.reachable.iter().filter(|r| !**r).count();
+    let skipped = (0..flow.nodes.len()).filter(|&i| !plan.index.is_reachable(i)).count();
     if skipped > 0 {
         notes.push(format!("{skipped} node(s) that no path reaches are left out of the YAML"));
     }
@@ -142,77 +144,44 @@ pub(crate) fn write(document: &Document) -> ArchyYaml {
 
 /// What the writer needs to know about the graph, computed once.
 struct Plan<'a> {
-    /// (node index, port) → target node index, over the edges of reachable nodes.
-    /// Per node, the target of each port slot (`Node::port_slot`), `NO_TARGET` when unconnected.
-    targets: Vec<[u32; PORT_SLOTS]>,
-    document: &'a Document,
+    index: &'a FlowIndex,
     /// Nodes written as tasks (or menus) of their own.
     heads: Vec<bool>,
-    reachable: Vec<bool>,
     start: Option<usize>,
     error_handler: Option<usize>,
     names: Vec<String>,
 }
 
 impl<'a> Plan<'a> {
-    fn new(document: &'a Document) -> Plan<'a> {
+    fn new(document: &'a Document, index: &'a FlowIndex) -> Plan<'a> {
         let flow = &document.flow;
         let count = flow.nodes.len();
-        let mut index_of: FxHashMap<&str, usize> = FxHashMap::default();
-        for (index, node) in flow.nodes.iter().enumerate() {
-            index_of.entry(node.id.as_str()).or_insert(index);
-        }
-        let mut targets = vec![[NO_TARGET; PORT_SLOTS]; count];
-        let mut successors: Vec<Vec<usize>> = vec![Vec::new(); count];
-        for edge in &flow.edges {
-            if let (Some(&from), Some(&to)) = (index_of.get(edge.from.as_str()), index_of.get(edge.to.as_str())) {
-                if let Some(slot) = flow.nodes[from].port_slot(edge.port_name()) {
-                    let cell = &mut targets[from][slot as usize];
-                    if *cell == NO_TARGET {
-                        *cell = u32::try_from(to).unwrap_or(NO_TARGET);
-                    }
-                }
-                successors[from].push(to);
-            }
-        }
-        let start = index_of.get(flow.start_node_id.as_str()).copied();
-        let mut reachable = vec![false; count];
-        let mut stack: Vec<usize> = start.into_iter().collect();
-        while let Some(index) = stack.pop() {
-            if std::mem::replace(&mut reachable[index], true) {
-                continue;
-            }
-            stack.extend(successors[index].iter().copied().filter(|&next| !reachable[next]));
-        }
+        let start = index.start_id_target();
         let mut incoming = vec![0usize; count];
-        for (from, next) in successors.iter().enumerate() {
-            if reachable[from] {
-                for &to in next {
-                    incoming[to] += 1;
-                }
+        for from in (0..count).filter(|&from| index.is_reachable(from)) {
+            for (_, to) in index.links_from(from) {
+                incoming[to] += 1;
             }
         }
-        let error_handler = flow
-            .edges
+        let error_handler = index
+            .edges()
             .iter()
-            .filter(|edge| edge.port.as_deref() == Some("error"))
-            .filter_map(|edge| {
-                let from = *index_of.get(edge.from.as_str())?;
-                (flow.nodes[from].kind == NodeKind::Invoke && reachable[from]).then_some(())?;
-                index_of.get(edge.to.as_str()).copied()
+            .filter(|ends| ends.port == Some(PortName::Error))
+            .filter_map(|ends| {
+                let from = ends.from? as usize;
+                (flow.nodes[from].kind() == NodeKind::Invoke && index.is_reachable(from)).then_some(())?;
+                ends.to.map(|to| to as usize)
             })
             .next();
         let heads = (0..count)
-            .map(|i| incoming[i] >= 2 || flow.nodes[i].kind == NodeKind::Menu || Some(i) == error_handler)
+            .map(|i| incoming[i] >= 2 || flow.nodes[i].kind() == NodeKind::Menu || Some(i) == error_handler)
             .collect();
         let names = unique_names(document);
-        Plan { targets, document, heads, reachable, start, error_handler, names }
+        Plan { index, heads, start, error_handler, names }
     }
 
-    fn target(&self, index: usize, port: &str) -> Option<usize> {
-        let slot = self.document.flow.nodes[index].port_slot(port)?;
-        let target = self.targets[index][slot as usize];
-        (target != NO_TARGET).then_some(target as usize)
+    fn target(&self, index: usize, port: PortName) -> Option<usize> {
+        self.index.target(index, port)
     }
 
     fn name(&self, index: usize) -> &str {
@@ -233,7 +202,7 @@ fn unique_names(document: &Document) -> Vec<String> {
         .map(|node| {
             let label = node.label.trim();
             if label.is_empty() {
-                format!("{} {}", node.kind.title(), node.id)
+                format!("{} {}", node.kind().title(), node.id)
             } else if counts.get(label).copied().unwrap_or(0) > 1 {
                 format!("{label} ({})", node.id)
             } else {
@@ -289,7 +258,7 @@ impl Writer<'_, '_> {
     fn jump(&mut self, depth: usize, index: usize) {
         let node = &self.document.flow.nodes[index];
         let name = format!("Go to {}", self.plan.name(index));
-        if node.kind == NodeKind::Menu {
+        if node.kind() == NodeKind::Menu {
             self.out.key(depth, true, "jumpToMenu");
             self.out.scalar(depth + 1, false, "name", &name);
             self.out.scalar(depth + 1, false, "targetMenuRef", &format!("/inboundCall/menus/menu[{}]", ref_id(node)));
@@ -324,22 +293,21 @@ impl Writer<'_, '_> {
             let node = &document.flow.nodes[current];
             let plan = self.plan;
             let name = plan.name(current);
-            let next = match node.kind {
-                NodeKind::Start => self.plan.target(current, "next"),
-                NodeKind::Play => {
+            let next = match &node.body {
+                NodeBody::Start => self.plan.target(current, PortName::Next),
+                NodeBody::Play { prompt } => {
                     self.out.key(d, true, "playAudio");
                     self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "audio");
-                    self.out.scalar(d + 2, false, "tts", node.prompt.as_deref().unwrap_or(""));
-                    self.plan.target(current, "next")
+                    self.out.scalar(d + 2, false, "tts", prompt);
+                    self.plan.target(current, PortName::Next)
                 }
-                NodeKind::SetVariable => {
-                    let variable = node.variable.as_deref().unwrap_or("");
+                NodeBody::SetVariable { variable, expression } => {
                     let value_type = document
                         .flow
                         .variables
                         .iter()
-                        .find(|v| v.name == variable)
+                        .find(|v| &v.name == variable)
                         .map_or(TypeName::scalar(ValueType::String), |v| v.value_type);
                     self.out.key(d, true, "updateData");
                     self.out.scalar(d + 1, false, "name", name);
@@ -347,69 +315,68 @@ impl Writer<'_, '_> {
                     self.out.key(d + 2, true, &type_word(value_type));
                     self.out.scalar(d + 3, false, "variable", variable);
                     self.out.key(d + 3, false, "value");
-                    self.out.scalar(d + 4, false, "exp", node.expression.as_deref().unwrap_or(""));
-                    self.plan.target(current, "next")
+                    self.out.scalar(d + 4, false, "exp", expression);
+                    self.plan.target(current, PortName::Next)
                 }
-                NodeKind::Invoke => {
-                    let version = match node.version.as_deref() {
+                NodeBody::Invoke(call) => {
+                    let version = match call.version.as_deref() {
                         None | Some("latest") => "ver_latestPublished".to_owned(),
                         Some(version) => format!("ver_{version}"),
                     };
                     self.out.key(d, true, "callCommonModule");
                     self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "commonModule");
-                    self.out.key(d + 2, false, node.module.as_deref().unwrap_or(""));
+                    self.out.key(d + 2, false, &call.module);
                     self.mappings(
                         d + 3,
                         &version,
-                        [("inputs", "exp", &node.inputs), ("outputs", "var", &node.outputs)],
+                        [("inputs", "exp", &call.inputs), ("outputs", "var", &call.outputs)],
                     );
-                    self.plan.target(current, "complete")
+                    self.plan.target(current, PortName::Complete)
                 }
-                NodeKind::DataAction => {
-                    let seconds = node.timeout_seconds.unwrap_or(crate::document::DEFAULT_TIMEOUT_SECONDS);
+                NodeBody::DataAction(call) => {
+                    let seconds = call.timeout_seconds.unwrap_or(crate::document::DEFAULT_TIMEOUT_SECONDS);
                     self.out.key(d, true, "callData");
                     self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "timeout");
                     self.out.key(d + 2, false, "lit");
                     self.out.raw(d + 3, false, "seconds", &seconds.to_string());
                     self.out.key(d + 1, false, "category");
-                    self.out.key(d + 2, false, node.category.as_deref().unwrap_or(""));
+                    self.out.key(d + 2, false, &call.category);
                     self.out.key(d + 3, false, "dataAction");
-                    let action = node.action.as_deref().unwrap_or("");
                     self.mappings(
                         d + 4,
-                        action,
-                        [("inputs", "exp", &node.inputs), ("successOutputs", "var", &node.outputs)],
+                        &call.action,
+                        [("inputs", "exp", &call.inputs), ("successOutputs", "var", &call.outputs)],
                     );
                     self.out.key(d + 1, false, "outputs");
                     self.out.key(d + 2, false, "failure");
-                    self.actions(d + 3, self.plan.target(current, "failure"), branch_depth + 1, false);
-                    if let Some(timeout) = self.plan.target(current, "timeout") {
+                    self.actions(d + 3, self.plan.target(current, PortName::Failure), branch_depth + 1, false);
+                    if let Some(timeout) = self.plan.target(current, PortName::Timeout) {
                         self.out.key(d + 2, false, "timeout");
                         self.actions(d + 3, Some(timeout), branch_depth + 1, false);
                     }
-                    self.plan.target(current, "success")
+                    self.plan.target(current, PortName::Success)
                 }
-                NodeKind::Decision => {
+                NodeBody::Decision { expression } => {
                     self.out.key(d, true, "decision");
                     self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "condition");
-                    self.out.scalar(d + 2, false, "exp", node.expression.as_deref().unwrap_or("false"));
+                    self.out.scalar(d + 2, false, "exp", expression);
                     self.out.key(d + 1, false, "outputs");
-                    for port in ["yes", "no"] {
-                        self.out.key(d + 2, false, port);
+                    for port in [PortName::Yes, PortName::No] {
+                        self.out.key(d + 2, false, port.as_str());
                         self.actions(d + 3, self.plan.target(current, port), branch_depth + 1, false);
                     }
                     return;
                 }
-                NodeKind::Transfer => {
-                    let failure = self.plan.target(current, "failure");
+                NodeBody::Transfer { queue } => {
+                    let failure = self.plan.target(current, PortName::Failure);
                     self.out.key(d, true, "transferToAcd");
                     self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "targetQueue");
                     self.out.key(d + 2, false, "lit");
-                    self.out.scalar(d + 3, false, "name", node.queue.as_deref().unwrap_or(""));
+                    self.out.scalar(d + 3, false, "name", queue);
                     self.out.key(d + 1, false, "outputs");
                     self.out.key(d + 2, false, "failure");
                     self.actions(d + 3, failure, branch_depth + 1, false);
@@ -419,11 +386,11 @@ impl Writer<'_, '_> {
                     }
                     return;
                 }
-                NodeKind::Disconnect => {
+                NodeBody::Disconnect => {
                     self.disconnect(d, name);
                     return;
                 }
-                NodeKind::Menu => {
+                NodeBody::Menu { .. } => {
                     // Menus are always heads, so a body never starts at one; jump to be safe.
                     self.request(current);
                     self.jump(d, current);
@@ -446,19 +413,14 @@ impl Writer<'_, '_> {
     }
 
     /// `key:` then its non-empty mappings (`inputs: {name: {exp: ...}}`), or `key: {}` when none.
-    fn mappings(&mut self, depth: usize, key: &str, parts: [(&str, &str, &Option<Mapping>); 2]) {
-        let present: Vec<_> = parts
-            .iter()
-            .filter_map(|(name, wrapper, mapping)| {
-                mapping.as_ref().filter(|m| !m.is_empty()).map(|m| (*name, *wrapper, m))
-            })
-            .collect();
+    fn mappings(&mut self, depth: usize, key: &str, parts: [(&str, &str, &Mapping); 2]) {
+        let present: Vec<_> = parts.iter().filter(|(_, _, mapping)| !mapping.is_empty()).collect();
         if present.is_empty() {
             self.out.raw(depth, false, key, "{}");
             return;
         }
         self.out.key(depth, false, key);
-        for (name, wrapper, mapping) in present {
+        for &&(name, wrapper, mapping) in &present {
             self.out.key(depth + 1, false, name);
             for (variable, value) in mapping {
                 self.out.key(depth + 2, false, variable);
@@ -475,15 +437,18 @@ impl Writer<'_, '_> {
         self.out.scalar(UNIT_DEPTH, false, "name", self.plan.name(index));
         self.out.scalar(UNIT_DEPTH, false, "refId", &ref_id(node));
         self.out.key(UNIT_DEPTH, false, "audio");
-        self.out.scalar(UNIT_DEPTH + 1, false, "tts", node.prompt.as_deref().unwrap_or(""));
-        let choices = node.choices.as_deref().unwrap_or_default();
+        let (prompt, choices) = match &node.body {
+            NodeBody::Menu { prompt, choices } => (prompt.as_str(), choices.as_slice()),
+            _ => ("", &[][..]),
+        };
+        self.out.scalar(UNIT_DEPTH + 1, false, "tts", prompt);
         if choices.is_empty() {
             self.out.raw(UNIT_DEPTH, false, "choices", "[]");
         } else {
             self.out.key(UNIT_DEPTH, false, "choices");
         }
         for choice in choices {
-            let port = crate::document::digit_port(&choice.digit);
+            let port = PortName::of_digit(&choice.digit);
             let label =
                 if choice.label.trim().is_empty() { format!("Press {}", choice.digit) } else { choice.label.clone() };
             let d = UNIT_DEPTH + 1;
@@ -491,9 +456,9 @@ impl Writer<'_, '_> {
             self.out.scalar(d + 1, false, "name", &label);
             self.out.scalar(d + 1, false, "dtmf", &dtmf(&choice.digit));
             self.out.key(d + 1, false, "task");
-            self.actions(d + 2, self.plan.target(index, &port), 1, false);
+            self.actions(d + 2, port.and_then(|port| self.plan.target(index, port)), 1, false);
         }
-        self.plan.target(index, "noInput")
+        self.plan.target(index, PortName::NoInput)
     }
 }
 
@@ -503,7 +468,7 @@ fn task_ref(node: &Node) -> String {
 
 /// A task's or menu's refId: the node id (ids are already reference-safe).
 fn ref_id(node: &Node) -> String {
-    match node.kind {
+    match node.kind() {
         NodeKind::Menu => format!("menu_{}", node.id),
         _ => format!("task_{}", node.id),
     }

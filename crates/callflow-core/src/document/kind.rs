@@ -1,0 +1,554 @@
+//! The node kinds, each described once: [`KINDS`] holds what a kind is called, where the palette
+//! shows it, its fields (wire name, label, input, default), its ports, whether it ends the call and
+//! the Archy action it becomes; [`NodeBody`] holds a node's kind-specific data as a closed enum.
+//!
+//! Adding a kind: a variant in [`NodeKind`] and [`NodeBody`], one [`KindSpec`] entry in [`KINDS`], its
+//! arms in `NodeBody::new`/`text`/`set_text` and in the wire conversion below, then its checks in
+//! `validate` and its writer in `export::archy` (the compiler points at each match).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::port::{Port, PortName};
+use super::{Mapping, MenuChoice};
+
+/// The node kinds of spec §2, as written in `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum NodeKind {
+    Start,
+    Play,
+    Menu,
+    Decision,
+    SetVariable,
+    Invoke,
+    DataAction,
+    Transfer,
+    Disconnect,
+}
+
+/// Where the palette lists a kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaletteGroup {
+    /// Not in the palette (a flow has one start node, made with the flow).
+    Hidden,
+    /// Prompts and menus: what the caller hears and presses.
+    Caller,
+    /// Decisions and data.
+    Logic,
+    /// Common modules and data actions.
+    Integration,
+    /// Steps that end the call.
+    End,
+}
+
+impl PaletteGroup {
+    pub fn title(self) -> &'static str {
+        match self {
+            PaletteGroup::Hidden => "",
+            PaletteGroup::Caller => "Caller",
+            PaletteGroup::Logic => "Logic",
+            PaletteGroup::Integration => "Integration",
+            PaletteGroup::End => "End",
+        }
+    }
+}
+
+/// A kind-specific field, named as on the wire by [`FieldId::wire_name`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FieldId {
+    Prompt,
+    Choices,
+    Expression,
+    Variable,
+    Module,
+    ModuleId,
+    Version,
+    Inputs,
+    Outputs,
+    Category,
+    Action,
+    TimeoutSeconds,
+    Queue,
+}
+
+impl FieldId {
+    /// Every kind field, in wire order.
+    pub const ALL: [FieldId; 13] = [
+        FieldId::Prompt,
+        FieldId::Choices,
+        FieldId::Expression,
+        FieldId::Variable,
+        FieldId::Module,
+        FieldId::ModuleId,
+        FieldId::Version,
+        FieldId::Inputs,
+        FieldId::Outputs,
+        FieldId::Category,
+        FieldId::Action,
+        FieldId::TimeoutSeconds,
+        FieldId::Queue,
+    ];
+
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            FieldId::Prompt => "prompt",
+            FieldId::Choices => "choices",
+            FieldId::Expression => "expression",
+            FieldId::Variable => "variable",
+            FieldId::Module => "module",
+            FieldId::ModuleId => "moduleId",
+            FieldId::Version => "version",
+            FieldId::Inputs => "inputs",
+            FieldId::Outputs => "outputs",
+            FieldId::Category => "category",
+            FieldId::Action => "action",
+            FieldId::TimeoutSeconds => "timeoutSeconds",
+            FieldId::Queue => "queue",
+        }
+    }
+}
+
+/// How the inspector edits a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldInput {
+    /// Free text (prompts, names).
+    Text,
+    /// An expression; suggests the flow's variables.
+    Expression,
+    /// A `Flow.` variable that receives a value; suggests the flow's variables.
+    VariableTarget,
+    /// A queue name; suggests the queue catalog.
+    Queue,
+    /// Whole seconds.
+    Seconds,
+    /// Shown by the kind's own inspector form (menu choices, module mappings, …).
+    Form,
+}
+
+/// One field of a kind, as the inspector shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub id: FieldId,
+    pub label: &'static str,
+    pub input: FieldInput,
+}
+
+/// Everything the designer, the validator and the export know about a kind, in one place.
+#[derive(Debug, Clone, Copy)]
+pub struct KindSpec {
+    pub kind: NodeKind,
+    /// The name in `kind` on the wire.
+    pub name: &'static str,
+    /// What the designer calls it.
+    pub title: &'static str,
+    pub group: PaletteGroup,
+    /// One line on what the step does, for the palette's tooltip.
+    pub summary: &'static str,
+    /// Its kind-specific fields, in wire and inspector order.
+    pub fields: &'static [FieldSpec],
+    /// Its fixed output ports, in display order (a menu adds one port per choice before these).
+    pub ports: &'static [Port],
+    /// Ends the call (a transfer ends it when it succeeds).
+    pub terminal: bool,
+    /// The Archy action it becomes (`None` for the start, which is the flow's entry).
+    pub archy_action: Option<&'static str>,
+}
+
+const fn field(id: FieldId, label: &'static str, input: FieldInput) -> FieldSpec {
+    FieldSpec { id, label, input }
+}
+
+const fn port(name: PortName, required: bool) -> Port {
+    Port { name, required }
+}
+
+/// The kind table, in [`NodeKind`] order (a test checks the order).
+pub const KINDS: [KindSpec; 9] = [
+    KindSpec {
+        kind: NodeKind::Start,
+        name: "start",
+        title: "Start",
+        group: PaletteGroup::Hidden,
+        summary: "Where the call enters the flow.",
+        fields: &[],
+        ports: &[port(PortName::Next, true)],
+        terminal: false,
+        archy_action: None,
+    },
+    KindSpec {
+        kind: NodeKind::Play,
+        name: "play",
+        title: "Play audio",
+        group: PaletteGroup::Caller,
+        summary: "Speaks a prompt to the caller.",
+        fields: &[field(FieldId::Prompt, "Prompt (text to speech)", FieldInput::Text)],
+        ports: &[port(PortName::Next, true)],
+        terminal: false,
+        archy_action: Some("playAudio"),
+    },
+    KindSpec {
+        kind: NodeKind::Menu,
+        name: "menu",
+        title: "Menu",
+        group: PaletteGroup::Caller,
+        summary: "Plays a prompt and branches on the digit the caller presses.",
+        fields: &[
+            field(FieldId::Prompt, "Prompt", FieldInput::Text),
+            field(FieldId::Choices, "Choices", FieldInput::Form),
+        ],
+        ports: &[port(PortName::NoInput, false)],
+        terminal: false,
+        archy_action: Some("menu"),
+    },
+    KindSpec {
+        kind: NodeKind::Decision,
+        name: "decision",
+        title: "Decision",
+        group: PaletteGroup::Logic,
+        summary: "Takes yes or no by a boolean expression.",
+        fields: &[field(FieldId::Expression, "Condition (expression)", FieldInput::Expression)],
+        ports: &[port(PortName::Yes, true), port(PortName::No, true)],
+        terminal: false,
+        archy_action: Some("decision"),
+    },
+    KindSpec {
+        kind: NodeKind::SetVariable,
+        name: "setVariable",
+        title: "Update data",
+        group: PaletteGroup::Logic,
+        summary: "Sets a flow variable to the value of an expression.",
+        fields: &[
+            field(FieldId::Variable, "Variable (Flow.name)", FieldInput::VariableTarget),
+            field(FieldId::Expression, "Value (expression)", FieldInput::Expression),
+        ],
+        ports: &[port(PortName::Next, true)],
+        terminal: false,
+        archy_action: Some("updateData"),
+    },
+    KindSpec {
+        kind: NodeKind::Invoke,
+        name: "invoke",
+        title: "Call common module (shared flow)",
+        group: PaletteGroup::Integration,
+        summary: "Runs a common module with mapped inputs and outputs.",
+        fields: &[
+            field(FieldId::Module, "Module", FieldInput::Form),
+            field(FieldId::ModuleId, "Module id", FieldInput::Form),
+            field(FieldId::Version, "Version", FieldInput::Form),
+            field(FieldId::Inputs, "Inputs", FieldInput::Form),
+            field(FieldId::Outputs, "Outputs", FieldInput::Form),
+        ],
+        ports: &[port(PortName::Complete, true), port(PortName::Error, false)],
+        terminal: false,
+        archy_action: Some("callCommonModule"),
+    },
+    KindSpec {
+        kind: NodeKind::DataAction,
+        name: "dataAction",
+        title: "Call data action",
+        group: PaletteGroup::Integration,
+        summary: "Calls an integration's data action; success, failure or timeout.",
+        fields: &[
+            field(FieldId::Category, "Integration category", FieldInput::Text),
+            field(FieldId::Action, "Data action", FieldInput::Text),
+            field(FieldId::Inputs, "Inputs", FieldInput::Form),
+            field(FieldId::Outputs, "Outputs", FieldInput::Form),
+            field(FieldId::TimeoutSeconds, "Timeout (1 to 60 seconds)", FieldInput::Seconds),
+        ],
+        ports: &[port(PortName::Success, true), port(PortName::Failure, true), port(PortName::Timeout, false)],
+        terminal: false,
+        archy_action: Some("callData"),
+    },
+    KindSpec {
+        kind: NodeKind::Transfer,
+        name: "transfer",
+        title: "Transfer to ACD",
+        group: PaletteGroup::End,
+        summary: "Queues the call; the failure port runs when the transfer fails.",
+        fields: &[field(FieldId::Queue, "Queue", FieldInput::Queue)],
+        ports: &[port(PortName::Failure, false)],
+        terminal: true,
+        archy_action: Some("transferToAcd"),
+    },
+    KindSpec {
+        kind: NodeKind::Disconnect,
+        name: "disconnect",
+        title: "Disconnect",
+        group: PaletteGroup::End,
+        summary: "Hangs up.",
+        fields: &[],
+        ports: &[],
+        terminal: true,
+        archy_action: Some("disconnect"),
+    },
+];
+
+impl NodeKind {
+    pub const ALL: [NodeKind; 9] = [
+        NodeKind::Start,
+        NodeKind::Play,
+        NodeKind::Menu,
+        NodeKind::Decision,
+        NodeKind::SetVariable,
+        NodeKind::Invoke,
+        NodeKind::DataAction,
+        NodeKind::Transfer,
+        NodeKind::Disconnect,
+    ];
+
+    /// This kind's entry in [`KINDS`].
+    pub fn spec(self) -> &'static KindSpec {
+        &KINDS[self as usize]
+    }
+
+    /// The name on the wire.
+    pub fn as_str(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// What the designer shows for this kind.
+    pub fn title(self) -> &'static str {
+        self.spec().title
+    }
+
+    /// `transfer` (on success) and `disconnect` end the call.
+    pub fn is_terminal(self) -> bool {
+        self.spec().terminal
+    }
+
+    /// The kind-specific fields this kind accepts (camelCase, as on the wire).
+    pub fn field_names(self) -> impl Iterator<Item = &'static str> {
+        self.spec().fields.iter().map(|field| field.id.wire_name())
+    }
+
+    /// Does this kind have `field`?
+    pub fn has_field(self, field: FieldId) -> bool {
+        self.spec().fields.iter().any(|spec| spec.id == field)
+    }
+}
+
+/// Call Common Module: which module, which version, and the input and output mappings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ModuleCall {
+    pub module: String,
+    /// The module's flow id in the org, when known.
+    pub module_id: Option<String>,
+    /// `"latest"` or a published version such as `"3.0"`; absent means latest.
+    pub version: Option<String>,
+    /// `Common.<input>` → expression.
+    pub inputs: Mapping,
+    /// `Common.<output>` → `Flow.<variable>`.
+    pub outputs: Mapping,
+}
+
+/// Call Data Action: which action, its mappings and its timeout.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DataActionCall {
+    pub category: String,
+    pub action: String,
+    pub inputs: Mapping,
+    pub outputs: Mapping,
+    /// 1–60 seconds; [`super::DEFAULT_TIMEOUT_SECONDS`] when absent.
+    pub timeout_seconds: Option<i64>,
+}
+
+/// A node's kind and kind-specific data.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeBody {
+    Start,
+    Play { prompt: String },
+    Menu { prompt: String, choices: Vec<MenuChoice> },
+    Decision { expression: String },
+    SetVariable { variable: String, expression: String },
+    Invoke(ModuleCall),
+    DataAction(DataActionCall),
+    Transfer { queue: String },
+    Disconnect,
+}
+
+impl NodeBody {
+    /// A body of `kind` as the palette adds it: empty texts, a menu with choice 1, an invoke of the
+    /// latest version, a data action with the default timeout.
+    pub fn new(kind: NodeKind) -> NodeBody {
+        match kind {
+            NodeKind::Start => NodeBody::Start,
+            NodeKind::Play => NodeBody::Play { prompt: String::new() },
+            NodeKind::Menu => NodeBody::Menu {
+                prompt: String::new(),
+                choices: vec![MenuChoice { digit: "1".to_owned(), label: "Option 1".to_owned() }],
+            },
+            NodeKind::Decision => NodeBody::Decision { expression: String::new() },
+            NodeKind::SetVariable => NodeBody::SetVariable { variable: String::new(), expression: String::new() },
+            NodeKind::Invoke => {
+                NodeBody::Invoke(ModuleCall { version: Some("latest".to_owned()), ..ModuleCall::default() })
+            }
+            NodeKind::DataAction => NodeBody::DataAction(DataActionCall {
+                timeout_seconds: Some(super::DEFAULT_TIMEOUT_SECONDS),
+                ..DataActionCall::default()
+            }),
+            NodeKind::Transfer => NodeBody::Transfer { queue: String::new() },
+            NodeKind::Disconnect => NodeBody::Disconnect,
+        }
+    }
+
+    /// The same kind with no data: what a node without its fields holds.
+    pub fn empty(kind: NodeKind) -> NodeBody {
+        match kind {
+            NodeKind::Menu => NodeBody::Menu { prompt: String::new(), choices: Vec::new() },
+            NodeKind::Invoke => NodeBody::Invoke(ModuleCall::default()),
+            NodeKind::DataAction => NodeBody::DataAction(DataActionCall::default()),
+            other => NodeBody::new(other),
+        }
+    }
+
+    pub fn kind(&self) -> NodeKind {
+        match self {
+            NodeBody::Start => NodeKind::Start,
+            NodeBody::Play { .. } => NodeKind::Play,
+            NodeBody::Menu { .. } => NodeKind::Menu,
+            NodeBody::Decision { .. } => NodeKind::Decision,
+            NodeBody::SetVariable { .. } => NodeKind::SetVariable,
+            NodeBody::Invoke(_) => NodeKind::Invoke,
+            NodeBody::DataAction(_) => NodeKind::DataAction,
+            NodeBody::Transfer { .. } => NodeKind::Transfer,
+            NodeBody::Disconnect => NodeKind::Disconnect,
+        }
+    }
+
+    /// A text field's value (`None` when the kind has no such text field, or an optional one is unset).
+    pub fn text(&self, field: FieldId) -> Option<&str> {
+        match (self, field) {
+            (NodeBody::Play { prompt } | NodeBody::Menu { prompt, .. }, FieldId::Prompt) => Some(prompt),
+            (NodeBody::Decision { expression } | NodeBody::SetVariable { expression, .. }, FieldId::Expression) => {
+                Some(expression)
+            }
+            (NodeBody::SetVariable { variable, .. }, FieldId::Variable) => Some(variable),
+            (NodeBody::Invoke(call), FieldId::Module) => Some(&call.module),
+            (NodeBody::Invoke(call), FieldId::ModuleId) => call.module_id.as_deref(),
+            (NodeBody::Invoke(call), FieldId::Version) => call.version.as_deref(),
+            (NodeBody::DataAction(call), FieldId::Category) => Some(&call.category),
+            (NodeBody::DataAction(call), FieldId::Action) => Some(&call.action),
+            (NodeBody::Transfer { queue }, FieldId::Queue) => Some(queue),
+            _ => None,
+        }
+    }
+
+    /// Sets a text field; false when the kind has no such text field.
+    pub fn set_text(&mut self, field: FieldId, value: String) -> bool {
+        let slot = match (self, field) {
+            (NodeBody::Play { prompt } | NodeBody::Menu { prompt, .. }, FieldId::Prompt) => prompt,
+            (NodeBody::Decision { expression } | NodeBody::SetVariable { expression, .. }, FieldId::Expression) => {
+                expression
+            }
+            (NodeBody::SetVariable { variable, .. }, FieldId::Variable) => variable,
+            (NodeBody::Invoke(call), FieldId::Module) => &mut call.module,
+            (NodeBody::Invoke(call), FieldId::ModuleId) => {
+                call.module_id = Some(value).filter(|v| !v.is_empty());
+                return true;
+            }
+            (NodeBody::Invoke(call), FieldId::Version) => {
+                call.version = Some(value).filter(|v| !v.is_empty());
+                return true;
+            }
+            (NodeBody::DataAction(call), FieldId::Category) => &mut call.category,
+            (NodeBody::DataAction(call), FieldId::Action) => &mut call.action,
+            (NodeBody::Transfer { queue }, FieldId::Queue) => queue,
+            _ => return false,
+        };
+        *slot = value;
+        true
+    }
+
+    /// The menu's choices (empty for other kinds).
+    pub fn choices(&self) -> &[MenuChoice] {
+        match self {
+            NodeBody::Menu { choices, .. } => choices,
+            _ => &[],
+        }
+    }
+
+    /// The input and output mappings of an invoke or data action.
+    pub fn mappings(&self) -> Option<(&Mapping, &Mapping)> {
+        match self {
+            NodeBody::Invoke(call) => Some((&call.inputs, &call.outputs)),
+            NodeBody::DataAction(call) => Some((&call.inputs, &call.outputs)),
+            _ => None,
+        }
+    }
+
+    /// The module an invoke calls.
+    pub fn module_call(&self) -> Option<&ModuleCall> {
+        match self {
+            NodeBody::Invoke(call) => Some(call),
+            _ => None,
+        }
+    }
+
+    /// The ports this body has, in display order: a menu's digits, then the kind's fixed ports.
+    pub fn ports(&self) -> impl Iterator<Item = Port> + '_ {
+        let digits = self
+            .choices()
+            .iter()
+            .filter_map(|choice| PortName::of_digit(&choice.digit))
+            .map(|name| Port { name, required: true });
+        digits.chain(self.kind().spec().ports.iter().copied())
+    }
+
+    /// The bit set (by [`PortName::bit`]) of this body's ports.
+    pub fn port_mask(&self) -> u32 {
+        self.ports().fold(0, |mask, port| mask | port.name.bit())
+    }
+
+    /// The bit set of the ports that must carry an edge.
+    pub fn required_port_mask(&self) -> u32 {
+        self.ports().filter(|port| port.required).fold(0, |mask, port| mask | port.name.bit())
+    }
+
+    /// How many ports the node shows (its height on the canvas depends on it).
+    pub fn port_count(&self) -> usize {
+        self.ports().count()
+    }
+
+    /// A one-line description of what this node does, for hover texts.
+    pub fn detail(&self) -> String {
+        match self {
+            NodeBody::Invoke(call) => {
+                format!("module: {}", if call.module.is_empty() { "none" } else { call.module.as_str() })
+            }
+            NodeBody::Transfer { queue } => format!("queue: {}", if queue.is_empty() { "none" } else { queue }),
+            NodeBody::DataAction(call) => {
+                format!("action: {}", if call.action.is_empty() { "none" } else { call.action.as_str() })
+            }
+            NodeBody::Decision { expression } | NodeBody::SetVariable { expression, .. } => expression.clone(),
+            NodeBody::Play { prompt } | NodeBody::Menu { prompt, .. } => prompt.clone(),
+            NodeBody::Start | NodeBody::Disconnect => String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_is_in_kind_order_and_bodies_agree_with_it() {
+        for (index, kind) in NodeKind::ALL.into_iter().enumerate() {
+            assert_eq!(KINDS[index].kind, kind);
+            assert_eq!(kind as usize, index);
+            assert_eq!(NodeBody::new(kind).kind(), kind);
+            assert_eq!(NodeBody::empty(kind).kind(), kind);
+            let wire = serde_json::to_string(&kind).unwrap();
+            assert_eq!(wire, format!("\"{}\"", kind.as_str()));
+            // Every text field the table names can be set and read back.
+            let mut body = NodeBody::new(kind);
+            for spec in kind.spec().fields.iter().filter(|f| f.input != FieldInput::Form) {
+                if spec.id == FieldId::TimeoutSeconds {
+                    continue;
+                }
+                assert!(body.set_text(spec.id, "x".to_owned()), "{kind:?} {:?}", spec.id);
+                assert_eq!(body.text(spec.id), Some("x"));
+            }
+        }
+    }
+}

@@ -1,0 +1,261 @@
+//! Flow document v1: the model the designer, the CLI and the validator work on.
+//!
+//! Three layers, as in rust-analyzer's syntax → HIR split:
+//! - [`wire`]: the v1 serde types exactly as on disk (flat nodes, the JSON Schema, precise parse
+//!   errors). Nothing else reads them.
+//! - this module: the model. A [`Node`] holds its kind-specific data as a closed enum ([`NodeBody`]);
+//!   ids stay strings, so duplicate ids and dangling edges stay representable and reportable.
+//!   The model serializes through the wire types, so files round-trip byte for byte.
+//! - [`crate::index::FlowIndex`]: what is derived from one revision (dense node indices, port
+//!   targets, predecessors), shared by validation, export and the canvas.
+//!
+//! Every kind is described once, in [`kind::KINDS`].
+
+pub mod kind;
+pub mod port;
+pub mod value_type;
+pub mod wire;
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+pub use kind::{
+    DataActionCall, FieldId, FieldInput, FieldSpec, KindSpec, ModuleCall, NodeBody, NodeKind, PaletteGroup, KINDS,
+};
+pub use port::{digit_port, is_menu_digit, Port, PortName, PORT_SLOTS};
+pub use value_type::{TypeName, ValueType};
+pub use wire::{kind_field_errors, parse};
+
+/// The only accepted value of `format`.
+pub const FORMAT_V1: &str = "callflow/v1";
+
+/// The default data action timeout, in seconds.
+pub const DEFAULT_TIMEOUT_SECONDS: i64 = 10;
+
+/// Module inputs/outputs and data action mappings keep the order the author wrote them in.
+pub type Mapping = IndexMap<String, String>;
+
+/// A whole flow document. Serialized and deserialized through [`wire::Document`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "wire::Document", into = "wire::Document")]
+pub struct Document {
+    /// Always `"callflow/v1"` in a parsed document.
+    pub format: String,
+    pub flow: Flow,
+    /// The catalog of common modules (and workflows) this flow may call.
+    pub modules: Vec<Module>,
+    /// The queues a transfer may name. Empty means "not known": any queue name is accepted.
+    pub queues: Vec<Queue>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flow {
+    pub name: String,
+    pub flow_type: FlowType,
+    pub description: Option<String>,
+    pub division: String,
+    pub default_language: String,
+    pub start_node_id: String,
+    pub variables: Vec<Variable>,
+    pub nodes: Vec<Node>,
+    pub edges: Vec<Edge>,
+}
+
+/// A node: identity, label, position, and its kind's data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "wire::Node", into = "wire::Node")]
+pub struct Node {
+    pub id: String,
+    pub label: String,
+    pub x: f64,
+    pub y: f64,
+    pub body: NodeBody,
+}
+
+impl Node {
+    /// A node of `kind` as the palette adds it ([`NodeBody::new`]), labelled with the kind's title.
+    pub fn new(id: impl Into<String>, kind: NodeKind, x: f64, y: f64) -> Node {
+        Node { id: id.into(), label: kind.title().to_owned(), x, y, body: NodeBody::new(kind) }
+    }
+
+    pub fn kind(&self) -> NodeKind {
+        self.body.kind()
+    }
+
+    /// The node's output ports, in display order.
+    pub fn ports(&self) -> impl Iterator<Item = Port> + '_ {
+        self.body.ports()
+    }
+
+    /// Does this node have a port called `name`?
+    pub fn has_port(&self, name: &str) -> bool {
+        self.port(name).is_some()
+    }
+
+    /// The port called `name`, when this node has it.
+    pub fn port(&self, name: &str) -> Option<PortName> {
+        PortName::parse(name).filter(|port| self.body.port_mask() & port.bit() != 0)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FlowType {
+    Inboundcall,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Variable {
+    /// `Flow.<identifier>`.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub value_type: TypeName,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MenuChoice {
+    /// `"0"`–`"9"`, `"*"` or `"#"`.
+    pub digit: String,
+    #[serde(default)]
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Edge {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub from: String,
+    /// May be omitted only where the source node has the single port `next`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub port: Option<String>,
+    pub to: String,
+}
+
+impl Edge {
+    pub fn new(from: impl Into<String>, port: Option<&str>, to: impl Into<String>) -> Edge {
+        Edge { id: None, from: from.into(), port: port.map(str::to_owned), to: to.into() }
+    }
+
+    /// The port this edge leaves from, `next` when omitted.
+    pub fn port_name(&self) -> &str {
+        self.port.as_deref().unwrap_or("next")
+    }
+}
+
+/// What kind of flow a catalog entry is. Common modules are called with Call Common Module;
+/// workflows are launched with `POST /api/v2/flows/executions` and cannot be called from a call flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ModuleType {
+    #[default]
+    Commonmodule,
+    Workflow,
+}
+
+impl ModuleType {
+    fn is_default(&self) -> bool {
+        *self == ModuleType::Commonmodule
+    }
+
+    /// The variable scope of this flow type's inputs and outputs.
+    pub fn scope(self) -> &'static str {
+        match self {
+            ModuleType::Commonmodule => "Common",
+            ModuleType::Workflow => "Flow",
+        }
+    }
+}
+
+/// A catalog entry: a common module (or a workflow) with its input/output contract.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Module {
+    /// The flow id in the org, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+    /// `commonmodule` (the default) or `workflow`.
+    #[serde(default, rename = "type", skip_serializing_if = "ModuleType::is_default")]
+    pub module_type: ModuleType,
+    #[serde(default)]
+    pub published: bool,
+    /// The latest published version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_version: Option<String>,
+    /// Older published versions that may still be named by `version`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<String>,
+    #[serde(default)]
+    pub compatible_flow_types: Vec<String>,
+    #[serde(default)]
+    pub inputs: Vec<Parameter>,
+    #[serde(default)]
+    pub outputs: Vec<Parameter>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Parameter {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub value_type: TypeName,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Queue {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub name: String,
+}
+
+impl Document {
+    /// A new, empty flow with a start node: what "New" opens.
+    pub fn empty(name: &str) -> Document {
+        Document {
+            format: FORMAT_V1.to_owned(),
+            flow: Flow {
+                name: name.to_owned(),
+                flow_type: FlowType::Inboundcall,
+                description: None,
+                division: wire::default_division(),
+                default_language: wire::default_language(),
+                start_node_id: "start".to_owned(),
+                variables: Vec::new(),
+                nodes: vec![Node::new("start", NodeKind::Start, 40.0, 160.0)],
+                edges: Vec::new(),
+            },
+            modules: Vec::new(),
+            queues: Vec::new(),
+        }
+    }
+
+    /// The document as pretty JSON, the normalized form (defaults written out, key order fixed).
+    pub fn to_json(&self) -> String {
+        // Invariant: every field is a string, number, bool, list or string map; serde_json cannot
+        // fail on those, and the only floats come from the parser or from finite positions.
+        match serde_json::to_string_pretty(&wire::Document::from(self)) {
+            Ok(text) => text + "\n",
+            Err(error) => format!("{{\"error\": \"{error}\"}}\n"),
+        }
+    }
+
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.flow.nodes.iter().find(|node| node.id == id)
+    }
+
+    /// The names of the catalog's workflows (what `POST /api/v2/flows/executions` can launch).
+    pub fn workflow_names(&self) -> Vec<String> {
+        self.modules.iter().filter(|m| m.module_type == ModuleType::Workflow).map(|m| m.name.clone()).collect()
+    }
+
+    pub fn module(&self, name: &str) -> Option<&Module> {
+        self.modules.iter().find(|module| module.name == name)
+    }
+}

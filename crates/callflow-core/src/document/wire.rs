@@ -1,0 +1,397 @@
+//! The v1 wire format: the serde types exactly as a `.flow.json` file holds them, the JSON Schema,
+//! `parse` with precise errors, and the conversion to and from the model.
+//!
+//! On the wire a node is flat: its kind-specific fields are optional members next to `id` and
+//! `kind`. A field that belongs to another kind is rejected ([`kind_field_errors`]). Conversion to
+//! the model fills a missing text field with `""`; conversion back writes every field of the kind,
+//! so a normalized document round-trips byte for byte.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::kind::{DataActionCall, FieldId, ModuleCall, NodeBody, NodeKind};
+use super::{Edge, FlowType, Mapping, MenuChoice, Module, Queue, Variable, FORMAT_V1};
+use crate::diagnostic::{Code, Diagnostic};
+
+/// A whole `.flow.json` document.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schemars(title = "Callflow Studio flow document v1")]
+pub struct Document {
+    /// Always `"callflow/v1"`.
+    #[schemars(extend("const" = "callflow/v1"))]
+    pub format: String,
+    pub flow: Flow,
+    /// The catalog of common modules (and workflows) this flow may call.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub modules: Vec<Module>,
+    /// The queues a transfer may name. Empty means "not known": any queue name is accepted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queues: Vec<Queue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Flow {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub flow_type: FlowType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default = "default_division")]
+    pub division: String,
+    #[serde(default = "default_language")]
+    pub default_language: String,
+    pub start_node_id: String,
+    #[serde(default)]
+    pub variables: Vec<Variable>,
+    #[serde(default)]
+    pub nodes: Vec<Node>,
+    #[serde(default)]
+    pub edges: Vec<Edge>,
+}
+
+pub(crate) fn default_division() -> String {
+    "Home".to_owned()
+}
+
+pub(crate) fn default_language() -> String {
+    "en-us".to_owned()
+}
+
+/// A node as on the wire: kind-specific fields are optional here, and [`kind_field_errors`] rejects
+/// the ones that do not belong to the node's kind.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Node {
+    pub id: String,
+    pub kind: NodeKind,
+    #[serde(default)]
+    pub label: String,
+    pub x: f64,
+    pub y: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<MenuChoice>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub variable: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_id: Option<String>,
+    /// `"latest"` or a published version such as `"3.0"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inputs: Option<Mapping>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outputs: Option<Mapping>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// 1–60 seconds; 10 when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_seconds: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+}
+
+impl Node {
+    /// The kind fields that are set, as on the wire.
+    fn set_fields(&self) -> impl Iterator<Item = FieldId> + '_ {
+        FieldId::ALL.into_iter().filter(|field| match field {
+            FieldId::Prompt => self.prompt.is_some(),
+            FieldId::Choices => self.choices.is_some(),
+            FieldId::Expression => self.expression.is_some(),
+            FieldId::Variable => self.variable.is_some(),
+            FieldId::Module => self.module.is_some(),
+            FieldId::ModuleId => self.module_id.is_some(),
+            FieldId::Version => self.version.is_some(),
+            FieldId::Inputs => self.inputs.is_some(),
+            FieldId::Outputs => self.outputs.is_some(),
+            FieldId::Category => self.category.is_some(),
+            FieldId::Action => self.action.is_some(),
+            FieldId::TimeoutSeconds => self.timeout_seconds.is_some(),
+            FieldId::Queue => self.queue.is_some(),
+        })
+    }
+
+    /// The first field set on this node that its kind does not have.
+    fn foreign_field(&self) -> Option<FieldId> {
+        self.set_fields().find(|field| !self.kind.has_field(*field))
+    }
+
+    fn foreign_field_error(&self, index: Option<usize>, field: FieldId) -> Diagnostic {
+        let accepted: Vec<&str> = self.kind.field_names().collect();
+        let accepted = if accepted.is_empty() { "none".to_owned() } else { accepted.join(", ") };
+        let path = index.map(|index| format!("flow.nodes[{index}].{}", field.wire_name()));
+        invalid_document(
+            format!(
+                "unknown field `{}` on node \"{}\": a {} node has the fields {accepted}",
+                field.wire_name(),
+                self.id,
+                self.kind.as_str()
+            ),
+            path,
+        )
+        .with_node(&self.id)
+    }
+
+    /// The model's body. Fields of other kinds must have been rejected before.
+    fn into_body(self) -> NodeBody {
+        let text = |value: Option<String>| value.unwrap_or_default();
+        match self.kind {
+            NodeKind::Start => NodeBody::Start,
+            NodeKind::Play => NodeBody::Play { prompt: text(self.prompt) },
+            NodeKind::Menu => NodeBody::Menu { prompt: text(self.prompt), choices: self.choices.unwrap_or_default() },
+            NodeKind::Decision => NodeBody::Decision { expression: text(self.expression) },
+            NodeKind::SetVariable => {
+                NodeBody::SetVariable { variable: text(self.variable), expression: text(self.expression) }
+            }
+            NodeKind::Invoke => NodeBody::Invoke(ModuleCall {
+                module: text(self.module),
+                module_id: self.module_id,
+                version: self.version,
+                inputs: self.inputs.unwrap_or_default(),
+                outputs: self.outputs.unwrap_or_default(),
+            }),
+            NodeKind::DataAction => NodeBody::DataAction(DataActionCall {
+                category: text(self.category),
+                action: text(self.action),
+                inputs: self.inputs.unwrap_or_default(),
+                outputs: self.outputs.unwrap_or_default(),
+                timeout_seconds: self.timeout_seconds,
+            }),
+            NodeKind::Transfer => NodeBody::Transfer { queue: text(self.queue) },
+            NodeKind::Disconnect => NodeBody::Disconnect,
+        }
+    }
+}
+
+impl TryFrom<Node> for super::Node {
+    type Error = String;
+
+    fn try_from(node: Node) -> Result<Self, String> {
+        if let Some(field) = node.foreign_field() {
+            return Err(node.foreign_field_error(None, field).message);
+        }
+        Ok(super::Node { id: node.id.clone(), label: node.label.clone(), x: node.x, y: node.y, body: node.into_body() })
+    }
+}
+
+impl From<&super::Node> for Node {
+    fn from(node: &super::Node) -> Node {
+        let mut wire = Node {
+            id: node.id.clone(),
+            kind: node.kind(),
+            label: node.label.clone(),
+            x: node.x,
+            y: node.y,
+            prompt: None,
+            choices: None,
+            expression: None,
+            variable: None,
+            module: None,
+            module_id: None,
+            version: None,
+            inputs: None,
+            outputs: None,
+            category: None,
+            action: None,
+            timeout_seconds: None,
+            queue: None,
+        };
+        match &node.body {
+            NodeBody::Start | NodeBody::Disconnect => {}
+            NodeBody::Play { prompt } => wire.prompt = Some(prompt.clone()),
+            NodeBody::Menu { prompt, choices } => {
+                wire.prompt = Some(prompt.clone());
+                wire.choices = Some(choices.clone());
+            }
+            NodeBody::Decision { expression } => wire.expression = Some(expression.clone()),
+            NodeBody::SetVariable { variable, expression } => {
+                wire.variable = Some(variable.clone());
+                wire.expression = Some(expression.clone());
+            }
+            NodeBody::Invoke(call) => {
+                wire.module = Some(call.module.clone());
+                wire.module_id.clone_from(&call.module_id);
+                wire.version.clone_from(&call.version);
+                wire.inputs = Some(call.inputs.clone());
+                wire.outputs = Some(call.outputs.clone());
+            }
+            NodeBody::DataAction(call) => {
+                wire.category = Some(call.category.clone());
+                wire.action = Some(call.action.clone());
+                wire.inputs = Some(call.inputs.clone());
+                wire.outputs = Some(call.outputs.clone());
+                wire.timeout_seconds = call.timeout_seconds;
+            }
+            NodeBody::Transfer { queue } => wire.queue = Some(queue.clone()),
+        }
+        wire
+    }
+}
+
+impl From<super::Node> for Node {
+    fn from(node: super::Node) -> Node {
+        Node::from(&node)
+    }
+}
+
+impl From<&super::Document> for Document {
+    fn from(document: &super::Document) -> Document {
+        let flow = &document.flow;
+        Document {
+            format: document.format.clone(),
+            flow: Flow {
+                name: flow.name.clone(),
+                flow_type: flow.flow_type,
+                description: flow.description.clone(),
+                division: flow.division.clone(),
+                default_language: flow.default_language.clone(),
+                start_node_id: flow.start_node_id.clone(),
+                variables: flow.variables.clone(),
+                nodes: flow.nodes.iter().map(Node::from).collect(),
+                edges: flow.edges.clone(),
+            },
+            modules: document.modules.clone(),
+            queues: document.queues.clone(),
+        }
+    }
+}
+
+impl From<super::Document> for Document {
+    fn from(document: super::Document) -> Document {
+        Document::from(&document)
+    }
+}
+
+impl TryFrom<Document> for super::Document {
+    type Error = String;
+
+    /// Refuses a field of another kind (the message names it); `parse` reports it with its path.
+    fn try_from(document: Document) -> Result<Self, String> {
+        if let Some(finding) = kind_field_errors(&document).into_iter().next() {
+            return Err(finding.message);
+        }
+        Ok(into_model(document))
+    }
+}
+
+/// The model of a wire document whose nodes have only their own kind's fields.
+fn into_model(document: Document) -> super::Document {
+    let flow = document.flow;
+    super::Document {
+        format: document.format,
+        flow: super::Flow {
+            name: flow.name,
+            flow_type: flow.flow_type,
+            description: flow.description,
+            division: flow.division,
+            default_language: flow.default_language,
+            start_node_id: flow.start_node_id,
+            variables: flow.variables,
+            nodes: flow
+                .nodes
+                .into_iter()
+                .map(|node| super::Node {
+                    id: node.id.clone(),
+                    label: node.label.clone(),
+                    x: node.x,
+                    y: node.y,
+                    body: node.into_body(),
+                })
+                .collect(),
+            edges: flow.edges,
+        },
+        modules: document.modules,
+        queues: document.queues,
+    }
+}
+
+/// Parses a flow document. On failure the single `invalid-document` finding says what and where:
+/// line and column for syntax and type errors, and the path (`flow.nodes[2].kind`) in `field`.
+pub fn parse(text: &str) -> Result<super::Document, Diagnostic> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let document: Document = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(document) => document,
+        Err(error) => return Err(parse_error_finding(&error)),
+    };
+    if let Err(error) = deserializer.end() {
+        return Err(invalid_document(format!("unexpected text after the document at {}", position_of(&error)), None));
+    }
+    if document.format != FORMAT_V1 {
+        return Err(invalid_document(
+            format!("format is \"{}\", expected \"{FORMAT_V1}\"", document.format),
+            Some("format".to_owned()),
+        ));
+    }
+    if let Some(finding) = kind_field_errors(&document).into_iter().next() {
+        return Err(finding);
+    }
+    if let Some(finding) = non_finite_positions(&document) {
+        return Err(finding);
+    }
+    Ok(into_model(document))
+}
+
+fn position_of(error: &serde_json::Error) -> String {
+    format!("line {}, column {}", error.line(), error.column())
+}
+
+fn parse_error_finding(error: &serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {
+    let inner = error.inner();
+    let path = error.path().to_string();
+    let field = if path == "." || path.is_empty() { None } else { Some(path.clone()) };
+    let what = match inner.classify() {
+        serde_json::error::Category::Syntax => "JSON syntax error",
+        serde_json::error::Category::Eof => "the document ends too early",
+        serde_json::error::Category::Data => "not a flow document v1",
+        serde_json::error::Category::Io => "could not read the document",
+    };
+    // serde_json appends " at line L column C" to its messages; we state the position once, ourselves.
+    let message = inner.to_string();
+    let message = match message.rfind(" at line ") {
+        Some(cut) => message[..cut].to_owned(),
+        None => message,
+    };
+    let location = match &field {
+        Some(path) => format!(" at {path}"),
+        None => String::new(),
+    };
+    invalid_document(format!("{what}{location} ({}): {message}", position_of(inner)), field)
+}
+
+fn invalid_document(message: String, field: Option<String>) -> Diagnostic {
+    Diagnostic::error(Code::InvalidDocument, message).with_field_opt(field)
+}
+
+/// Kind fields set on a node whose kind does not have them: `invalid-document` findings, one per field.
+pub fn kind_field_errors(document: &Document) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for (index, node) in document.flow.nodes.iter().enumerate() {
+        if node.foreign_field().is_none() {
+            continue;
+        }
+        for field in node.set_fields().filter(|field| !node.kind.has_field(*field)) {
+            findings.push(node.foreign_field_error(Some(index), field));
+        }
+    }
+    findings
+}
+
+fn non_finite_positions(document: &Document) -> Option<Diagnostic> {
+    document.flow.nodes.iter().enumerate().find_map(|(index, node)| {
+        (!node.x.is_finite() || !node.y.is_finite()).then(|| {
+            invalid_document(
+                format!("node \"{}\" has a position that is not a finite number", node.id),
+                Some(format!("flow.nodes[{index}].x")),
+            )
+        })
+    })
+}

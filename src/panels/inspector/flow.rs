@@ -1,0 +1,38 @@
+//! The flow's own properties (name, description, division, language), its variables and its catalog.
+
+use callflow_core::command::{Command, FlowProperties};
+use leptos::prelude::*;
+
+use super::field::TextField;
+use crate::panels::catalog_editor::CatalogEditor;
+use crate::panels::variables_panel::VariablesPanel;
+use crate::state::use_studio;
+
+#[component]
+pub fn FlowInspector() -> impl IntoView {
+    let studio = use_studio();
+    let properties = move || studio.document.with(FlowProperties::of);
+    let commit = move |change: Box<dyn FnOnce(&mut FlowProperties)>| {
+        let mut updated = studio.document.with_untracked(FlowProperties::of);
+        change(&mut updated);
+        let _ = studio.dispatch(Command::SetFlowProperties { properties: updated });
+    };
+    view! {
+        <h2 class="cf-section-title">"Flow"</h2>
+        {move || {
+            let p = properties();
+            view! {
+                <TextField label="Name" value=p.name.clone() testid="flow-name"
+                    on_commit=move |v: String| commit(Box::new(move |p| p.name = v)) />
+                <TextField label="Description" value=p.description.clone().unwrap_or_default()
+                    on_commit=move |v: String| commit(Box::new(move |p| p.description = (!v.is_empty()).then_some(v))) />
+                <TextField label="Division" value=p.division.clone()
+                    on_commit=move |v: String| commit(Box::new(move |p| p.division = v)) />
+                <TextField label="Default language" value=p.default_language.clone()
+                    on_commit=move |v: String| commit(Box::new(move |p| p.default_language = v)) />
+            }
+        }}
+        <VariablesPanel />
+        <CatalogEditor />
+    }
+}

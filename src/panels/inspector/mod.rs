@@ -1,0 +1,60 @@
+//! The inspector: the fields of the selected node (or edge, or the flow itself). Every change is one
+//! core command, committed when a field is left or Enter is pressed, so one edit is one undo step.
+//!
+//! A node's plain fields come from the kind table (`callflow_core::document::KINDS`); a kind with
+//! fields of its own shape has one form here (`menu`, `invoke`).
+
+mod connections;
+mod field;
+mod flow;
+mod invoke;
+mod menu;
+mod node;
+
+use leptos::prelude::*;
+
+use self::flow::FlowInspector;
+use self::node::NodeInspector;
+use crate::state::use_studio;
+
+#[component]
+pub fn Inspector() -> impl IntoView {
+    let studio = use_studio();
+    let selected_node = Memo::new(move |_| {
+        let id = studio.selection.with(|s| (s.nodes.len() == 1).then(|| s.nodes.iter().next().cloned()).flatten())?;
+        studio.node(&id)
+    });
+    let selected_edge = Memo::new(move |_| studio.selection.with(|s| s.edge));
+    let many = Memo::new(move |_| studio.selection.with(|s| s.nodes.len()));
+
+    view! {
+        <aside class="cf-inspector" data-testid="inspector" aria-label="Inspector">
+            {move || {
+                if let Some(node) = selected_node.get() {
+                    view! { <NodeInspector node=node /> }.into_any()
+                } else if let Some(index) = selected_edge.get() {
+                    view! { <EdgeInspector index=index /> }.into_any()
+                } else if many.get() > 1 {
+                    view! {
+                        <h2 class="cf-section-title">{format!("{} nodes selected", many.get())}</h2>
+                        <p class="cf-muted">"Drag to move them together, Delete to remove them, Ctrl+D to duplicate."</p>
+                    }
+                    .into_any()
+                } else {
+                    view! { <FlowInspector /> }.into_any()
+                }
+            }}
+        </aside>
+    }
+}
+
+#[component]
+fn EdgeInspector(index: usize) -> impl IntoView {
+    let studio = use_studio();
+    let edge = studio.document.with_untracked(|d| d.flow.edges.get(index).cloned());
+    view! {
+        <h2 class="cf-section-title">"Connection"</h2>
+        {edge.map(|e| view! { <p>{format!("{} → {} (port {})", e.from, e.to, e.port_name())}</p> })}
+        <button class="cf-button cf-button--danger" on:click=move |_| crate::canvas::delete_selection(studio)>"Delete connection"</button>
+    }
+}

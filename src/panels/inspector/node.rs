@@ -1,0 +1,130 @@
+//! A node's inspector: id, label, the kind's fields as the kind table describes them, its form
+//! when the kind has one, and its connections.
+
+use callflow_core::command::Command;
+use callflow_core::document::{FieldId, FieldInput, Node, NodeBody};
+use leptos::prelude::*;
+
+use super::connections::Connections;
+use super::field::{update_node, LiveProblems, TextField};
+use super::invoke::InvokeFields;
+use super::menu::MenuFields;
+use crate::state::{use_studio, Selection};
+
+#[component]
+pub fn NodeInspector(node: Node) -> impl IntoView {
+    let studio = use_studio();
+    let kind = node.kind();
+    let id = node.id.clone();
+    let rename_from = id.clone();
+    let label_id = id.clone();
+    let form = match &node.body {
+        NodeBody::Menu { .. } => Some(view! { <MenuFields node=node.clone() /> }.into_any()),
+        NodeBody::Invoke(_) => Some(view! { <InvokeFields node=node.clone() /> }.into_any()),
+        _ => None,
+    };
+    view! {
+        <h2 class="cf-section-title">{kind.title()}</h2>
+        <TextField
+            label="Id"
+            value=id.clone()
+            testid="field-id"
+            on_commit=move |to: String| {
+                if to != rename_from && studio.dispatch(Command::RenameNode { from: rename_from.clone(), to: to.clone() }).is_ok() {
+                    studio.selection.set(Selection::node(&to));
+                }
+            }
+        />
+        <TextField
+            label="Label"
+            value=node.label.clone()
+            testid="field-label"
+            on_commit=move |label: String| update_node(studio, &label_id, |n| n.label = label)
+        />
+        {kind.spec().fields.iter().map(|spec| plain_field(&node, spec.id, spec.label, spec.input)).collect_view()}
+        {form}
+        <Connections node=node.clone() />
+        <button class="cf-button cf-button--danger" on:click=move |_| crate::canvas::delete_selection(studio)>"Delete node"</button>
+    }
+}
+
+/// One field the kind table describes as plain input; `None` for the fields a form shows.
+fn plain_field(node: &Node, field: FieldId, label: &'static str, input: FieldInput) -> Option<AnyView> {
+    let studio = use_studio();
+    let id = node.id.clone();
+    let wire = field.wire_name();
+    let problems = view! { <LiveProblems node_id=id.clone() field=wire /> };
+    match input {
+        FieldInput::Form => None,
+        FieldInput::Seconds => {
+            let value = match &node.body {
+                NodeBody::DataAction(call) => {
+                    call.timeout_seconds.unwrap_or(callflow_core::document::DEFAULT_TIMEOUT_SECONDS)
+                }
+                _ => return None,
+            };
+            Some(
+                view! {
+                    <label class="cf-field">
+                        <span class="cf-field__label">{label}</span>
+                        <input class="cf-field__input" type="number" min="1" max="60" data-testid="field-timeout"
+                            prop:value=value.to_string()
+                            on:change:target=move |ev| {
+                                let value = ev.target().value().trim().parse::<i64>().ok();
+                                update_node(studio, &id, |n| {
+                                    if let NodeBody::DataAction(call) = &mut n.body {
+                                        call.timeout_seconds = value;
+                                    }
+                                });
+                            } />
+                    </label>
+                    {problems}
+                }
+                .into_any(),
+            )
+        }
+        FieldInput::Text | FieldInput::Expression | FieldInput::VariableTarget | FieldInput::Queue => {
+            let value = node.body.text(field).unwrap_or_default().to_owned();
+            let list = match input {
+                FieldInput::Expression | FieldInput::VariableTarget => "cf-variables",
+                FieldInput::Queue => "cf-queues",
+                _ => "",
+            };
+            let queues = (input == FieldInput::Queue).then(|| {
+                view! {
+                    <datalist id="cf-queues">
+                        {move || studio.document.with(|d| d.queues.iter().map(|q| view! { <option value=q.name.clone() /> }).collect_view())}
+                    </datalist>
+                }
+            });
+            Some(
+                view! {
+                    <TextField label=label value=value testid=testid(field) list=list
+                        on_commit=move |v: String| update_node(studio, &id, |n| { n.body.set_text(field, v); }) />
+                    {problems}
+                    {queues}
+                }
+                .into_any(),
+            )
+        }
+    }
+}
+
+/// The test id of a field's input: `field-<wire name>` (kept stable for the browser tests).
+fn testid(field: FieldId) -> &'static str {
+    match field {
+        FieldId::Prompt => "field-prompt",
+        FieldId::Expression => "field-expression",
+        FieldId::Variable => "field-variable",
+        FieldId::Queue => "field-queue",
+        FieldId::Category => "field-category",
+        FieldId::Action => "field-action",
+        FieldId::TimeoutSeconds => "field-timeout",
+        FieldId::Module => "field-module",
+        FieldId::ModuleId => "field-module-id",
+        FieldId::Version => "field-version",
+        FieldId::Choices => "field-choices",
+        FieldId::Inputs => "field-inputs",
+        FieldId::Outputs => "field-outputs",
+    }
+}
