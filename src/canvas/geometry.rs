@@ -50,12 +50,12 @@ impl Area {
         min.x <= self.max.x && max.x >= self.min.x && min.y <= self.max.y && max.y >= self.min.y
     }
 
-    /// The part of the canvas worth rendering for a view of `width` × `height` screen pixels: what
-    /// is visible plus half a screen on every side, rounded outwards to half-screen steps, so
-    /// small pans give the same area and change nothing but one transform.
+    /// The part of the canvas worth rendering for the visible rectangle: what is visible plus a
+    /// quarter of a screen on every side, rounded outwards to quarter-screen steps, so small pans
+    /// give the same area and change nothing but one transform.
     pub fn around_view(top_left: CanvasPoint, bottom_right: CanvasPoint) -> Area {
-        let step_x = ((bottom_right.x - top_left.x) / 2.0).max(1.0);
-        let step_y = ((bottom_right.y - top_left.y) / 2.0).max(1.0);
+        let step_x = ((bottom_right.x - top_left.x) / 4.0).max(1.0);
+        let step_y = ((bottom_right.y - top_left.y) / 4.0).max(1.0);
         let down = |value: f64, step: f64| (value / step).floor() * step;
         let up = |value: f64, step: f64| (value / step).ceil() * step;
         Area {
@@ -109,10 +109,10 @@ mod tests {
     fn the_rendered_area_covers_the_view_and_ignores_small_pans() {
         let view = |x: f64| Area::around_view(CanvasPoint { x, y: 0.0 }, CanvasPoint { x: x + 1000.0, y: 600.0 });
         let area = view(0.0);
-        assert!(area.min.x <= -500.0 && area.max.x >= 1500.0 && area.min.y <= -300.0 && area.max.y >= 900.0);
+        assert!(area.min.x <= -250.0 && area.max.x >= 1250.0 && area.min.y <= -150.0 && area.max.y >= 750.0);
         assert_eq!(view(10.0), view(20.0));
         assert_ne!(view(10.0), view(900.0));
-        assert!(area.overlaps(CanvasPoint { x: 1400.0, y: 0.0 }, CanvasPoint { x: 1500.0, y: 10.0 }));
+        assert!(area.overlaps(CanvasPoint { x: 1200.0, y: 0.0 }, CanvasPoint { x: 1300.0, y: 10.0 }));
         assert!(!area.overlaps(CanvasPoint { x: 5000.0, y: 0.0 }, CanvasPoint { x: 5100.0, y: 10.0 }));
     }
 

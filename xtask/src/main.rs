@@ -1,14 +1,15 @@
 //! `cargo xtask`: the project's automation. Every command installs what it needs first (and says so),
 //! skipping each step when the right version is already there.
 //!
-//! - `serve [--release]`: the designer on http://127.0.0.1:8080 and the sandbox org on
+//! - `serve [--dev]`: (release build unless `--dev`) the designer on http://127.0.0.1:8080 and the sandbox org on
 //!   http://127.0.0.1:8787 (demo users, modules, a workflow; no account needed)
 //! - `test`: fmt, clippy (warnings denied), native tests, the wasm build and wasm tests, browser tests
 //! - `bench`: criterion benchmarks, `callflow check` against `python3 json.load` on 20,000 nodes, and
 //!   the browser benchmark (drag frame times, validation in wasm, first render, download sizes), and
 //!   the sandbox load run (1,000 deploy cycles from 16 concurrent clients with faults on)
 //! - `schema`: rewrite public/schema/flow-v1.json from the types
-//! - `gen-flow N FILE`: write a generated valid flow of about N nodes
+//! - `gen-flow N FILE [--chain]`: write a generated valid flow of about N nodes (the grid, or one
+//!   long chain whose every module error goes to one handler)
 //! - `fuzz [SECONDS]`: run the cargo-fuzz target (nightly) for a while
 
 use std::ffi::OsString;
@@ -29,21 +30,25 @@ fn main() -> Result<()> {
     std::env::set_current_dir(&root)?;
     prepend_path(&[root.join("node_modules/.bin"), cargo_bin()]);
     match args.first().map(String::as_str) {
-        Some("serve") => serve(&root, args.iter().any(|a| a == "--release")),
+        // The release build by default: a user judges the product by it. `--dev` rebuilds faster.
+        Some("serve") => serve(&root, !args.iter().any(|a| a == "--dev")),
         Some("test") => test(&root),
         Some("bench") => bench(&root),
         Some("schema") => schema(&root),
         Some("gen-flow") => {
             let size: usize = args.get(1).context("gen-flow N FILE")?.parse().context("N must be a number")?;
-            let file = args.get(2).context("gen-flow N FILE")?;
-            std::fs::write(file, callflow_core::testing::large_flow(size).to_json())?;
-            println!("wrote {file} ({size} nodes)");
+            let file = args.get(2).context("gen-flow N FILE [--chain]")?;
+            let chain = args.iter().any(|a| a == "--chain");
+            let document =
+                if chain { callflow_core::testing::chain_flow(size) } else { callflow_core::testing::large_flow(size) };
+            std::fs::write(file, document.to_json())?;
+            println!("wrote {file} ({} nodes, {})", document.flow.nodes.len(), if chain { "chain" } else { "grid" });
             Ok(())
         }
         Some("fuzz") => fuzz(&root, args.get(1).map_or(Ok(60), |s| s.parse()).context("SECONDS must be a number")?),
         _ => {
             eprintln!(
-                "usage: cargo xtask <serve [--release] | test | bench | schema | gen-flow N FILE | fuzz [SECONDS]>"
+                "usage: cargo xtask <serve [--dev] | test | bench | schema | gen-flow N FILE [--chain] | fuzz [SECONDS]>"
             );
             std::process::exit(2);
         }
@@ -206,6 +211,7 @@ fn serve(root: &Path, release: bool) -> Result<()> {
     }
     let result = run("trunk", &args);
     let _ = sandbox.kill();
+    let _ = sandbox.wait();
     result
 }
 
@@ -276,11 +282,11 @@ fn bench(root: &Path) -> Result<()> {
     step("browser benchmark (release build, headless Chromium)");
     ensure_web_tools(root)?;
     ensure_chromium()?;
-    for size in [500, 1_000, 2_000, 10_000] {
-        std::fs::write(
-            root.join(format!("target/bench-{size}.flow.json")),
-            callflow_core::testing::large_flow(size).to_json(),
-        )?;
+    for size in [100, 1_000, 2_000, 10_000] {
+        let grid = callflow_core::testing::large_flow(size).to_json();
+        std::fs::write(root.join(format!("target/bench-grid-{size}.flow.json")), grid)?;
+        let chain = callflow_core::testing::chain_flow(size).to_json();
+        std::fs::write(root.join(format!("target/bench-chain-{size}.flow.json")), chain)?;
     }
     run("trunk", &["build", "--release"])?;
     report_dist_sizes(root)?;

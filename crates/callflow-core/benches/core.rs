@@ -1,32 +1,66 @@
-//! Criterion benchmarks: validate at 1k / 10k / 100k nodes, Archy export at 2k nodes, and parsing.
-//! Goals (issue 2): validate 10k ≤ 1 ms, export 2k ≤ 5 ms. Run: `cargo bench -p callflow-core`.
+//! Criterion benchmarks: validation at 1k / 10k / 100k nodes on both generated shapes, the index
+//! alone, bulk move and delete of 10k selected nodes, Archy export at 2k nodes, and parsing.
+//! Goals (issue 8): validate 10k ≤ 1 ms native, 100k ≤ 10× the 10k time. Run:
+//! `cargo bench -p callflow-core`.
 
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use callflow_core::command::{apply, Command, NodeMove};
+use callflow_core::testing::{chain_flow, large_flow};
+use criterion::{black_box, criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput};
 
 fn validate(c: &mut Criterion) {
     let mut group = c.benchmark_group("validate");
     for size in [1_000usize, 10_000, 100_000] {
-        let document = callflow_core::testing::large_flow(size);
-        assert!(callflow_core::validate(&document).is_empty());
-        group.throughput(Throughput::Elements(document.flow.nodes.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(size), &document, |b, document| {
-            b.iter(|| callflow_core::validate(black_box(document)))
-        });
+        for (shape, document) in [("grid", large_flow(size)), ("chain", chain_flow(size))] {
+            assert!(callflow_core::validate(&document).is_empty());
+            group.throughput(Throughput::Elements(document.flow.nodes.len() as u64));
+            group.bench_with_input(BenchmarkId::new(shape, size), &document, |b, document| {
+                b.iter(|| callflow_core::validate(black_box(document)))
+            });
+        }
     }
     group.finish();
 }
 
+fn index(c: &mut Criterion) {
+    let document = large_flow(10_000);
+    c.bench_function("flow_index/10000", |b| b.iter(|| callflow_core::FlowIndex::build(black_box(&document))));
+}
+
+fn bulk_edits(c: &mut Criterion) {
+    let document = large_flow(10_000);
+    let ids: Vec<String> = document.flow.nodes.iter().map(|n| n.id.clone()).collect();
+    let moves: Vec<NodeMove> =
+        document.flow.nodes.iter().map(|n| NodeMove { id: n.id.clone(), x: n.x + 20.0, y: n.y }).collect();
+    let mut group = c.benchmark_group("bulk");
+    group.sample_size(20);
+    group.bench_function("move_all/10000", |b| {
+        b.iter_batched_ref(
+            || document.clone(),
+            |d| apply(d, &Command::MoveNodes { moves: moves.clone() }).is_ok(),
+            BatchSize::LargeInput,
+        )
+    });
+    group.bench_function("delete_all/10000", |b| {
+        b.iter_batched_ref(
+            || document.clone(),
+            |d| apply(d, &Command::RemoveNodes { ids: ids.clone() }).is_ok(),
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
 fn export(c: &mut Criterion) {
-    let document = callflow_core::testing::large_flow(2_000);
+    let document = large_flow(2_000);
     c.bench_function("archy_export/2000", |b| {
         b.iter(|| callflow_core::export::archy(black_box(&document)).map(|a| a.yaml.len()))
     });
 }
 
 fn parse(c: &mut Criterion) {
-    let text = callflow_core::testing::large_flow(10_000).to_json();
+    let text = large_flow(10_000).to_json();
     c.bench_function("parse/10000", |b| b.iter(|| callflow_core::parse(black_box(&text)).is_ok()));
 }
 
-criterion_group!(benches, validate, export, parse);
+criterion_group!(benches, validate, index, bulk_edits, export, parse);
 criterion_main!(benches);
