@@ -17,7 +17,6 @@ use std::sync::Arc;
 
 use callflow_core::command::{Command, NodeMove};
 use callflow_core::document::{Node, NodeKind};
-use callflow_core::index::EdgeState;
 use leptos::ev::{KeyboardEvent, PointerEvent, WheelEvent};
 use leptos::html;
 use leptos::prelude::*;
@@ -336,9 +335,7 @@ pub fn Canvas() -> impl IntoView {
                     .zip(index.edges())
                     .enumerate()
                     .filter(|(_, (edge, ends))| {
-                        let (Some(from), Some(to)) = (ends.from, ends.to) else {
-                            return ends.state != EdgeState::Link;
-                        };
+                        let (Some(from), Some(to)) = (ends.from, ends.to) else { return true };
                         let (a_min, a_max) = node_box(&d.flow.nodes[from as usize]);
                         let (b_min, b_max) = node_box(&d.flow.nodes[to as usize]);
                         let min = CanvasPoint { x: a_min.x.min(b_min.x), y: a_min.y.min(b_min.y) };

@@ -141,7 +141,12 @@ impl Node {
         .with_node(&self.id)
     }
 
-    /// The model's body. Fields of other kinds must have been rejected before.
+    /// The model node, moving every string. Fields of other kinds must have been rejected before.
+    fn into_model(mut self) -> super::Node {
+        let (id, label) = (std::mem::take(&mut self.id), std::mem::take(&mut self.label));
+        super::Node { id, label, x: self.x, y: self.y, body: self.into_body() }
+    }
+
     fn into_body(self) -> NodeBody {
         let text = |value: Option<String>| value.unwrap_or_default();
         match self.kind {
@@ -179,7 +184,7 @@ impl TryFrom<Node> for super::Node {
         if let Some(field) = node.foreign_field() {
             return Err(node.foreign_field_error(None, field).message);
         }
-        Ok(super::Node { id: node.id.clone(), label: node.label.clone(), x: node.x, y: node.y, body: node.into_body() })
+        Ok(node.into_model())
     }
 }
 
@@ -296,17 +301,7 @@ fn into_model(document: Document) -> super::Document {
             default_language: flow.default_language,
             start_node_id: flow.start_node_id,
             variables: flow.variables,
-            nodes: flow
-                .nodes
-                .into_iter()
-                .map(|node| super::Node {
-                    id: node.id.clone(),
-                    label: node.label.clone(),
-                    x: node.x,
-                    y: node.y,
-                    body: node.into_body(),
-                })
-                .collect(),
+            nodes: flow.nodes.into_iter().map(Node::into_model).collect(),
             edges: flow.edges,
         },
         modules: document.modules,
