@@ -5,17 +5,20 @@
 //! (users/me, flows with paging and schemas, Architect jobs with a presigned upload, flow
 //! executions, queues), answering errors in the platform's ErrorBody shape with per-token rate
 //! limits, plus faults on demand from a seeded plan. State lives in memory, optionally saved to a
-//! data directory. `org.rs` holds the rules; `server.rs` is the HTTP layer; `archy.rs` is what a
-//! job checks in the uploaded YAML.
+//! data directory. `org/` holds the rules (one file per area: OAuth, API access, flows, jobs,
+//! executions, persistence); `server.rs` is the HTTP layer; `job_check.rs` is what a job checks in
+//! the uploaded YAML; `wire.rs` holds the wire shapes and helpers (ErrorBody, encoding, paging,
+//! random ids, dates). Modules depend one way: `server` → `org` → `job_check`; both use `wire`.
 
 // ApiErr is the API's answer, built once per refused request; boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
-pub mod archy;
 pub mod faults;
+pub mod job_check;
 pub mod org;
 pub mod seed;
 pub mod server;
+pub mod wire;
 
 use std::net::SocketAddr;
 

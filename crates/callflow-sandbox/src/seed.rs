@@ -98,3 +98,14 @@ impl Seed {
         Seed::parse(DEMO_SEED).unwrap_or_else(|error| panic!("built-in seed: {error}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_seed_parses() {
+        let seed = Seed::demo();
+        assert!(seed.flows.iter().any(|f| f.flow_type == "WORKFLOW"));
+    }
+}

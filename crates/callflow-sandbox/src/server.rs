@@ -17,7 +17,8 @@ use serde_json::{json, Value};
 use tower_http::cors::{AllowHeaders, AllowOrigin, CorsLayer};
 
 use crate::faults::{Fault, FaultPlan};
-use crate::org::{parse_query, random_uuid, ApiErr, AuthorizeProblem, Org, Principal};
+use crate::org::{AuthorizeProblem, Org, Principal};
+use crate::wire::{parse_query, random_uuid, ApiErr};
 
 #[derive(Clone)]
 pub struct Shared(Arc<Mutex<Org>>);

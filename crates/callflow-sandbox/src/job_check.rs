@@ -4,10 +4,29 @@
 //! common module that is compatible with inbound call flows and passes only inputs it declares
 //! (and all it requires), and every queue named by `transferToAcd` exists. These are the failures
 //! users meet when they publish by hand; the message wording is the sandbox's own (reference §H).
+//!
+//! The check knows nothing of the org: the caller hands it the common modules' contracts and the
+//! queue names as plain data, so `org` depends on this module and never the other way round.
 
 use serde_json::Value as Json;
 
-use crate::org::FlowRecord;
+/// What the check needs to know of one common module in the org: its contract.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleContract<'a> {
+    pub name: &'a str,
+    /// Published versions, oldest first; empty when the module was never published.
+    pub versions: &'a [String],
+    pub compatible_flow_types: &'a [String],
+    pub inputs: Vec<&'a str>,
+    pub required_inputs: Vec<&'a str>,
+    pub outputs: Vec<&'a str>,
+}
+
+impl ModuleContract<'_> {
+    fn published_version(&self) -> Option<&str> {
+        self.versions.last().map(String::as_str)
+    }
+}
 
 /// A flow the job may publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,7 +35,9 @@ pub struct Checked {
     pub description: String,
 }
 
-pub fn check(yaml: &str, flows: &[FlowRecord], queues: &[String]) -> Result<Checked, Vec<String>> {
+/// Checks `yaml` against the org's common modules (`modules`, looked up by name without regard to
+/// case) and queue names. The flow to publish, or every problem found.
+pub fn check(yaml: &str, modules: &[ModuleContract<'_>], queues: &[String]) -> Result<Checked, Vec<String>> {
     let document: Json =
         serde_norway::from_str(yaml).map_err(|error| vec![format!("The YAML could not be parsed: {error}")])?;
     let Some(root) = document.as_object() else {
@@ -52,7 +73,7 @@ pub fn check(yaml: &str, flows: &[FlowRecord], queues: &[String]) -> Result<Chec
             Some(reference) => check_reference(key, reference, &targets, &mut problems),
             None => problems.push(format!("{key} is not a reference string")),
         },
-        "callCommonModule" => check_module_call(value, flows, &mut problems),
+        "callCommonModule" => check_module_call(value, modules, &mut problems),
         "transferToAcd" => {
             if let Some(queue) = value["targetQueue"]["lit"]["name"].as_str() {
                 if !queues.iter().any(|q| q.eq_ignore_ascii_case(queue)) {
@@ -86,16 +107,14 @@ fn check_reference(key: &str, reference: &str, targets: &[String], problems: &mu
     }
 }
 
-fn check_module_call(call: &Json, flows: &[FlowRecord], problems: &mut Vec<String>) {
+fn check_module_call(call: &Json, modules: &[ModuleContract<'_>], problems: &mut Vec<String>) {
     let action = action_name(call);
-    let Some(modules) = call["commonModule"].as_object() else {
+    let Some(called) = call["commonModule"].as_object() else {
         problems.push(format!("callCommonModule \"{action}\" has no commonModule mapping"));
         return;
     };
-    for (module_name, versions) in modules {
-        let Some(module) =
-            flows.iter().find(|f| f.flow_type == "COMMONMODULE" && f.name.eq_ignore_ascii_case(module_name))
-        else {
+    for (module_name, versions) in called {
+        let Some(module) = modules.iter().find(|m| m.name.eq_ignore_ascii_case(module_name)) else {
             problems.push(format!(
                 "callCommonModule \"{action}\": no common module named \"{module_name}\" exists in this org"
             ));
@@ -121,7 +140,7 @@ fn check_module_call(call: &Json, flows: &[FlowRecord], problems: &mut Vec<Strin
                     "callCommonModule \"{action}\": \"{module_name}\" has no version {version} (latest published is {published})"
                 ));
             }
-            let declared: Vec<&str> = module.input_names();
+            let declared = &module.inputs;
             let given: Vec<&str> =
                 mapping["inputs"].as_object().into_iter().flatten().map(|(k, _)| k.as_str()).collect();
             for input in &given {
@@ -129,14 +148,14 @@ fn check_module_call(call: &Json, flows: &[FlowRecord], problems: &mut Vec<Strin
                     problems.push(format!("callCommonModule \"{action}\": \"{module_name}\" has no input {input}"));
                 }
             }
-            for required in module.required_inputs() {
-                if !given.contains(&required) {
+            for required in &module.required_inputs {
+                if !given.contains(required) {
                     problems.push(format!(
                         "callCommonModule \"{action}\": the required input {required} of \"{module_name}\" is not set"
                     ));
                 }
             }
-            let outputs = module.output_names();
+            let outputs = &module.outputs;
             for output in mapping["outputs"].as_object().into_iter().flatten().map(|(k, _)| k.as_str()) {
                 if !outputs.contains(&output) {
                     problems.push(format!("callCommonModule \"{action}\": \"{module_name}\" has no output {output}"));
