@@ -5,7 +5,7 @@
 use callflow_core::Document;
 use leptos::prelude::*;
 
-use crate::canvas::{Canvas, CanvasSize, FitRequest, PaletteDrag};
+use crate::canvas::{Canvas, CanvasSize, FitMode, FitRequest, PaletteDrag};
 use crate::deploy::Connection;
 use crate::panels::deploy_panel::{DeployPanel, DeployState};
 use crate::panels::doctor_panel::DoctorPanel;
@@ -33,7 +33,7 @@ pub fn App() -> impl IntoView {
     let studio = Studio::new(document, library_id);
     provide_context(studio);
     provide_context(PaletteDrag(RwSignal::new(None)));
-    provide_context(FitRequest(RwSignal::new(0)));
+    provide_context(FitRequest(RwSignal::new((0, FitMode::Open))));
     provide_context(CanvasSize(RwSignal::new((1200.0, 700.0))));
     let dock = RwSignal::new(DockTab::Problems);
     provide_context(dock);

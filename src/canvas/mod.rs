@@ -1,19 +1,22 @@
-//! The SVG canvas: nodes, edges, and the gestures that edit them. Every gesture ends in at most one
-//! core command (one undo step). Pointer moves only touch preview signals (`Studio::drag_offset`,
-//! the connection line, the marquee) or the viewport; the document changes when the pointer is
-//! released.
+//! The SVG canvas: nodes, edges, and the DOM side of the gestures that edit them. The listeners
+//! here only translate browser events into `gesture::Event`s and carry out the `gesture::Effect`s
+//! the pure transition function returns (see `gesture.rs`); keyboard shortcuts live in
+//! `shortcuts.rs`. Every gesture ends in at most one core command (one undo step). Pointer moves
+//! only touch preview signals (`Studio::drag_offset`, the connection line, the marquee) or the
+//! viewport; the document changes when the pointer is released.
 //!
-//! Only the nodes and edges in the rendered area (the view plus half a screen around it, in
-//! half-screen steps) are in the DOM, so the cost of a pan, a drag or an edit depends on what is
+//! Only the nodes and edges in the rendered area (the view plus a quarter screen around it, in
+//! quarter-screen steps) are in the DOM, so the cost of a pan, a drag or an edit depends on what is
 //! on screen, not on the size of the flow.
 
 pub mod edge_view;
 pub mod geometry;
+pub mod gesture;
 pub mod minimap;
 pub mod node_view;
+pub mod shortcuts;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use callflow_core::command::{Command, NodeMove};
 use callflow_core::document::{Node, NodeKind};
@@ -23,33 +26,13 @@ use leptos::prelude::*;
 
 use self::edge_view::EdgeView;
 use self::geometry::{node_box, node_height, snap, Area, NODE_WIDTH};
+use self::gesture::{Effect as Do, Gesture};
 use self::minimap::Minimap;
 use self::node_view::NodeView;
+pub use self::shortcuts::delete_selection;
+use self::shortcuts::KeyPlace;
 use crate::state::viewport::{CanvasPoint, ScreenPoint, Viewport};
 use crate::state::{use_studio, Selection, Studio};
-
-/// The gesture in progress, with what is needed to finish it or abort it with Escape.
-#[derive(Debug, Clone, PartialEq)]
-enum Gesture {
-    Idle,
-    Panning {
-        start: ScreenPoint,
-        origin: Viewport,
-    },
-    /// The ids are set once, in `Studio::drag_ids`, when the drag starts.
-    DraggingNodes {
-        start: ScreenPoint,
-        ids: Arc<BTreeSet<String>>,
-    },
-    Connecting {
-        from: String,
-        port: String,
-    },
-    Marquee {
-        start: CanvasPoint,
-        additive: bool,
-    },
-}
 
 /// Callbacks the node and edge views call; the canvas owns the gesture logic.
 #[derive(Clone, Copy)]
@@ -70,7 +53,7 @@ pub fn Canvas() -> impl IntoView {
     let studio = use_studio();
     let palette = expect_context::<PaletteDrag>().0;
     let container: NodeRef<html::Div> = NodeRef::new();
-    let gesture = StoredValue::new(Gesture::Idle);
+    let current = StoredValue::new(Gesture::Idle);
     let connect_line: RwSignal<Option<(CanvasPoint, CanvasPoint)>> = RwSignal::new(None);
     let marquee: RwSignal<Option<(CanvasPoint, CanvasPoint)>> = RwSignal::new(None);
     let space_held = RwSignal::new(false);
@@ -92,40 +75,68 @@ pub fn Canvas() -> impl IntoView {
         to_screen(client_x, client_y).map(|p| studio.viewport.get_untracked().screen_to_canvas(p))
     };
 
+    // Every pointer event goes through the pure transition function; this only carries out effects.
+    let apply = move |event: gesture::Event| {
+        let (next, effects) = studio.selection.with_untracked(|selection| {
+            let context = gesture::Context {
+                viewport: studio.viewport.get_untracked(),
+                selection,
+                space_held: space_held.get_untracked(),
+            };
+            gesture::step(current.get_value(), event, context)
+        });
+        current.set_value(next);
+        for effect in effects {
+            match effect {
+                Do::Select(selection) => studio.selection.set(selection),
+                Do::SetViewport(viewport) => studio.viewport.set(viewport),
+                Do::StartDrag(ids) => {
+                    studio.drag_offset.set((0.0, 0.0));
+                    studio.drag_ids.set(Some(ids));
+                }
+                Do::DragOffset(dx, dy) => studio.drag_offset.set((dx, dy)),
+                Do::EndDrag => {
+                    studio.drag_ids.set(None);
+                    studio.drag_offset.set((0.0, 0.0));
+                }
+                Do::MoveNodes { ids, dx, dy } => move_nodes(studio, &ids, dx, dy),
+                Do::ConnectLine(line) => connect_line.set(line),
+                Do::Connect { from, port, at } => {
+                    if let Some(to) = node_at(studio, at) {
+                        let _ = studio.dispatch(Command::Connect { from, port, to });
+                    }
+                }
+                Do::MarqueeBox(area) => marquee.set(area),
+                Do::SelectArea(a, b) => {
+                    let inside = nodes_in(studio, a, b);
+                    studio.selection.update(|s| {
+                        s.nodes.extend(inside);
+                        s.edge = None;
+                    });
+                }
+            }
+        }
+    };
+    let idle = move || current.with_value(|g| *g == Gesture::Idle);
+
     let events = CanvasEvents {
         node_pointer_down: Callback::new(move |(id, ev): (String, PointerEvent)| {
-            if ev.button() != 0 || space_held.get_untracked() {
+            if ev.button() != 0 || !idle() {
                 return;
             }
             ev.stop_propagation();
-            let Some(start) = to_screen(ev.client_x(), ev.client_y()) else { return };
+            let Some(at) = to_screen(ev.client_x(), ev.client_y()) else { return };
             let additive = ev.shift_key() || ev.ctrl_key() || ev.meta_key();
-            let mut selection = studio.selection.get_untracked();
-            if additive {
-                if !selection.nodes.remove(&id) {
-                    selection.nodes.insert(id.clone());
-                }
-            } else if !selection.nodes.contains(&id) {
-                selection = Selection::node(&id);
-            }
-            selection.edge = None;
-            let ids = Arc::new(selection.nodes.clone());
-            studio.selection.set(selection);
-            if ids.contains(&id) {
-                studio.drag_offset.set((0.0, 0.0));
-                studio.drag_ids.set(Some(ids.clone()));
-                gesture.set_value(Gesture::DraggingNodes { start, ids });
-            }
+            apply(gesture::Event::NodeDown { id, at, additive });
         }),
         port_pointer_down: Callback::new(move |(from, port, ev): (String, String, PointerEvent)| {
-            if ev.button() != 0 {
+            if ev.button() != 0 || !idle() {
                 return;
             }
             ev.stop_propagation();
             ev.prevent_default();
-            let Some(point) = to_canvas(ev.client_x(), ev.client_y()) else { return };
-            connect_line.set(Some((point, point)));
-            gesture.set_value(Gesture::Connecting { from, port });
+            let Some(at) = to_screen(ev.client_x(), ev.client_y()) else { return };
+            apply(gesture::Event::PortDown { from, port, at });
         }),
         edge_pointer_down: Callback::new(move |(index, ev): (usize, PointerEvent)| {
             ev.stop_propagation();
@@ -149,43 +160,16 @@ pub fn Canvas() -> impl IntoView {
         if ev.button() != 0 && ev.button() != 1 {
             return;
         }
-        let Some(start) = to_screen(ev.client_x(), ev.client_y()) else { return };
-        if ev.shift_key() && !space_held.get_untracked() {
-            let point = studio.viewport.get_untracked().screen_to_canvas(start);
-            marquee.set(Some((point, point)));
-            gesture.set_value(Gesture::Marquee { start: point, additive: true });
-        } else {
-            studio.selection.set(Selection::default());
-            gesture.set_value(Gesture::Panning { start, origin: studio.viewport.get_untracked() });
-        }
+        let Some(at) = to_screen(ev.client_x(), ev.client_y()) else { return };
+        apply(gesture::Event::BackgroundDown { at, shift: ev.shift_key() });
     };
 
     let move_handle = window_event_listener(leptos::ev::pointermove, move |ev: PointerEvent| {
-        let current = gesture.get_value();
-        if current == Gesture::Idle {
+        if idle() {
             return;
         }
-        let Some(point) = to_screen(ev.client_x(), ev.client_y()) else { return };
-        let viewport = studio.viewport.get_untracked();
-        match current {
-            Gesture::Idle => {}
-            Gesture::Panning { start, origin } => {
-                studio.viewport.set(origin.panned(point.x - start.x, point.y - start.y));
-            }
-            Gesture::DraggingNodes { start, .. } => {
-                let dx = (point.x - start.x) / viewport.zoom;
-                let dy = (point.y - start.y) / viewport.zoom;
-                studio.drag_offset.set((dx, dy));
-            }
-            Gesture::Connecting { .. } => {
-                let end = viewport.screen_to_canvas(point);
-                connect_line.update(|line| {
-                    if let Some((_, to)) = line {
-                        *to = end;
-                    }
-                });
-            }
-            Gesture::Marquee { start, .. } => marquee.set(Some((start, viewport.screen_to_canvas(point)))),
+        if let Some(at) = to_screen(ev.client_x(), ev.client_y()) {
+            apply(gesture::Event::Move { at });
         }
     });
 
@@ -199,70 +183,30 @@ pub fn Canvas() -> impl IntoView {
             }
             return;
         }
-        let finished = gesture.get_value();
-        gesture.set_value(Gesture::Idle);
-        match finished {
-            Gesture::Idle | Gesture::Panning { .. } => {}
-            Gesture::DraggingNodes { ids, .. } => {
-                let (dx, dy) = studio.drag_offset.get_untracked();
-                // The move lands first, then the preview ends, so the nodes never jump back a frame.
-                if dx.abs() + dy.abs() > 0.5 {
-                    let snap_on = studio.snap.get_untracked();
-                    let moves = studio.document.with_untracked(|d| {
-                        d.flow
-                            .nodes
-                            .iter()
-                            .filter(|n| ids.contains(&n.id))
-                            .map(|n| {
-                                let (mut x, mut y) = (n.x + dx, n.y + dy);
-                                if snap_on {
-                                    (x, y) = (snap(x), snap(y));
-                                }
-                                NodeMove { id: n.id.clone(), x, y }
-                            })
-                            .collect::<Vec<_>>()
-                    });
-                    let _ = studio.dispatch(Command::MoveNodes { moves });
-                }
-                studio.drag_ids.set(None);
-                studio.drag_offset.set((0.0, 0.0));
-            }
-            Gesture::Connecting { from, port } => {
-                connect_line.set(None);
-                if let Some(point) = to_canvas(ev.client_x(), ev.client_y()) {
-                    if let Some(to) = node_at(studio, point) {
-                        let _ = studio.dispatch(Command::Connect { from, port, to });
-                    }
-                }
-            }
-            Gesture::Marquee { start, additive } => {
-                marquee.set(None);
-                if let Some(end) = to_canvas(ev.client_x(), ev.client_y()) {
-                    let inside = nodes_in(studio, start, end);
-                    studio.selection.update(|s| {
-                        if !additive {
-                            s.nodes.clear();
-                        }
-                        s.nodes.extend(inside);
-                        s.edge = None;
-                    });
-                }
-            }
+        if idle() {
+            return;
+        }
+        if let Some(at) = to_screen(ev.client_x(), ev.client_y()) {
+            apply(gesture::Event::Up { at });
         }
     });
 
     let key_handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        let place = key_place(&ev);
+        let place = shortcuts::key_place(&ev);
         if place == KeyPlace::Field {
             return;
         }
-        if ev.key() == " " {
+        let key = ev.key();
+        if key == " " {
             space_held.set(true);
         }
-        if ev.key() == "Escape" {
-            abort_gesture(studio, gesture, connect_line, marquee);
+        if key == "Escape" {
+            apply(gesture::Event::Escape);
         }
-        handle_shortcut(studio, &ev, place);
+        let found = shortcuts::shortcut(&key, ev.ctrl_key() || ev.meta_key(), ev.shift_key(), place);
+        if found.is_some_and(|shortcut| shortcuts::run(studio, shortcut)) {
+            ev.prevent_default();
+        }
     });
     let key_up_handle = window_event_listener(leptos::ev::keyup, move |ev: KeyboardEvent| {
         if ev.key() == " " {
@@ -350,8 +294,8 @@ pub fn Canvas() -> impl IntoView {
     // Fit on load and whenever someone asks (toolbar, opening a document).
     let fit_request = expect_context::<FitRequest>().0;
     Effect::new(move |_| {
-        fit_request.track();
-        request_animation_frame(move || fit_view(studio, container));
+        let (_, mode) = fit_request.get();
+        request_animation_frame(move || fit_view(studio, container, mode));
     });
 
     view! {
@@ -407,13 +351,25 @@ pub fn Canvas() -> impl IntoView {
     }
 }
 
-/// Asks the canvas to fit the flow into view (toolbar button, after opening a document): bump it.
+/// Asks the canvas to change the view: bump it with [`FitRequest::open`] after opening a document
+/// (the whole flow if it is readable that way, else its start at full size) or [`FitRequest::all`]
+/// (the toolbar's Fit: everything).
 #[derive(Clone, Copy)]
-pub struct FitRequest(pub RwSignal<u64>);
+pub struct FitRequest(pub RwSignal<(u64, FitMode)>);
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum FitMode {
+    Open,
+    All,
+}
 
 impl FitRequest {
-    pub fn run(self, (): ()) {
-        self.0.update(|n| *n += 1);
+    pub fn open(self) {
+        self.0.update(|(n, mode)| (*n, *mode) = (*n + 1, FitMode::Open));
+    }
+
+    pub fn all(self) {
+        self.0.update(|(n, mode)| (*n, *mode) = (*n + 1, FitMode::All));
     }
 }
 
@@ -421,13 +377,21 @@ impl FitRequest {
 #[derive(Clone, Copy)]
 pub struct CanvasSize(pub RwSignal<(f64, f64)>);
 
-fn fit_view(studio: Studio, container: NodeRef<html::Div>) {
+fn fit_view(studio: Studio, container: NodeRef<html::Div>, mode: FitMode) {
+    const MARGIN: f64 = 40.0;
     let Some(element) = container.get_untracked() else { return };
     let rect = element.get_bounding_client_rect();
-    let bounds = studio.document.with_untracked(|d| flow_bounds(&d.flow.nodes));
-    if let Some(bounds) = bounds {
-        studio.viewport.set(Viewport::fit(bounds, rect.width(), rect.height(), 40.0));
-    }
+    let index = studio.index.get_untracked();
+    let (bounds, start) = studio.document.with_untracked(|d| {
+        let start = index.start_node(d).map(|i| CanvasPoint { x: d.flow.nodes[i].x, y: d.flow.nodes[i].y });
+        (flow_bounds(&d.flow.nodes), start)
+    });
+    let Some(bounds) = bounds else { return };
+    let view = match (mode, start) {
+        (FitMode::Open, Some(start)) => Viewport::open(bounds, start, rect.width(), rect.height(), MARGIN),
+        _ => Viewport::fit(bounds, rect.width(), rect.height(), MARGIN),
+    };
+    studio.viewport.set(view);
 }
 
 /// The canvas rectangle covering every node.
@@ -453,47 +417,6 @@ fn focus_inspector() {
     if let Some(element) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = element.focus();
     }
-}
-
-/// Where a key was pressed, which decides which shortcuts apply.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum KeyPlace {
-    /// A text field or list: every key keeps its usual meaning.
-    Field,
-    /// The canvas or the page itself: every shortcut applies.
-    Canvas,
-    /// Elsewhere (a toolbar button, a panel): undo and redo apply; copy, paste, select all, delete
-    /// and arrows keep their usual meaning there (selecting export text, say).
-    Elsewhere,
-}
-
-fn key_place(ev: &KeyboardEvent) -> KeyPlace {
-    use wasm_bindgen::JsCast;
-    let Some(element) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
-        return KeyPlace::Canvas;
-    };
-    match element.tag_name().as_str() {
-        "INPUT" | "TEXTAREA" | "SELECT" => KeyPlace::Field,
-        "BODY" | "HTML" => KeyPlace::Canvas,
-        _ if element.closest(".cf-canvas").ok().flatten().is_some() => KeyPlace::Canvas,
-        _ => KeyPlace::Elsewhere,
-    }
-}
-
-fn abort_gesture(
-    studio: Studio,
-    gesture: StoredValue<Gesture>,
-    connect_line: RwSignal<Option<(CanvasPoint, CanvasPoint)>>,
-    marquee: RwSignal<Option<(CanvasPoint, CanvasPoint)>>,
-) {
-    if let Gesture::Panning { origin, .. } = gesture.get_value() {
-        studio.viewport.set(origin);
-    }
-    gesture.set_value(Gesture::Idle);
-    studio.drag_ids.set(None);
-    studio.drag_offset.set((0.0, 0.0));
-    connect_line.set(None);
-    marquee.set(None);
 }
 
 /// The topmost node under a canvas point.
@@ -541,75 +464,22 @@ pub fn add_node(studio: Studio, kind: NodeKind, point: CanvasPoint) {
     }
 }
 
-/// Deletes the selected nodes (with their edges) or the selected edge: one undo step.
-pub fn delete_selection(studio: Studio) {
-    let selection = studio.selection.get_untracked();
-    let mut commands: Vec<Command> = Vec::new();
-    if let Some(index) = selection.edge {
-        commands.push(Command::RemoveEdge { index });
-    }
-    if !selection.nodes.is_empty() {
-        commands.push(Command::RemoveNodes { ids: selection.nodes.iter().cloned().collect() });
-    }
-    if commands.is_empty() {
-        return;
-    }
-    if studio.dispatch(Command::Batch { commands }).is_ok() {
-        studio.selection.set(Selection::default());
-    }
-}
-
-fn handle_shortcut(studio: Studio, ev: &KeyboardEvent, place: KeyPlace) {
-    let command_key = ev.ctrl_key() || ev.meta_key();
-    let key = ev.key();
-    match (command_key, key.as_str()) {
-        (true, "z") | (true, "Z") if ev.shift_key() => studio.redo(),
-        (true, "z") => studio.undo(),
-        (true, "y") => studio.redo(),
-        _ if place != KeyPlace::Canvas => return,
-        (true, "a") => {
-            let all = studio.document.with_untracked(|d| d.flow.nodes.iter().map(|n| n.id.clone()).collect());
-            studio.selection.set(Selection { nodes: all, edge: None });
-        }
-        (true, "c") => {
-            if !crate::clipboard::copy_selection(studio) {
-                return;
-            }
-        }
-        // Nothing copied here: let the browser paste, which imports pasted JSON (see `App`).
-        (true, "v") => {
-            if !crate::clipboard::paste(studio) {
-                return;
-            }
-        }
-        (true, "d") => {
-            crate::clipboard::copy_selection(studio);
-            crate::clipboard::paste(studio);
-        }
-        (false, "Delete") | (false, "Backspace") => delete_selection(studio),
-        (false, "ArrowLeft" | "ArrowRight" | "ArrowUp" | "ArrowDown") => {
-            let step = if ev.shift_key() { 1.0 } else { geometry::GRID };
-            let (dx, dy) = match key.as_str() {
-                "ArrowLeft" => (-step, 0.0),
-                "ArrowRight" => (step, 0.0),
-                "ArrowUp" => (0.0, -step),
-                _ => (0.0, step),
-            };
-            let ids = studio.selection.with_untracked(|s| s.nodes.clone());
-            if ids.is_empty() {
-                return;
-            }
-            let moves = studio.document.with_untracked(|d| {
-                d.flow
-                    .nodes
-                    .iter()
-                    .filter(|n| ids.contains(&n.id))
-                    .map(|n| NodeMove { id: n.id.clone(), x: n.x + dx, y: n.y + dy })
-                    .collect()
-            });
-            let _ = studio.dispatch(Command::MoveNodes { moves });
-        }
-        _ => return,
-    }
-    ev.prevent_default();
+/// Commits a drag: one `MoveNodes` of `ids` by the offset, snapped to the grid when snapping is on.
+fn move_nodes(studio: Studio, ids: &BTreeSet<String>, dx: f64, dy: f64) {
+    let snap_on = studio.snap.get_untracked();
+    let moves = studio.document.with_untracked(|d| {
+        d.flow
+            .nodes
+            .iter()
+            .filter(|n| ids.contains(&n.id))
+            .map(|n| {
+                let (mut x, mut y) = (n.x + dx, n.y + dy);
+                if snap_on {
+                    (x, y) = (snap(x), snap(y));
+                }
+                NodeMove { id: n.id.clone(), x, y }
+            })
+            .collect::<Vec<_>>()
+    });
+    let _ = studio.dispatch(Command::MoveNodes { moves });
 }

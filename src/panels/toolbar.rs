@@ -4,7 +4,7 @@ use callflow_core::Document;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::canvas::FitRequest;
+use crate::canvas::{CanvasSize, FitRequest};
 use crate::import::import_text;
 use crate::state::viewport::ScreenPoint;
 use crate::state::{storage, use_studio};
@@ -30,7 +30,7 @@ pub fn Toolbar() -> impl IntoView {
             match wasm_bindgen_futures::JsFuture::from(file.text()).await {
                 Ok(text) => {
                     import_text(studio, dock, doctor_text, &text.as_string().unwrap_or_default());
-                    fit.run(());
+                    fit.open();
                 }
                 Err(_) => studio.tell_error("That file could not be read. Your flow is unchanged."),
             }
@@ -42,8 +42,13 @@ pub fn Toolbar() -> impl IntoView {
             studio.tell_error(error);
         }
     };
-    let zoom =
-        move |factor: f64| studio.viewport.update(|v| *v = v.zoom_about(ScreenPoint { x: 400.0, y: 250.0 }, factor));
+    // The buttons zoom about the canvas's center.
+    let canvas_size = expect_context::<CanvasSize>().0;
+    let zoom = move |factor: f64| {
+        let (width, height) = canvas_size.get_untracked();
+        let center = ScreenPoint { x: width / 2.0, y: height / 2.0 };
+        studio.viewport.update(|v| *v = v.zoom_about(center, factor));
+    };
     let (undo_possible, redo_possible) = (move || studio.undo_state.get().0, move || studio.undo_state.get().1);
 
     view! {
@@ -60,7 +65,7 @@ pub fn Toolbar() -> impl IntoView {
                     let file = ev.target().value();
                     if let Some(template) = TEMPLATES.iter().find(|t| t.file == file) {
                         import_text(studio, dock, doctor_text, template.text);
-                        fit.run(());
+                        fit.open();
                     }
                     ev.target().set_value("");
                 }>
@@ -75,7 +80,7 @@ pub fn Toolbar() -> impl IntoView {
                 <button class="cf-button" data-testid="zoom-out" aria-label="Zoom out" on:click=move |_| zoom(0.8)>"−"</button>
                 <span class="cf-toolbar__zoom" data-testid="zoom-level">{move || format!("{:.0}%", studio.viewport.get().zoom * 100.0)}</span>
                 <button class="cf-button" data-testid="zoom-in" aria-label="Zoom in" on:click=move |_| zoom(1.25)>"+"</button>
-                <button class="cf-button" data-testid="fit" on:click=move |_| fit.run(())>"Fit"</button>
+                <button class="cf-button" data-testid="fit" on:click=move |_| fit.all()>"Fit"</button>
                 <label class="cf-toolbar__check"><input type="checkbox" prop:checked=move || studio.snap.get() on:change:target=move |ev| studio.snap.set(ev.target().checked()) />" Snap"</label>
             </span>
             <span class="cf-grow"></span>

@@ -17,6 +17,9 @@ pub struct CanvasPoint {
 
 pub const MIN_ZOOM: f64 = 0.1;
 pub const MAX_ZOOM: f64 = 4.0;
+/// Below this zoom a node's text cannot be read; a document that would open smaller opens at full
+/// size instead (see [`Viewport::open`]).
+pub const READABLE_ZOOM: f64 = 0.5;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Viewport {
@@ -64,6 +67,26 @@ impl Viewport {
         let pan_x = (width - content_width * zoom) / 2.0 - min.x * zoom;
         let pan_y = (height - content_height * zoom) / 2.0 - min.y * zoom;
         Viewport { pan_x, pan_y, zoom }
+    }
+
+    /// The view a document opens in: the whole flow when it fits at a readable zoom
+    /// ([`READABLE_ZOOM`] or more); otherwise full size with `start` (the start node's top-left
+    /// corner) near the top-left, so a large flow opens where its calls begin, readable, instead
+    /// of as a speck. The toolbar's Fit still shows everything.
+    pub fn open(
+        bounds: (CanvasPoint, CanvasPoint),
+        start: CanvasPoint,
+        width: f64,
+        height: f64,
+        margin: f64,
+    ) -> Viewport {
+        let fit = Viewport::fit(bounds, width, height, margin);
+        if fit.zoom >= READABLE_ZOOM {
+            return fit;
+        }
+        // The start node a third of the way down, unless the flow's top is closer.
+        let top = bounds.0.y.max(start.y - height / 3.0);
+        Viewport { pan_x: margin - start.x, pan_y: margin - top, zoom: 1.0 }
     }
 
     /// The SVG transform attribute for the canvas content.
@@ -116,5 +139,21 @@ mod tests {
         let bottom_right = viewport.canvas_to_screen(bounds.1);
         assert!(top_left.x >= 19.9 && top_left.y >= 19.9, "{top_left:?}");
         assert!(bottom_right.x <= 980.1 && bottom_right.y <= 580.1, "{bottom_right:?}");
+    }
+
+    #[test]
+    fn a_small_flow_opens_fitted_and_a_large_one_at_its_start_at_full_size() {
+        let small = (CanvasPoint { x: 0.0, y: 0.0 }, CanvasPoint { x: 900.0, y: 500.0 });
+        assert_eq!(Viewport::open(small, small.0, 1000.0, 600.0, 40.0), Viewport::fit(small, 1000.0, 600.0, 40.0));
+
+        let large = (CanvasPoint { x: 0.0, y: 0.0 }, CanvasPoint { x: 9000.0, y: 4000.0 });
+        let start = CanvasPoint { x: 600.0, y: 0.0 };
+        let view = Viewport::open(large, start, 1000.0, 600.0, 40.0);
+        assert_eq!(view.zoom, 1.0);
+        assert_eq!(view.canvas_to_screen(start), ScreenPoint { x: 40.0, y: 40.0 });
+
+        let deep = CanvasPoint { x: 0.0, y: 3000.0 };
+        let view = Viewport::open(large, deep, 1000.0, 600.0, 40.0);
+        assert_eq!(view.canvas_to_screen(deep), ScreenPoint { x: 40.0, y: 240.0 });
     }
 }

@@ -77,14 +77,30 @@ async function gesture(page, start) {
   return median(latencies);
 }
 
+/** A point of the canvas where the background itself is under the pointer (no node, edge or minimap). */
+async function emptySpot(page) {
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  const spot = await page.evaluate((box) => {
+    for (let fy = 0.9; fy > 0.1; fy -= 0.05) {
+      for (let fx = 0.1; fx < 0.9; fx += 0.05) {
+        const x = box.x + box.width * fx;
+        const y = box.y + box.height * fy;
+        if (document.elementFromPoint(x, y)?.classList.contains('cf-canvas__background')) return { x, y };
+      }
+    }
+    return null;
+  }, canvas);
+  if (!spot) throw new Error('no empty spot of the canvas to pan from');
+  return spot;
+}
+
 async function measure(shape, size) {
   const { page, context, nodes, openMs, dom } = await open(shape.name, size);
   const header = page.locator(`[data-testid="node"][data-node-id="${shape.node}"] .cf-node__header`);
   const box = await header.boundingBox();
   const drag = await gesture(page, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
   // Pan from an empty spot of the background.
-  const canvas = await page.getByTestId('canvas').boundingBox();
-  const pan = await gesture(page, { x: canvas.x + canvas.width - 60, y: canvas.y + canvas.height - 60 });
+  const pan = await gesture(page, await emptySpot(page));
   // One label edit: select the node, type a label, commit (change) → next frame.
   await header.click();
   const edits = [];
