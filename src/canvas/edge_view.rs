@@ -9,7 +9,7 @@ use super::CanvasEvents;
 use crate::state::use_studio;
 use crate::state::viewport::CanvasPoint;
 
-/// What an edge needs from the document, computed once per document change (never per pointer move):
+/// What an edge needs from the document, computed once per layout change (never per pointer move):
 /// its ends, and where its curve starts and ends when nothing is being dragged.
 #[derive(Debug, Clone, PartialEq)]
 struct Ends {
@@ -23,9 +23,11 @@ struct Ends {
 #[component]
 pub fn EdgeView(index: usize, events: CanvasEvents) -> impl IntoView {
     let studio = use_studio();
+    // Follows the layout revision (ends, positions, ports), so a field edit leaves edges alone.
     let ends = Memo::new(move |_| {
         let index_of = studio.index.get();
-        studio.document.with(|d| {
+        studio.layout.track();
+        studio.document.with_untracked(|d| {
             let edge = d.flow.edges.get(index)?;
             let port = edge.port_name();
             let from = index_of.node(d, &edge.from).map(|i| &d.flow.nodes[i]);

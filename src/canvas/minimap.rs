@@ -1,5 +1,5 @@
 //! A minimap for large flows: every node as a dot and the visible area as a frame. Clicking it
-//! centers the view there. The dots are one memo (one path) recomputed when the document changes;
+//! centers the view there. The dots are one memo (one path) recomputed when the layout changes;
 //! a pan moves only the frame, sized from the canvas's measured size.
 
 use leptos::prelude::*;
@@ -16,13 +16,17 @@ pub fn Minimap() -> impl IntoView {
     let studio = use_studio();
     let canvas_size = expect_context::<CanvasSize>().0;
     // Shown from 30 nodes on: small flows fit on screen anyway.
-    let large = Memo::new(move |_| studio.document.with(|d| d.flow.nodes.len() >= 30));
+    let large = Memo::new(move |_| {
+        studio.layout.track();
+        studio.document.with_untracked(|d| d.flow.nodes.len() >= 30)
+    });
     // (top left of the flow, scale, the dots as one path), only while the minimap is shown.
     let layout = Memo::new(move |_| {
         if !large.get() {
             return None;
         }
-        studio.document.with(|d| {
+        studio.layout.track();
+        studio.document.with_untracked(|d| {
             use std::fmt::Write;
             let (min, max) = flow_bounds(&d.flow.nodes)?;
             let scale = (WIDTH / (max.x - min.x).max(1.0)).min(HEIGHT / (max.y - min.y).max(1.0));

@@ -247,11 +247,13 @@ pub fn Canvas() -> impl IntoView {
         let bottom_right = viewport.screen_to_canvas(ScreenPoint { x: width.max(1.0), y: height.max(1.0) });
         Area::around_view(top_left, bottom_right)
     });
-    // The nodes in the area, and the dragged ones wherever they are.
+    // The nodes in the area, and the dragged ones wherever they are. Both lists follow the layout
+    // revision, not the document: a field edit moves nothing and skips this scan.
     let node_ids = Memo::new(move |_| {
         let area = area.get();
         studio.drag_ids.with(|dragged| {
-            studio.document.with(|d| {
+            studio.layout.track();
+            studio.document.with_untracked(|d| {
                 d.flow
                     .nodes
                     .iter()
@@ -271,7 +273,8 @@ pub fn Canvas() -> impl IntoView {
         let area = area.get();
         let index = studio.index.get();
         studio.drag_ids.with(|dragged| {
-            studio.document.with(|d| {
+            studio.layout.track();
+            studio.document.with_untracked(|d| {
                 let is_dragged = |id: &String| dragged.as_ref().is_some_and(|ids| ids.contains(id));
                 d.flow
                     .edges

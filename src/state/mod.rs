@@ -2,8 +2,12 @@
 //!
 //! The document is one signal, changed only by core commands. What is derived from it is split so
 //! that an interaction costs what it touches, not the size of the flow:
-//! - the flow index and the findings are memos over the *semantic revision*, which every command
-//!   but a move bumps, so a drop never re-validates;
+//! - the flow index and the validation are signals the studio sets after each command: a move
+//!   changes neither; an edit of one node's fields that keeps its id, kind and ports keeps the index
+//!   and re-checks that node alone (`Validation::recheck_node`, the same findings as a full run);
+//!   anything else rebuilds both;
+//! - the *layout revision* changes only when positions, sizes, the node set or the edges may have
+//!   changed, so viewport culling and the minimap skip field edits;
 //! - findings are grouped by node and edge once per validation; each view reads its own entry;
 //! - a drag is two signals: the dragged ids (set when it starts and ends) and the offset (set per
 //!   pointer move), which only the views of dragged nodes and their edges subscribe to;
@@ -19,7 +23,8 @@ use std::sync::Arc;
 
 use callflow_core::command::{Command, CommandError};
 use callflow_core::diagnostic::{Diagnostic, Severity};
-use callflow_core::{Document, FlowIndex};
+use callflow_core::validate::{is_content_edit, Validation};
+use callflow_core::{Document, FlowIndex, Node};
 use leptos::prelude::*;
 use rustc_hash::FxHashMap;
 
@@ -100,8 +105,6 @@ pub struct Notice {
 #[derive(Clone, Copy)]
 pub struct Studio {
     pub document: RwSignal<Document>,
-    /// Bumped by every change validation can see; moves do not bump it.
-    semantic_revision: RwSignal<u64>,
     history: StoredValue<History>,
     /// (can undo, can redo), kept in a signal so the toolbar reacts.
     pub undo_state: RwSignal<(bool, bool)>,
@@ -112,33 +115,38 @@ pub struct Studio {
     /// How far they are dragged, in canvas units (set on every pointer move of a drag).
     pub drag_offset: RwSignal<(f64, f64)>,
     pub snap: RwSignal<bool>,
-    /// The shared index of the current revision (ids, links, reachability).
-    pub index: Memo<RevisionIndex>,
+    /// The shared index of the document (ids, links, reachability). Invariant: it always describes
+    /// the current document; only `Studio` sets it.
+    pub index: RwSignal<RevisionIndex>,
+    validation: RwSignal<Validation>,
     pub findings: Memo<Vec<Diagnostic>>,
     /// The findings grouped by node and edge.
     pub marks: Memo<Marks>,
+    /// Changes when node positions, sizes, the node set or the edges may have changed.
+    pub layout: RwSignal<u64>,
     pub notice: RwSignal<Option<Notice>>,
     /// The id of the library entry being edited.
     pub library_id: RwSignal<String>,
 }
 
+/// What a command needs after it applied.
+enum Recheck {
+    /// A move: nothing validation reads changed.
+    Layout,
+    /// One node's fields changed (id, kind and ports kept): re-check that node.
+    Node(usize),
+    /// Rebuild the index and validate everything.
+    Everything,
+}
+
 impl Studio {
     pub fn new(document: Document, library_id: String) -> Studio {
-        let document = RwSignal::new(document);
-        let semantic_revision = RwSignal::new(0u64);
-        // The index and the findings read the document untracked: moves change it without a new revision.
-        let index = Memo::new(move |_| {
-            semantic_revision.track();
-            RevisionIndex(Arc::new(document.with_untracked(FlowIndex::build)))
-        });
-        let findings = Memo::new(move |_| {
-            let index = index.get();
-            document.with_untracked(|d| callflow_core::validate::validate_indexed(d, &index))
-        });
+        let index = FlowIndex::build(&document);
+        let validation = RwSignal::new(Validation::full(&document, &index));
+        let findings = Memo::new(move |_| validation.with(|v| v.findings().cloned().collect::<Vec<_>>()));
         let marks = Memo::new(move |_| findings.with(|f| Marks::of(f)));
         Studio {
-            document,
-            semantic_revision,
+            document: RwSignal::new(document),
             history: StoredValue::new(History::default()),
             undo_state: RwSignal::new((false, false)),
             selection: RwSignal::new(Selection::default()),
@@ -146,9 +154,11 @@ impl Studio {
             drag_ids: RwSignal::new(None),
             drag_offset: RwSignal::new((0.0, 0.0)),
             snap: RwSignal::new(true),
-            index,
+            index: RwSignal::new(RevisionIndex(Arc::new(index))),
+            validation,
             findings,
             marks,
+            layout: RwSignal::new(0),
             notice: RwSignal::new(None),
             library_id: RwSignal::new(library_id),
         }
@@ -156,6 +166,14 @@ impl Studio {
 
     /// Applies one edit as one undo step. A refused command changes nothing and says why.
     pub fn dispatch(&self, command: Command) -> Result<(), CommandError> {
+        // A field edit of one node is re-checked alone when it keeps the node's id, kind and ports.
+        let before: Option<(usize, Node)> = match &command {
+            Command::UpdateNode { id, .. } => {
+                let index = self.index.get_untracked();
+                self.document.with_untracked(|d| index.node(d, id).map(|at| (at, d.flow.nodes[at].clone())))
+            }
+            _ => None,
+        };
         let history = self.history;
         // Notifies only when the command applied: a refused one leaves every view alone.
         let result = self
@@ -166,12 +184,44 @@ impl Studio {
             })
             .unwrap_or(Ok(()));
         match &result {
-            Ok(()) if command.affects_validation() => self.semantic_revision.update(|r| *r += 1),
-            Ok(()) => {}
+            Ok(()) => {
+                let recheck = match before {
+                    _ if !command.affects_validation() => Recheck::Layout,
+                    Some((at, before))
+                        if self
+                            .document
+                            .with_untracked(|d| d.flow.nodes.get(at).is_some_and(|n| is_content_edit(&before, n))) =>
+                    {
+                        Recheck::Node(at)
+                    }
+                    _ => Recheck::Everything,
+                };
+                self.recheck(recheck);
+            }
             Err(error) => self.tell_error(format!("That edit was refused: {error}")),
         }
         self.refresh_undo_state();
         result
+    }
+
+    fn recheck(&self, recheck: Recheck) {
+        match recheck {
+            Recheck::Layout => self.layout.update(|n| *n += 1),
+            Recheck::Node(at) => {
+                let index = self.index.get_untracked();
+                self.document.with_untracked(|d| self.validation.update(|v| v.recheck_node(d, &index, at)));
+            }
+            Recheck::Everything => {
+                let (index, validation) = self.document.with_untracked(|d| {
+                    let index = FlowIndex::build(d);
+                    let validation = Validation::full(d, &index);
+                    (index, validation)
+                });
+                self.index.set(RevisionIndex(Arc::new(index)));
+                self.validation.set(validation);
+                self.layout.update(|n| *n += 1);
+            }
+        }
     }
 
     pub fn undo(&self) {
@@ -203,9 +253,8 @@ impl Studio {
             self.refresh_undo_state();
             return;
         };
-        if applied.affects_validation() {
-            self.semantic_revision.update(|r| *r += 1);
-        }
+        // Undo and redo rebuild what a move does not touch (the step before is not at hand here).
+        self.recheck(if applied.affects_validation() { Recheck::Everything } else { Recheck::Layout });
         // Undo may remove selected nodes or edges; keep only what still exists.
         let index = self.index.get_untracked();
         self.selection.maybe_update(|s| {
@@ -230,7 +279,7 @@ impl Studio {
     pub fn replace_document(&self, document: Document, library_id: String) {
         self.history.update_value(History::clear);
         self.document.set(document);
-        self.semantic_revision.update(|r| *r += 1);
+        self.recheck(Recheck::Everything);
         self.selection.set(Selection::default());
         self.library_id.set(library_id);
         self.refresh_undo_state();

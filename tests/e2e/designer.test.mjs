@@ -221,10 +221,20 @@ test('keyboard only: add a node and connect a port to it', async () => {
   await node(page, 'disconnect').waitFor();
   await node(page, 'start').focus();
   await page.keyboard.press('Enter');
-  const select = page.locator('[data-testid="connect-select"][data-port="next"]');
-  await select.focus();
-  await page.keyboard.press('ArrowDown');
+  // A target that names no node is refused with a message, and the field goes back to its value.
+  const target = page.locator('[data-testid="connect-target"][data-port="next"]');
+  await target.focus();
+  await page.keyboard.type('nowhere');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('notice').filter({ hasText: 'No node has the id “nowhere”' }).waitFor();
+  assert.equal(await target.inputValue(), '');
+  // The field suggests the flow's nodes while it has the focus; typing an id and Enter connects.
+  await target.focus();
+  assert.ok((await page.locator('#cf-connect-targets option[value="disconnect"]').count()) === 1);
+  await page.keyboard.type('disconnect');
+  await page.keyboard.press('Enter');
   await page.locator('[data-testid="edge"][data-from="start"][data-to="disconnect"]').waitFor();
+  assert.equal(await target.inputValue(), 'disconnect');
   await page.getByText('No problems: ready to export.').waitFor();
   // Arrows move the selection by one grid step.
   await node(page, 'disconnect').focus();

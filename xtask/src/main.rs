@@ -233,6 +233,10 @@ fn test(root: &Path) -> Result<()> {
     run("cargo", &["test", "-p", "callflow-studio", "--target", "wasm32-unknown-unknown", "--tests"])?;
     step("browser tests (playwright-core driving Chromium; the sandbox org on loopback)");
     run("cargo", &["build", "-p", "callflow-sandbox"])?;
+    // The scale tests open generated flows of 2,000 nodes of both shapes.
+    std::fs::create_dir_all(root.join("target/e2e"))?;
+    std::fs::write(root.join("target/e2e/grid-2000.flow.json"), callflow_core::testing::large_flow(2_000).to_json())?;
+    std::fs::write(root.join("target/e2e/chain-2000.flow.json"), callflow_core::testing::chain_flow(2_000).to_json())?;
     run("node", &["--test", "tests/e2e/"])?;
     println!("\nall checks passed in {:.0} s", started.elapsed().as_secs_f64());
     Ok(())

@@ -1,6 +1,7 @@
-//! Criterion benchmarks: validation at 1k / 10k / 100k nodes on both generated shapes, the index
-//! alone, bulk move and delete of 10k selected nodes, Archy export at 2k nodes, and parsing.
-//! Goals (issue 8): validate 10k ≤ 1 ms native, 100k ≤ 10× the 10k time. Run:
+//! Criterion benchmarks: validation at 1k / 10k / 100k nodes on both generated shapes, one field
+//! edit re-checked incrementally at 10k, the index alone, bulk move and delete of 10k selected nodes, Archy export at 2k nodes, and parsing.
+//! Goals (issue 8): validate 10k ≤ 1 ms native, 100k ≤ 10× the 10k time, incremental edit at 10k
+//! ≤ 1 ms. Run:
 //! `cargo bench -p callflow-core`.
 
 use callflow_core::command::{apply, Command, NodeMove};
@@ -17,6 +18,33 @@ fn validate(c: &mut Criterion) {
                 b.iter(|| callflow_core::validate(black_box(document)))
             });
         }
+    }
+    group.finish();
+}
+
+/// One field edit in the designer at 10k nodes: the `UpdateNode` command, then the incremental
+/// re-check of that node (the index is reused) and the findings listed again.
+fn incremental(c: &mut Criterion) {
+    use callflow_core::validate::{is_content_edit, Validation};
+    let mut group = c.benchmark_group("incremental_edit");
+    for (shape, document, id) in [("grid", large_flow(10_000), "b700_play"), ("chain", chain_flow(10_000), "p2000")] {
+        let index = callflow_core::FlowIndex::build(&document);
+        let at = index.node(&document, id).expect("the generator makes this node");
+        let mut document = document.clone();
+        let mut validation = Validation::full(&document, &index);
+        let mut round = 0u64;
+        group.bench_function(BenchmarkId::new(shape, 10_000), |b| {
+            b.iter(|| {
+                round += 1;
+                let before = document.flow.nodes[at].clone();
+                let mut node = before.clone();
+                node.label = format!("Edited {}", round % 2);
+                let _ = apply(&mut document, &Command::UpdateNode { id: id.to_owned(), node });
+                assert!(is_content_edit(&before, &document.flow.nodes[at]));
+                validation.recheck_node(&document, &index, at);
+                validation.findings().count()
+            })
+        });
     }
     group.finish();
 }
@@ -62,5 +90,5 @@ fn parse(c: &mut Criterion) {
     c.bench_function("parse/10000", |b| b.iter(|| callflow_core::parse(black_box(&text)).is_ok()));
 }
 
-criterion_group!(benches, validate, index, bulk_edits, export, parse);
+criterion_group!(benches, validate, incremental, index, bulk_edits, export, parse);
 criterion_main!(benches);

@@ -19,7 +19,7 @@ use crate::document::{
     TypeName, FORMAT_V1,
 };
 use crate::expression::{self, Shape};
-use crate::hint::Hints;
+use crate::hint::{Hints, NODE_HINT_BUDGET};
 use crate::index::{EdgeState, FlowIndex};
 
 /// The flow type every v1 module must be compatible with.
@@ -32,18 +32,119 @@ pub fn validate(document: &Document) -> Vec<Diagnostic> {
 
 /// [`validate`] with an index the caller already built for this revision of `document`.
 pub fn validate_indexed(document: &Document, index: &FlowIndex) -> Vec<Diagnostic> {
-    let mut validator = Validator::new(document, index);
-    validator.document_shape();
-    validator.flow_name();
-    validator.variables();
-    validator.catalog();
-    validator.node_ids_and_start();
-    validator.nodes();
-    validator.edges();
-    validator.required_ports();
-    validator.error_handlers();
-    validator.graph();
-    validator.findings
+    Validation::full(document, index).into_findings()
+}
+
+/// The findings of one validation, kept by section so that an edit of one node's content can be
+/// re-checked alone ([`Validation::recheck_node`]) instead of the whole flow.
+///
+/// The order of [`Validation::findings`] is the order of a full run: the document and the flow
+/// (name, variables, catalog, ids and start), then each node's own fields, the edges, each node's
+/// required ports, the error handlers, each unreachable node, and the endless loops.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Validation {
+    head: Vec<Diagnostic>,
+    /// Per node: its position and its fields (the checks that read only the node, the variables,
+    /// the catalog and the queues).
+    content: Vec<Vec<Diagnostic>>,
+    edges: Vec<Diagnostic>,
+    /// Per node: required ports with nothing connected.
+    required: Vec<Vec<Diagnostic>>,
+    handlers: Vec<Diagnostic>,
+    /// Per node: the unreachable-node warning.
+    unreachable: Vec<Vec<Diagnostic>>,
+    loops: Vec<Diagnostic>,
+}
+
+impl Validation {
+    /// Checks the whole document.
+    pub fn full(document: &Document, index: &FlowIndex) -> Validation {
+        let count = document.flow.nodes.len();
+        let mut validator = Validator::new(document, index);
+        let mut result = Validation {
+            content: vec![Vec::new(); count],
+            required: vec![Vec::new(); count],
+            unreachable: vec![Vec::new(); count],
+            ..Validation::default()
+        };
+        validator.document_format();
+        validator.flow_name();
+        validator.variables();
+        validator.catalog();
+        validator.node_ids_and_start();
+        result.head = validator.take();
+        for (position, slot) in result.content.iter_mut().enumerate() {
+            validator.node_content(position);
+            *slot = validator.take();
+        }
+        validator.edges();
+        result.edges = validator.take();
+        for (position, slot) in result.required.iter_mut().enumerate() {
+            validator.required_ports(position);
+            *slot = validator.take();
+        }
+        validator.error_handlers();
+        result.handlers = validator.take();
+        if let Some(can_exit) = validator.can_exit() {
+            for (position, slot) in result.unreachable.iter_mut().enumerate() {
+                validator.unreachable(position);
+                *slot = validator.take();
+            }
+            validator.endless_loops(&can_exit);
+            result.loops = validator.take();
+        }
+        result
+    }
+
+    /// Re-checks node `position` after an edit that kept its id, its kind and its ports (so `index`,
+    /// built before the edit, still describes the document, and no other node's findings can
+    /// change). Any other edit needs [`Validation::full`]. The result equals a full run's.
+    pub fn recheck_node(&mut self, document: &Document, index: &FlowIndex, position: usize) {
+        if position >= document.flow.nodes.len() || self.content.len() != document.flow.nodes.len() {
+            *self = Validation::full(document, index);
+            return;
+        }
+        let mut validator = Validator::new(document, index);
+        validator.node_content(position);
+        self.content[position] = validator.take();
+        validator.required_ports(position);
+        self.required[position] = validator.take();
+        // Only the message changes here (it names the label); reachability is the index's.
+        validator.start = validator.start_node();
+        if validator.start.is_some() {
+            validator.unreachable(position);
+            self.unreachable[position] = validator.take();
+        }
+    }
+
+    /// Every finding, in the order of a full run.
+    pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.head
+            .iter()
+            .chain(self.content.iter().flatten())
+            .chain(&self.edges)
+            .chain(self.required.iter().flatten())
+            .chain(&self.handlers)
+            .chain(self.unreachable.iter().flatten())
+            .chain(&self.loops)
+    }
+
+    pub fn into_findings(self) -> Vec<Diagnostic> {
+        let mut all = self.head;
+        all.extend(self.content.into_iter().flatten());
+        all.extend(self.edges);
+        all.extend(self.required.into_iter().flatten());
+        all.extend(self.handlers);
+        all.extend(self.unreachable.into_iter().flatten());
+        all.extend(self.loops);
+        all
+    }
+}
+
+/// Can an edit that turned `before` into `after` be re-checked with [`Validation::recheck_node`]?
+/// Yes when the id, the kind and the ports (in order) stay: then the flow's graph is unchanged.
+pub fn is_content_edit(before: &Node, after: &Node) -> bool {
+    before.id == after.id && before.kind() == after.kind() && before.ports().eq(after.ports())
 }
 
 struct Validator<'a> {
@@ -78,12 +179,17 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// The findings since the last take.
+    fn take(&mut self) -> Vec<Diagnostic> {
+        std::mem::take(&mut self.findings)
+    }
+
     fn push(&mut self, finding: Diagnostic) {
         self.findings.push(finding);
     }
 
-    /// Checks a parsed document cannot fail but a document built in memory can.
-    fn document_shape(&mut self) {
+    /// A check a parsed document cannot fail but a document built in memory can.
+    fn document_format(&mut self) {
         if self.document.format != FORMAT_V1 {
             self.push(
                 Diagnostic::error(
@@ -92,15 +198,6 @@ impl<'a> Validator<'a> {
                 )
                 .with_field("format"),
             );
-        }
-        for (index, node) in self.document.flow.nodes.iter().enumerate() {
-            if !node.x.is_finite() || !node.y.is_finite() {
-                self.push(
-                    Diagnostic::error(Code::InvalidDocument, "the position is not a finite number")
-                        .with_node(&node.id)
-                        .with_field(format!("flow.nodes[{index}].x")),
-                );
-            }
         }
     }
 
@@ -207,6 +304,7 @@ impl<'a> Validator<'a> {
         let start_id = flow.start_node_id.as_str();
         match self.index.start_id_target() {
             Some(index) if flow.nodes[index].kind() == NodeKind::Start => self.start = Some(index),
+            // (`start_node` below is the same rule, for a re-check that skips this section.)
             Some(index) => self.push(
                 Diagnostic::error(
                     Code::MissingStart,
@@ -239,24 +337,38 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn nodes(&mut self) {
-        let nodes = &self.document.flow.nodes;
-        for node in nodes {
-            match &node.body {
-                NodeBody::Start | NodeBody::Disconnect => {}
-                NodeBody::Play { prompt } => self.prompt(node, prompt),
-                NodeBody::Menu { prompt, choices } => self.menu(node, prompt, choices),
-                NodeBody::Decision { expression } => {
-                    self.expression(node, Field::Name("expression"), expression);
-                }
-                NodeBody::SetVariable { variable, expression } => {
-                    self.write_target(node, Field::Name("variable"), variable);
-                    self.expression(node, Field::Name("expression"), expression);
-                }
-                NodeBody::Invoke(call) => self.invoke(node, call),
-                NodeBody::DataAction(call) => self.data_action(node, call),
-                NodeBody::Transfer { queue } => self.transfer(node, queue),
+    /// The start node, by the rule of `node_ids_and_start`.
+    fn start_node(&self) -> Option<usize> {
+        self.index.start_id_target().filter(|&i| self.document.flow.nodes[i].kind() == NodeKind::Start)
+    }
+
+    /// Node `position`'s own checks: its position and its fields. Each node gets its own hint
+    /// budget, so a node's findings do not depend on the nodes before it (a re-check of one node
+    /// gives what a full run gives).
+    fn node_content(&mut self, position: usize) {
+        let node = &self.document.flow.nodes[position];
+        self.hints = Hints::with_budget(NODE_HINT_BUDGET);
+        if !node.x.is_finite() || !node.y.is_finite() {
+            self.push(
+                Diagnostic::error(Code::InvalidDocument, "the position is not a finite number")
+                    .with_node(&node.id)
+                    .with_field(format!("flow.nodes[{position}].x")),
+            );
+        }
+        match &node.body {
+            NodeBody::Start | NodeBody::Disconnect => {}
+            NodeBody::Play { prompt } => self.prompt(node, prompt),
+            NodeBody::Menu { prompt, choices } => self.menu(node, prompt, choices),
+            NodeBody::Decision { expression } => {
+                self.expression(node, Field::Name("expression"), expression);
             }
+            NodeBody::SetVariable { variable, expression } => {
+                self.write_target(node, Field::Name("variable"), variable);
+                self.expression(node, Field::Name("expression"), expression);
+            }
+            NodeBody::Invoke(call) => self.invoke(node, call),
+            NodeBody::DataAction(call) => self.data_action(node, call),
+            NodeBody::Transfer { queue } => self.transfer(node, queue),
         }
     }
 
@@ -601,6 +713,7 @@ impl<'a> Validator<'a> {
     fn edges(&mut self) {
         let flow = &self.document.flow;
         let index = self.index;
+        self.hints = Hints::default();
         for (position, (edge, ends)) in flow.edges.iter().zip(index.edges()).enumerate() {
             for (end, id, found) in [("from", &edge.from, ends.from), ("to", &edge.to, ends.to)] {
                 if found.is_none() {
@@ -665,29 +778,27 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn required_ports(&mut self) {
-        let flow = &self.document.flow;
-        for (index, node) in flow.nodes.iter().enumerate() {
-            let missing = node.body.required_port_mask() & !self.index.used_ports(index);
-            if !self.index.is_first(index) || missing == 0 {
-                continue;
-            }
-            for port in node.ports().filter(|port| port.required) {
-                if missing & port.name.bit() != 0 {
-                    self.push(
-                        Diagnostic::error(
-                            Code::MissingPath,
-                            format!(
-                                "{} \"{}\" has nothing connected to \"{}\"",
-                                node.kind().title(),
-                                node.label,
-                                port.name
-                            ),
-                        )
-                        .with_node(&node.id)
-                        .with_field(format!("ports.{}", port.name)),
-                    );
-                }
+    fn required_ports(&mut self, position: usize) {
+        let node = &self.document.flow.nodes[position];
+        let missing = node.body.required_port_mask() & !self.index.used_ports(position);
+        if !self.index.is_first(position) || missing == 0 {
+            return;
+        }
+        for port in node.ports().filter(|port| port.required) {
+            if missing & port.name.bit() != 0 {
+                self.push(
+                    Diagnostic::error(
+                        Code::MissingPath,
+                        format!(
+                            "{} \"{}\" has nothing connected to \"{}\"",
+                            node.kind().title(),
+                            node.label,
+                            port.name
+                        ),
+                    )
+                    .with_node(&node.id)
+                    .with_field(format!("ports.{}", port.name)),
+                );
             }
         }
     }
@@ -725,18 +836,16 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn graph(&mut self) {
-        if self.start.is_none() {
-            return;
-        }
+    /// Which nodes can reach an exit, when the flow has a start node (the graph checks need one).
+    ///
+    /// Exits: terminal nodes, and nodes with a missing required port (already reported as
+    /// missing-path; counting them as exits keeps one mistake from being reported twice). Then
+    /// everything that leads to an exit, walking the links backwards.
+    fn can_exit(&self) -> Option<Vec<bool>> {
+        self.start?;
         let flow = &self.document.flow;
         let index = self.index;
-        let count = flow.nodes.len();
-
-        // Exits: terminal nodes, and nodes with a missing required port (already reported as
-        // missing-path; counting them as exits keeps one mistake from being reported twice). Then
-        // everything that leads to an exit, walking the links backwards.
-        let mut can_exit = vec![false; count];
+        let mut can_exit = vec![false; flow.nodes.len()];
         let mut stack = Vec::new();
         for (position, node) in flow.nodes.iter().enumerate() {
             let missing_required = node.body.required_port_mask() & !index.used_ports(position) != 0;
@@ -753,37 +862,38 @@ impl<'a> Validator<'a> {
                 }
             }
         }
+        Some(can_exit)
+    }
 
-        for (position, node) in flow.nodes.iter().enumerate() {
-            if !index.is_reachable(position) && node.kind() != NodeKind::Start && index.is_first(position) {
-                self.push(
-                    Diagnostic::warning(
-                        Code::UnreachableNode,
-                        format!("no path from the start reaches \"{}\"", node.label),
-                    )
-                    .with_node(&node.id),
-                );
-            }
+    fn unreachable(&mut self, position: usize) {
+        let node = &self.document.flow.nodes[position];
+        if !self.index.is_reachable(position) && node.kind() != NodeKind::Start && self.index.is_first(position) {
+            self.push(
+                Diagnostic::warning(
+                    Code::UnreachableNode,
+                    format!("no path from the start reaches \"{}\"", node.label),
+                )
+                .with_node(&node.id),
+            );
         }
+    }
 
-        let stuck: Vec<usize> = (0..count).filter(|&i| index.is_reachable(i) && !can_exit[i]).collect();
+    /// Reports each loop among the stuck nodes (reachable, and no exit ahead) once, pinned to its
+    /// first node in document order.
+    fn endless_loops(&mut self, can_exit: &[bool]) {
+        let flow = &self.document.flow;
+        let index = self.index;
+        let stuck: Vec<usize> = (0..flow.nodes.len()).filter(|&i| index.is_reachable(i) && !can_exit[i]).collect();
         if stuck.is_empty() {
             return;
         }
-        self.endless_loops(&stuck);
-    }
-
-    /// Reports each loop among the stuck nodes once, pinned to its first node in document order.
-    fn endless_loops(&mut self, stuck: &[usize]) {
-        let flow = &self.document.flow;
-        let index = self.index;
         const NONE: u32 = u32::MAX;
         let mut position = vec![NONE; flow.nodes.len()];
         let mut sub: DiGraph<usize, ()> = DiGraph::with_capacity(stuck.len(), stuck.len());
-        for &node in stuck {
+        for &node in &stuck {
             position[node] = u32::try_from(sub.add_node(node).index()).unwrap_or(NONE);
         }
-        for &node in stuck {
+        for &node in &stuck {
             for (_, target) in index.links_from(node) {
                 if position[target] != NONE {
                     let a = petgraph::graph::NodeIndex::new(position[node] as usize);

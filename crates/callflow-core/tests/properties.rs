@@ -325,3 +325,84 @@ proptest! {
         prop_assert_eq!(actions[1]["transferToAcd"]["targetQueue"]["lit"]["name"].as_str(), Some(queue.as_str()));
     }
 }
+
+/// One step of an editing session: any command, or an edit of one node's fields that keeps its
+/// kind and ports (the edit the designer re-checks incrementally).
+#[derive(Debug, Clone)]
+enum Edit {
+    Command(Command),
+    Fields { node: prop::sample::Index, label: String, text: String, inputs: Option<Mapping> },
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        1 => command().prop_map(Edit::Command),
+        3 => (any::<prop::sample::Index>(), "[a-z ]{0,6}", expression(), mapping())
+            .prop_map(|(node, label, text, inputs)| Edit::Fields { node, label, text, inputs }),
+    ]
+}
+
+/// The `UpdateNode` a field edit makes of the current document, if it has nodes.
+fn field_edit(
+    document: &Document,
+    node: &prop::sample::Index,
+    label: &str,
+    text: &str,
+    inputs: &Option<Mapping>,
+) -> Option<Command> {
+    if document.flow.nodes.is_empty() {
+        return None;
+    }
+    let mut updated = document.flow.nodes[node.index(document.flow.nodes.len())].clone();
+    updated.label = label.to_owned();
+    for spec in updated.kind().spec().fields {
+        updated.body.set_text(spec.id, text.to_owned());
+    }
+    if let (NodeBody::Invoke(call), Some(inputs)) = (&mut updated.body, inputs) {
+        call.inputs = inputs.clone();
+    }
+    Some(Command::UpdateNode { id: updated.id.clone(), node: updated })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+
+    /// The designer keeps a `Validation` across edits, re-checking one node after a field edit and
+    /// re-running everything after any other edit; it must always equal a full run.
+    #[test]
+    fn incremental_validation_equals_a_full_run(original in document(), edits in prop::collection::vec(edit(), 1..12)) {
+        use callflow_core::index::FlowIndex;
+        use callflow_core::validate::{is_content_edit, validate_indexed, Validation};
+        let mut document = original;
+        let mut index = FlowIndex::build(&document);
+        let mut validation = Validation::full(&document, &index);
+        for edit in &edits {
+            let command = match edit {
+                Edit::Command(command) => command.clone(),
+                Edit::Fields { node, label, text, inputs } => match field_edit(&document, node, label, text, inputs) {
+                    Some(command) => command,
+                    None => continue,
+                },
+            };
+            // What the designer does: find the node by the index before the edit.
+            let before = match &command {
+                Command::UpdateNode { id, .. } => index.node(&document, id).map(|at| (at, document.flow.nodes[at].clone())),
+                _ => None,
+            };
+            if apply(&mut document, &command).is_err() {
+                continue;
+            }
+            match before {
+                Some((at, before)) if is_content_edit(&before, &document.flow.nodes[at]) => {
+                    validation.recheck_node(&document, &index, at);
+                }
+                _ => {
+                    index = FlowIndex::build(&document);
+                    validation = Validation::full(&document, &index);
+                }
+            }
+            let incremental: Vec<_> = validation.findings().cloned().collect();
+            prop_assert_eq!(incremental, validate_indexed(&document, &FlowIndex::build(&document)));
+        }
+    }
+}

@@ -1,52 +1,96 @@
 //! The connections form: each output port with the node it leads to, so a flow can be wired with the
 //! keyboard alone.
+//!
+//! The target is typed (or picked from suggestions) as a node id. The suggestions are filled when a
+//! connection field gains focus and emptied when it loses it: a list of every node, kept current on
+//! every edit, would cost time in proportion to the flow on each keystroke elsewhere.
 
 use callflow_core::command::Command;
-use callflow_core::document::{Node, NodeKind};
+use callflow_core::document::{NodeKind, Port};
 use leptos::prelude::*;
 
-use crate::state::use_studio;
+use crate::state::{use_studio, Studio};
+
+const SUGGESTIONS: &str = "cf-connect-targets";
 
 /// Each output port with the node it leads to: connect, reconnect or disconnect with the keyboard.
 #[component]
-pub fn Connections(node: Node) -> impl IntoView {
+pub fn Connections(id: String, #[prop(into)] ports: Signal<Vec<Port>>) -> impl IntoView {
     let studio = use_studio();
-    let ports: Vec<callflow_core::document::Port> = node.ports().collect();
-    let from = node.id.clone();
+    let suggestions = RwSignal::new(Vec::<(String, String)>::new());
+    let fill = move || {
+        let all = studio.document.with_untracked(|d| {
+            d.flow
+                .nodes
+                .iter()
+                .filter(|n| n.kind() != NodeKind::Start)
+                .map(|n| (n.id.clone(), n.label.clone()))
+                .collect()
+        });
+        suggestions.set(all);
+    };
     view! {
         <fieldset class="cf-fieldset">
             <legend>"Connections"</legend>
-            {if ports.is_empty() { Some(view! { <p class="cf-muted">"This node ends the call: it has no outputs."</p> }) } else { None }}
-            {ports.into_iter().map(|port| {
-                let from = from.clone();
-                let port_name = port.name.as_str();
-                let target = Memo::new(move |_| studio.document.with(|d| {
-                    d.flow.edges.iter().find(|e| e.from == from && e.port_name() == port_name).map(|e| e.to.clone()).unwrap_or_default()
-                }));
-                let (command_from, command_port) = (node.id.clone(), port.name.as_str().to_owned());
-                let others = studio.document.with_untracked(|d| d.flow.nodes.iter().filter(|n| n.kind() != NodeKind::Start).map(|n| (n.id.clone(), n.label.clone())).collect::<Vec<_>>());
-                view! {
-                    <label class="cf-field">
-                        <span class="cf-field__label">{format!("{}{}", port.name, if port.required { " *" } else { "" })}</span>
-                        <select class="cf-field__input" data-testid="connect-select" data-port=port.name.as_str()
-                            on:change:target=move |ev| {
-                                let to = ev.target().value();
-                                let command = if to.is_empty() {
-                                    Command::Disconnect { from: command_from.clone(), port: command_port.clone() }
-                                } else {
-                                    Command::Connect { from: command_from.clone(), port: command_port.clone(), to }
-                                };
-                                let _ = studio.dispatch(command);
-                            }>
-                            <option value="" selected=move || target.with(String::is_empty)>"(not connected)"</option>
-                            {others.into_iter().map(|(id, label)| {
-                                let option_id = id.clone();
-                                view! { <option value=id.clone() selected=move || target.with(|t| *t == option_id)>{format!("{label} ({id})")}</option> }
-                            }).collect_view()}
-                        </select>
-                    </label>
-                }
-            }).collect_view()}
+            {move || ports.with(Vec::is_empty).then(|| view! { <p class="cf-muted">"This node ends the call: it has no outputs."</p> })}
+            <For each=move || ports.get() key=|port| port.name let:port>
+                <PortTarget from=id.clone() port=port on_focus=fill on_blur=move || suggestions.set(Vec::new()) />
+            </For>
+            <datalist id=SUGGESTIONS>
+                {move || suggestions.get().into_iter().map(|(id, label)| view! { <option value=id>{label}</option> }).collect_view()}
+            </datalist>
         </fieldset>
     }
+}
+
+/// One port's target field: empty means not connected.
+#[component]
+fn PortTarget(
+    from: String,
+    port: Port,
+    #[prop(into)] on_focus: Callback<()>,
+    #[prop(into)] on_blur: Callback<()>,
+) -> impl IntoView {
+    let studio = use_studio();
+    let name = port.name;
+    let source = from.clone();
+    // Read from the shared index: no scan of the edges.
+    let target = Memo::new(move |_| {
+        let index = studio.index.get();
+        studio.document.with(|d| {
+            let at = index.node(d, &source)?;
+            index.target(at, name).map(|to| d.flow.nodes[to].id.clone())
+        })
+    });
+    view! {
+        <label class="cf-field">
+            <span class="cf-field__label">{format!("{}{}", name, if port.required { " *" } else { "" })}</span>
+            <input class="cf-field__input" type="text" data-testid="connect-target" data-port=name.as_str()
+                list=SUGGESTIONS placeholder="(not connected)" autocomplete="off"
+                prop:value=move || target.get().unwrap_or_default()
+                on:focus=move |_| on_focus.run(())
+                on:blur=move |_| on_blur.run(())
+                on:change:target=move |ev| {
+                    let input = ev.target();
+                    if !connect(studio, &from, name.as_str(), input.value().trim()) {
+                        input.set_value(&target.get_untracked().unwrap_or_default());
+                    }
+                } />
+        </label>
+    }
+}
+
+/// Connects `from`'s `port` to the node `to`, or disconnects it when `to` is empty. False (after
+/// saying why) when `to` names no node or the edit is refused.
+fn connect(studio: Studio, from: &str, port: &str, to: &str) -> bool {
+    let (from, port) = (from.to_owned(), port.to_owned());
+    if to.is_empty() {
+        return studio.dispatch(Command::Disconnect { from, port }).is_ok();
+    }
+    let index = studio.index.get_untracked();
+    if studio.document.with_untracked(|d| index.node(d, to).is_none()) {
+        studio.tell_error(format!("No node has the id “{to}”: the {port} port of {from} is unchanged."));
+        return false;
+    }
+    studio.dispatch(Command::Connect { from, port, to: to.to_owned() }).is_ok()
 }

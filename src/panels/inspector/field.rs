@@ -62,11 +62,11 @@ pub fn LiveProblems(node_id: String, field: &'static str) -> impl IntoView {
     move || view! { <FieldProblems findings=field_findings(studio, &node_id, field) /> }
 }
 
-/// A text field committed on change (blur or Enter).
+/// A text field committed on change (blur or Enter). `value` may be live: the field follows it.
 #[component]
 pub fn TextField(
     label: &'static str,
-    value: String,
+    #[prop(into)] value: Signal<String>,
     #[prop(optional)] testid: &'static str,
     #[prop(optional)] list: &'static str,
     #[prop(into)] on_commit: Callback<String>,

@@ -20,9 +20,12 @@ use crate::state::use_studio;
 #[component]
 pub fn Inspector() -> impl IntoView {
     let studio = use_studio();
+    // The selected node's id and kind: the node inspector is rebuilt only when these change.
     let selected_node = Memo::new(move |_| {
         let id = studio.selection.with(|s| (s.nodes.len() == 1).then(|| s.nodes.iter().next().cloned()).flatten())?;
-        studio.node(&id)
+        let index = studio.index.get();
+        let kind = studio.document.with(|d| index.node(d, &id).map(|i| d.flow.nodes[i].kind()))?;
+        Some((id, kind))
     });
     let selected_edge = Memo::new(move |_| studio.selection.with(|s| s.edge));
     let many = Memo::new(move |_| studio.selection.with(|s| s.nodes.len()));
@@ -30,8 +33,8 @@ pub fn Inspector() -> impl IntoView {
     view! {
         <aside class="cf-inspector" data-testid="inspector" aria-label="Inspector">
             {move || {
-                if let Some(node) = selected_node.get() {
-                    view! { <NodeInspector node=node /> }.into_any()
+                if let Some((id, kind)) = selected_node.get() {
+                    view! { <NodeInspector id=id kind=kind /> }.into_any()
                 } else if let Some(index) = selected_edge.get() {
                     view! { <EdgeInspector index=index /> }.into_any()
                 } else if many.get() > 1 {

@@ -2,7 +2,7 @@
 //! when the kind has one, and its connections.
 
 use callflow_core::command::Command;
-use callflow_core::document::{FieldId, FieldInput, Node, NodeBody};
+use callflow_core::document::{FieldId, FieldInput, Node, NodeBody, NodeKind};
 use leptos::prelude::*;
 
 use super::connections::Connections;
@@ -11,18 +11,19 @@ use super::invoke::InvokeFields;
 use super::menu::MenuFields;
 use crate::state::{use_studio, Selection};
 
+/// Built once per selected node (and kind): a change to the node updates the fields that show it
+/// in place, so editing a label neither rebuilds the form nor moves the keyboard focus. The kind's
+/// fields and form are rebuilt only when the node's body changes (undo, a menu choice added).
 #[component]
-pub fn NodeInspector(node: Node) -> impl IntoView {
+pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
     let studio = use_studio();
-    let kind = node.kind();
-    let id = node.id.clone();
+    let node_id = id.clone();
+    let node = Memo::new(move |_| studio.node(&node_id));
+    let body = Memo::new(move |_| node.with(|n| n.as_ref().map(|n| n.body.clone())));
+    let label = Signal::derive(move || node.with(|n| n.as_ref().map(|n| n.label.clone()).unwrap_or_default()));
     let rename_from = id.clone();
     let label_id = id.clone();
-    let form = match &node.body {
-        NodeBody::Menu { .. } => Some(view! { <MenuFields node=node.clone() /> }.into_any()),
-        NodeBody::Invoke(_) => Some(view! { <InvokeFields node=node.clone() /> }.into_any()),
-        _ => None,
-    };
+    let body_id = id.clone();
     view! {
         <h2 class="cf-section-title">{kind.title()}</h2>
         <TextField
@@ -37,13 +38,22 @@ pub fn NodeInspector(node: Node) -> impl IntoView {
         />
         <TextField
             label="Label"
-            value=node.label.clone()
+            value=label
             testid="field-label"
             on_commit=move |label: String| update_node(studio, &label_id, |n| n.label = label)
         />
-        {kind.spec().fields.iter().map(|spec| plain_field(&node, spec.id, spec.label, spec.input)).collect_view()}
-        {form}
-        <Connections node=node.clone() />
+        {move || {
+            let body = body.get()?;
+            let node = Node { id: body_id.clone(), label: String::new(), x: 0.0, y: 0.0, body };
+            let form = match &node.body {
+                NodeBody::Menu { .. } => Some(view! { <MenuFields node=node.clone() /> }.into_any()),
+                NodeBody::Invoke(_) => Some(view! { <InvokeFields node=node.clone() /> }.into_any()),
+                _ => None,
+            };
+            let fields = kind.spec().fields.iter().map(|spec| plain_field(&node, spec.id, spec.label, spec.input)).collect_view();
+            Some(view! { {fields} {form} })
+        }}
+        <Connections id=id.clone() ports=Signal::derive(move || body.with(|b| b.as_ref().map(|b| b.ports().collect()).unwrap_or_default())) />
         <button class="cf-button cf-button--danger" on:click=move |_| crate::canvas::delete_selection(studio)>"Delete node"</button>
     }
 }
