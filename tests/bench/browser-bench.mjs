@@ -11,11 +11,12 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { serveDist, launchBrowser, root } from '../e2e/harness.mjs';
 
-const SIZES = [100, 1000, 2000, 10000];
+// BENCH_SIZES=100,10000 and BENCH_SHAPES=chain narrow a run (checking a change quickly).
+const SIZES = (process.env.BENCH_SIZES ?? '100,1000,2000,10000').split(',').map(Number);
 const SHAPES = [
   { name: 'grid', node: 'b0_play' },
   { name: 'chain', node: 'p0' },
-];
+].filter((shape) => (process.env.BENCH_SHAPES ?? 'grid,chain').split(',').includes(shape.name));
 const MOVES = 40;
 
 const server = await serveDist();

@@ -75,25 +75,31 @@ pub fn check(expression: &str) -> Result<(), ExpressionError> {
     Ok(())
 }
 
-/// Classifies a well-formed expression.
+/// Classifies a well-formed expression. It looks at the first byte to try only the shape that can
+/// match (this runs for every expression and mapping of a flow on every full validation).
 pub fn shape(expression: &str) -> Shape<'_> {
     let text = expression.trim();
-    if text.len() >= 2 && text.starts_with('"') && text.ends_with('"') && is_single_string(text) {
-        return Shape::Literal(ValueType::String);
-    }
-    match text {
-        "true" | "false" => return Shape::Literal(ValueType::Boolean),
-        "NOT_SET" => return Shape::NotSet,
+    match text.as_bytes().first() {
+        Some(b'"') => {
+            if text.len() >= 2 && text.ends_with('"') && is_single_string(text) {
+                return Shape::Literal(ValueType::String);
+            }
+        }
+        Some(b'-' | b'0'..=b'9') => {
+            if is_integer(text) {
+                return Shape::Literal(ValueType::Integer);
+            }
+            if is_decimal(text) {
+                return Shape::Literal(ValueType::Decimal);
+            }
+        }
+        Some(first) if first.is_ascii_alphabetic() => match text {
+            "true" | "false" => return Shape::Literal(ValueType::Boolean),
+            "NOT_SET" => return Shape::NotSet,
+            _ if is_variable(text) => return Shape::Variable(text),
+            _ => {}
+        },
         _ => {}
-    }
-    if is_integer(text) {
-        return Shape::Literal(ValueType::Integer);
-    }
-    if is_decimal(text) {
-        return Shape::Literal(ValueType::Decimal);
-    }
-    if is_variable(text) {
-        return Shape::Variable(text);
     }
     Shape::Other
 }
@@ -141,16 +147,24 @@ pub fn is_identifier(text: &str) -> bool {
 
 /// `Scope.identifier`, optionally with more `.identifier` parts (`Call.Ani`, `Flow.customer`).
 pub fn is_variable(text: &str) -> bool {
-    let mut parts = text.split('.');
-    let scope_ok = parts.next().is_some_and(is_identifier);
-    let mut rest = 0;
-    for part in parts {
-        if !is_identifier(part) {
+    // One pass over the bytes: every part starts with a letter, the rest of a part is letters,
+    // digits or `_`, and there are at least two parts.
+    let mut parts = 1;
+    let mut at_part_start = true;
+    for byte in text.bytes() {
+        if at_part_start {
+            if !byte.is_ascii_alphabetic() {
+                return false;
+            }
+            at_part_start = false;
+        } else if byte == b'.' {
+            parts += 1;
+            at_part_start = true;
+        } else if !(byte.is_ascii_alphanumeric() || byte == b'_') {
             return false;
         }
-        rest += 1;
     }
-    scope_ok && rest >= 1
+    !at_part_start && parts >= 2
 }
 
 /// Is `name` `<scope>.<identifier>` exactly?

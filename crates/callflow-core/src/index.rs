@@ -55,6 +55,8 @@ pub struct FlowIndex {
     edges: Vec<EdgeEnds>,
     /// Per node, the bit set of ports that carry an edge (the first edge on a port counts).
     used_ports: Vec<u32>,
+    /// Per node, the bit set of its required ports.
+    required_ports: Vec<u32>,
     /// Links grouped by source: `out_edges[out_start[n]..out_start[n + 1]]` are edge indices.
     out_start: Vec<u32>,
     out_edges: Vec<u32>,
@@ -90,6 +92,8 @@ impl FlowIndex {
         let lookup = |id: &str| table.find(hash_of(id), |&other| nodes[other as usize].id == id).copied();
         let start = lookup(&flow.start_node_id);
 
+        // Each node's ports as bit sets, computed once (a menu's come from its choices).
+        let (port_masks, required_ports): (Vec<u32>, Vec<u32>) = nodes.iter().map(|n| n.body.port_masks()).unzip();
         let mut used_ports = vec![0u32; nodes.len()];
         let mut edges = Vec::with_capacity(flow.edges.len());
         let mut out_count = vec![0u32; nodes.len() + 1];
@@ -101,8 +105,9 @@ impl FlowIndex {
             ends.state = match from {
                 None => EdgeState::DanglingFrom,
                 Some(from) => {
-                    let source = &nodes[from as usize];
-                    let port = source.port(edge.port_name()).filter(|_| edge.port.is_some() || source.has_port("next"));
+                    let mask = port_masks[from as usize];
+                    // An edge without a port means `next`, and only a node with `next` may omit it.
+                    let port = PortName::parse(edge.port_name()).filter(|port| mask & port.bit() != 0);
                     ends.port = port;
                     match port {
                         None => EdgeState::UnknownPort,
@@ -133,6 +138,7 @@ impl FlowIndex {
             start,
             edges,
             used_ports,
+            required_ports,
             out_start,
             out_edges,
             in_start,
@@ -191,6 +197,11 @@ impl FlowIndex {
     /// The ports of the node at `index` that carry an edge.
     pub fn used_ports(&self, index: usize) -> u32 {
         self.used_ports.get(index).copied().unwrap_or(0)
+    }
+
+    /// The required ports of the node at `index` that carry no edge.
+    pub fn missing_required(&self, index: usize) -> u32 {
+        self.required_ports.get(index).copied().unwrap_or(0) & !self.used_ports(index)
     }
 
     /// The links leaving the node at `index`, as (edge index, target node index), in document order.

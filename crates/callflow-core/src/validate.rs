@@ -43,17 +43,47 @@ pub fn validate_indexed(document: &Document, index: &FlowIndex) -> Vec<Diagnosti
 /// required ports, the error handlers, each unreachable node, and the endless loops.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Validation {
+    /// The node count the validation was made for.
+    nodes: usize,
     head: Vec<Diagnostic>,
-    /// Per node: its position and its fields (the checks that read only the node, the variables,
-    /// the catalog and the queues).
-    content: Vec<Vec<Diagnostic>>,
+    /// Each node's position and fields (the checks that read only the node, the variables, the
+    /// catalog and the queues).
+    content: PerNode,
     edges: Vec<Diagnostic>,
-    /// Per node: required ports with nothing connected.
-    required: Vec<Vec<Diagnostic>>,
+    /// Required ports with nothing connected.
+    required: PerNode,
     handlers: Vec<Diagnostic>,
-    /// Per node: the unreachable-node warning.
-    unreachable: Vec<Vec<Diagnostic>>,
+    /// Unreachable-node warnings.
+    unreachable: PerNode,
     loops: Vec<Diagnostic>,
+}
+
+/// Findings tagged with their node's position, in position order. Sparse: a clean flow of any size
+/// stores nothing, and replacing one node's findings costs the findings, not the nodes.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct PerNode(Vec<(u32, Diagnostic)>);
+
+impl PerNode {
+    fn extend(&mut self, position: usize, findings: Vec<Diagnostic>) {
+        let tag = u32::try_from(position).unwrap_or(u32::MAX);
+        self.0.extend(findings.into_iter().map(|finding| (tag, finding)));
+    }
+
+    /// Replaces the findings of the node at `position`.
+    fn replace(&mut self, position: usize, findings: Vec<Diagnostic>) {
+        let tag = u32::try_from(position).unwrap_or(u32::MAX);
+        let start = self.0.partition_point(|(at, _)| *at < tag);
+        let end = start + self.0[start..].partition_point(|(at, _)| *at == tag);
+        self.0.splice(start..end, findings.into_iter().map(|finding| (tag, finding)));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().map(|(_, finding)| finding)
+    }
+
+    fn into_findings(self) -> impl Iterator<Item = Diagnostic> {
+        self.0.into_iter().map(|(_, finding)| finding)
+    }
 }
 
 impl Validation {
@@ -61,34 +91,35 @@ impl Validation {
     pub fn full(document: &Document, index: &FlowIndex) -> Validation {
         let count = document.flow.nodes.len();
         let mut validator = Validator::new(document, index);
-        let mut result = Validation {
-            content: vec![Vec::new(); count],
-            required: vec![Vec::new(); count],
-            unreachable: vec![Vec::new(); count],
-            ..Validation::default()
-        };
+        let mut result = Validation { nodes: count, ..Validation::default() };
         validator.document_format();
         validator.flow_name();
         validator.variables();
         validator.catalog();
         validator.node_ids_and_start();
         result.head = validator.take();
-        for (position, slot) in result.content.iter_mut().enumerate() {
+        for position in 0..count {
             validator.node_content(position);
-            *slot = validator.take();
+            if !validator.findings.is_empty() {
+                result.content.extend(position, validator.take());
+            }
         }
         validator.edges();
         result.edges = validator.take();
-        for (position, slot) in result.required.iter_mut().enumerate() {
+        for position in 0..count {
             validator.required_ports(position);
-            *slot = validator.take();
+            if !validator.findings.is_empty() {
+                result.required.extend(position, validator.take());
+            }
         }
         validator.error_handlers();
         result.handlers = validator.take();
         if let Some(can_exit) = validator.can_exit() {
-            for (position, slot) in result.unreachable.iter_mut().enumerate() {
+            for position in 0..count {
                 validator.unreachable(position);
-                *slot = validator.take();
+                if !validator.findings.is_empty() {
+                    result.unreachable.extend(position, validator.take());
+                }
             }
             validator.endless_loops(&can_exit);
             result.loops = validator.take();
@@ -100,20 +131,20 @@ impl Validation {
     /// built before the edit, still describes the document, and no other node's findings can
     /// change). Any other edit needs [`Validation::full`]. The result equals a full run's.
     pub fn recheck_node(&mut self, document: &Document, index: &FlowIndex, position: usize) {
-        if position >= document.flow.nodes.len() || self.content.len() != document.flow.nodes.len() {
+        if position >= document.flow.nodes.len() || self.nodes != document.flow.nodes.len() {
             *self = Validation::full(document, index);
             return;
         }
         let mut validator = Validator::new(document, index);
         validator.node_content(position);
-        self.content[position] = validator.take();
+        self.content.replace(position, validator.take());
         validator.required_ports(position);
-        self.required[position] = validator.take();
+        self.required.replace(position, validator.take());
         // Only the message changes here (it names the label); reachability is the index's.
         validator.start = validator.start_node();
         if validator.start.is_some() {
             validator.unreachable(position);
-            self.unreachable[position] = validator.take();
+            self.unreachable.replace(position, validator.take());
         }
     }
 
@@ -121,21 +152,21 @@ impl Validation {
     pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.head
             .iter()
-            .chain(self.content.iter().flatten())
+            .chain(self.content.iter())
             .chain(&self.edges)
-            .chain(self.required.iter().flatten())
+            .chain(self.required.iter())
             .chain(&self.handlers)
-            .chain(self.unreachable.iter().flatten())
+            .chain(self.unreachable.iter())
             .chain(&self.loops)
     }
 
     pub fn into_findings(self) -> Vec<Diagnostic> {
         let mut all = self.head;
-        all.extend(self.content.into_iter().flatten());
+        all.extend(self.content.into_findings());
         all.extend(self.edges);
-        all.extend(self.required.into_iter().flatten());
+        all.extend(self.required.into_findings());
         all.extend(self.handlers);
-        all.extend(self.unreachable.into_iter().flatten());
+        all.extend(self.unreachable.into_findings());
         all.extend(self.loops);
         all
     }
@@ -780,7 +811,7 @@ impl<'a> Validator<'a> {
 
     fn required_ports(&mut self, position: usize) {
         let node = &self.document.flow.nodes[position];
-        let missing = node.body.required_port_mask() & !self.index.used_ports(position);
+        let missing = self.index.missing_required(position);
         if !self.index.is_first(position) || missing == 0 {
             return;
         }
@@ -848,7 +879,7 @@ impl<'a> Validator<'a> {
         let mut can_exit = vec![false; flow.nodes.len()];
         let mut stack = Vec::new();
         for (position, node) in flow.nodes.iter().enumerate() {
-            let missing_required = node.body.required_port_mask() & !index.used_ports(position) != 0;
+            let missing_required = index.missing_required(position) != 0;
             if node.kind().is_terminal() || missing_required {
                 can_exit[position] = true;
                 stack.push(position);

@@ -163,6 +163,26 @@ const fn port(name: PortName, required: bool) -> Port {
     Port { name, required }
 }
 
+/// Each kind's fixed ports as bit sets (all, required), derived from [`KINDS`] at compile time.
+const PORT_MASKS: [(u32, u32); KINDS.len()] = {
+    let mut masks = [(0, 0); KINDS.len()];
+    let mut kind = 0;
+    while kind < KINDS.len() {
+        let ports = KINDS[kind].ports;
+        let mut index = 0;
+        while index < ports.len() {
+            let bit = ports[index].name.bit();
+            masks[kind].0 |= bit;
+            if ports[index].required {
+                masks[kind].1 |= bit;
+            }
+            index += 1;
+        }
+        kind += 1;
+    }
+    masks
+};
+
 /// The kind table, in [`NodeKind`] order (a test checks the order).
 pub const KINDS: [KindSpec; 9] = [
     KindSpec {
@@ -300,6 +320,11 @@ impl NodeKind {
     /// This kind's entry in [`KINDS`].
     pub fn spec(self) -> &'static KindSpec {
         &KINDS[self as usize]
+    }
+
+    /// (every fixed port, the required ones) as bit sets, from the table at compile time.
+    pub fn port_masks(self) -> (u32, u32) {
+        PORT_MASKS[self as usize]
     }
 
     /// The name on the wire.
@@ -497,12 +522,24 @@ impl NodeBody {
 
     /// The bit set (by [`PortName::bit`]) of this body's ports.
     pub fn port_mask(&self) -> u32 {
-        self.ports().fold(0, |mask, port| mask | port.name.bit())
+        self.port_masks().0
     }
 
     /// The bit set of the ports that must carry an edge.
     pub fn required_port_mask(&self) -> u32 {
-        self.ports().filter(|port| port.required).fold(0, |mask, port| mask | port.name.bit())
+        self.port_masks().1
+    }
+
+    /// (every port, the required ones) as bit sets, in one pass over the ports.
+    pub fn port_masks(&self) -> (u32, u32) {
+        // Every digit port is required (see `ports`).
+        let digits = self
+            .choices()
+            .iter()
+            .filter_map(|choice| PortName::of_digit(&choice.digit))
+            .fold(0, |mask, port| mask | port.bit());
+        let (all, required) = self.kind().port_masks();
+        (all | digits, required | digits)
     }
 
     /// How many ports the node shows (its height on the canvas depends on it).

@@ -78,9 +78,16 @@ impl PortName {
     }
 
     /// A number below [`PORT_SLOTS`], unique per name.
-    pub fn slot(self) -> u32 {
+    pub const fn slot(self) -> u32 {
         match self {
-            PortName::Digit(slot) => u32::from(slot.min(11)),
+            PortName::Digit(slot) => {
+                let slot = slot as u32;
+                if slot < 11 {
+                    slot
+                } else {
+                    11
+                }
+            }
             PortName::NoInput => 12,
             PortName::Next => 13,
             PortName::Yes => 14,
@@ -94,7 +101,7 @@ impl PortName {
     }
 
     /// This port as a one-bit set.
-    pub fn bit(self) -> u32 {
+    pub const fn bit(self) -> u32 {
         1 << self.slot()
     }
 
