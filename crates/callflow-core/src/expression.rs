@@ -80,10 +80,8 @@ pub fn check(expression: &str) -> Result<(), ExpressionError> {
 pub fn shape(expression: &str) -> Shape<'_> {
     let text = expression.trim();
     match text.as_bytes().first() {
-        Some(b'"') => {
-            if text.len() >= 2 && text.ends_with('"') && is_single_string(text) {
-                return Shape::Literal(ValueType::String);
-            }
+        Some(b'"') if text.len() >= 2 && text.ends_with('"') && is_single_string(text) => {
+            return Shape::Literal(ValueType::String);
         }
         Some(b'-' | b'0'..=b'9') => {
             if is_integer(text) {
