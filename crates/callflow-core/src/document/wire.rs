@@ -312,14 +312,13 @@ fn into_model(document: Document) -> super::Document {
 /// Parses a flow document. On failure the single `invalid-document` finding says what and where:
 /// line and column for syntax and type errors, and the path (`flow.nodes[2].kind`) in `field`.
 pub fn parse(text: &str) -> Result<super::Document, Diagnostic> {
-    let mut deserializer = serde_json::Deserializer::from_str(text);
-    let document: Document = match serde_path_to_error::deserialize(&mut deserializer) {
+    // The fast path reads a good document without tracking where it is (tracking the path costs
+    // about as much as the parse itself); only a document that fails is read again, with the path,
+    // to say where.
+    let document: Document = match serde_json::from_str(text) {
         Ok(document) => document,
-        Err(error) => return Err(parse_error_finding(&error)),
+        Err(_) => parse_tracking_path(text)?,
     };
-    if let Err(error) = deserializer.end() {
-        return Err(invalid_document(format!("unexpected text after the document at {}", position_of(&error)), None));
-    }
     if document.format != FORMAT_V1 {
         return Err(invalid_document(
             format!("format is \"{}\", expected \"{FORMAT_V1}\"", document.format),
@@ -333,6 +332,19 @@ pub fn parse(text: &str) -> Result<super::Document, Diagnostic> {
         return Err(finding);
     }
     Ok(into_model(document))
+}
+
+/// Reads `text` keeping the path of every value, so that an error names where it is.
+fn parse_tracking_path(text: &str) -> Result<Document, Diagnostic> {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let document: Document = match serde_path_to_error::deserialize(&mut deserializer) {
+        Ok(document) => document,
+        Err(error) => return Err(parse_error_finding(&error)),
+    };
+    if let Err(error) = deserializer.end() {
+        return Err(invalid_document(format!("unexpected text after the document at {}", position_of(&error)), None));
+    }
+    Ok(document)
 }
 
 fn position_of(error: &serde_json::Error) -> String {
