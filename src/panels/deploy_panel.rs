@@ -96,15 +96,7 @@ pub fn DeployPanel() -> impl IntoView {
         run.catalog.set(Some((false, "Loading common modules and workflows from the org…".to_owned())));
         spawn_local(async move {
             let mut loader = CatalogLoader::new(&session.api_base, &session.token, RetryPolicy::default());
-            let result = drive(
-                &mut loader,
-                CatalogLoader::start,
-                CatalogLoader::on_answer,
-                CatalogLoader::resume,
-                run.progress,
-                |_| {},
-            )
-            .await;
+            let result = drive(&mut loader, run.progress, |_| {}).await;
             run.loading_catalog.set(false);
             match result {
                 Ok(modules) => {
@@ -153,11 +145,7 @@ pub fn DeployPanel() -> impl IntoView {
         run.action.set(None);
         spawn_local(async move {
             let mut deployer = Deployer::new(&session.api_base, &session.token, plan, RetryPolicy::default());
-            let result =
-                drive(&mut deployer, Deployer::start, Deployer::on_answer, Deployer::resume, run.progress, |d| {
-                    run.observe(d)
-                })
-                .await;
+            let result = drive(&mut deployer, run.progress, |d| run.observe(d)).await;
             run.observe(&deployer);
             run.running.set(false);
             match result {

@@ -50,8 +50,7 @@ pub fn TestRunPanel() -> impl IntoView {
         result.set(None);
         spawn_local(async move {
             let mut test_run = TestRun::new(&session.api_base, &session.token, body, RetryPolicy::default());
-            let outcome =
-                drive(&mut test_run, TestRun::start, TestRun::on_answer, TestRun::resume, progress, |_| {}).await;
+            let outcome = drive(&mut test_run, progress, |_| {}).await;
             running.set(false);
             match outcome {
                 Ok(done) => result.set(Some(Ok(done))),

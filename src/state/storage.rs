@@ -1,7 +1,11 @@
 //! The local library of named flows in localStorage: every change is saved, the last flow reopens on
 //! load. Keys: `callflow.library` (the list), `callflow.flow.<id>` (each document), `callflow.current`.
+//! Also the app's one way to keep small JSON values in localStorage or sessionStorage
+//! ([`read_json`], [`write_json`], [`forget`]), which the deploy code uses for its settings and
+//! session.
 
 use callflow_core::Document;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 const LIBRARY_KEY: &str = "callflow.library";
@@ -14,7 +18,7 @@ pub struct Entry {
 }
 
 fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
+    Area::Local.storage()
 }
 
 fn flow_key(id: &str) -> String {
@@ -85,4 +89,45 @@ pub fn remove(id: &str) -> Result<(), String> {
 pub fn fresh_id() -> String {
     let entries = library();
     (1..).map(|n| format!("flow-{n}")).find(|id| !entries.iter().any(|e| &e.id == id)).unwrap_or_default()
+}
+
+/// One of the browser's two stores: localStorage (kept across visits) or sessionStorage (this tab
+/// only, gone when it closes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Area {
+    Local,
+    Session,
+}
+
+impl Area {
+    fn storage(self) -> Option<web_sys::Storage> {
+        let window = web_sys::window()?;
+        match self {
+            Area::Local => window.local_storage(),
+            Area::Session => window.session_storage(),
+        }
+        .ok()
+        .flatten()
+    }
+}
+
+/// The JSON value stored under `key`; `None` when it is missing, unreadable or of another shape.
+pub fn read_json<T: DeserializeOwned>(area: Area, key: &str) -> Option<T> {
+    let text = area.storage()?.get_item(key).ok().flatten()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Stores `value` as JSON under `key`, best effort: without the store, or with it full, nothing is
+/// kept (the caller's state in memory is unaffected).
+pub fn write_json<T: Serialize>(area: Area, key: &str, value: &T) {
+    if let (Some(storage), Ok(text)) = (area.storage(), serde_json::to_string(value)) {
+        let _ = storage.set_item(key, &text);
+    }
+}
+
+/// Removes `key`, if the store is there.
+pub fn forget(area: Area, key: &str) {
+    if let Some(storage) = area.storage() {
+        let _ = storage.remove_item(key);
+    }
 }

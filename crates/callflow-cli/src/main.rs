@@ -10,10 +10,10 @@ use std::process::ExitCode;
 
 use callflow_core::diagnostic::{Diagnostic, Report};
 use callflow_core::export;
-use callflow_deploy::deploy::{self, Deployer};
+use callflow_deploy::deploy::{self, Deployer, DryRun};
 use callflow_deploy::native::{drive, Transport};
 use callflow_deploy::region::Endpoints;
-use callflow_deploy::{pkce, RetryPolicy, Step, WaitReason};
+use callflow_deploy::{pkce, RetryPolicy, WaitReason};
 use clap::{Parser, Subcommand, ValueEnum};
 use indexmap::IndexMap;
 
@@ -262,39 +262,26 @@ fn deploy(
     };
     if dry_run {
         // Only the lookup runs: it says whether the deploy would create or update.
-        let mut step = deployer.start();
-        loop {
-            step = match step {
-                Step::Send(request) => {
-                    let answer = transport.send(&request);
-                    let next = deployer.on_answer(answer);
-                    if deployer.action().is_some() {
-                        show_log(&deployer);
-                        println!("dry run: nothing was published");
-                        return Ok(0);
-                    }
-                    next
-                }
-                Step::Wait(wait) => {
-                    std::thread::sleep(std::time::Duration::from_millis(wait.millis));
-                    deployer.resume()
-                }
-                Step::Done(_) => return Ok(0),
-                Step::Failed(error) => {
-                    show_log(&deployer);
-                    eprintln!("callflow: {error}");
-                    return Ok(1);
-                }
-            };
-        }
-    }
-    let result =
-        drive(&mut deployer, &transport, Deployer::start, Deployer::on_answer, Deployer::resume, |deployer, wait| {
-            show_log(deployer);
-            if let WaitReason::RateLimited { retry_after_seconds } = wait.reason {
-                eprintln!("waiting {retry_after_seconds} s (Retry-After)");
+        let mut dry_run = DryRun::new(deployer);
+        let result = drive(&mut dry_run, &transport, |_, _| {});
+        show_log(dry_run.deployer());
+        return match result {
+            Ok(_) => {
+                println!("dry run: nothing was published");
+                Ok(0)
             }
-        });
+            Err(error) => {
+                eprintln!("callflow: {error}");
+                Ok(1)
+            }
+        };
+    }
+    let result = drive(&mut deployer, &transport, |deployer, wait| {
+        show_log(deployer);
+        if let WaitReason::RateLimited { retry_after_seconds } = wait.reason {
+            eprintln!("waiting {retry_after_seconds} s (Retry-After)");
+        }
+    });
     show_log(&deployer);
     match result {
         Ok(outcome) => {

@@ -7,7 +7,8 @@ use callflow_core::document::{Module, ModuleType, Parameter, TypeName, ValueType
 use serde_json::Value as Json;
 
 use crate::http::{ApiError, HttpRequest, HttpResponse};
-use crate::retry::{Retrier, RetryPolicy, Step, Verdict};
+use crate::protocol::{Protocol, Step};
+use crate::retry::{Retrier, RetryPolicy, Verdict};
 
 /// Pages through the flows listing and collects catalog entries.
 #[derive(Debug, Clone)]
@@ -37,14 +38,6 @@ impl CatalogLoader {
         }
     }
 
-    pub fn start(&mut self) -> Step<Vec<Module>> {
-        Step::Send(self.request())
-    }
-
-    pub fn resume(&mut self) -> Step<Vec<Module>> {
-        Step::Send(self.request())
-    }
-
     fn request(&self) -> HttpRequest {
         HttpRequest::get(
             format!(
@@ -54,8 +47,21 @@ impl CatalogLoader {
             &self.token,
         )
     }
+}
 
-    pub fn on_answer(&mut self, answer: Result<HttpResponse, String>) -> Step<Vec<Module>> {
+/// Done with every page's catalog entries, in the listing's order (by name).
+impl Protocol for CatalogLoader {
+    type Output = Vec<Module>;
+
+    fn start(&mut self) -> Step<Vec<Module>> {
+        Step::Send(self.request())
+    }
+
+    fn resume(&mut self) -> Step<Vec<Module>> {
+        Step::Send(self.request())
+    }
+
+    fn on_answer(&mut self, answer: Result<HttpResponse, String>) -> Step<Vec<Module>> {
         let response = match self.retrier.judge(&self.policy, "Loading modules (GET /api/v2/flows)", answer) {
             Verdict::Accept(response) => response,
             Verdict::Retry(wait) => return Step::Wait(wait),

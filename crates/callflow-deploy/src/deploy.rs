@@ -8,7 +8,8 @@ use serde::Deserialize;
 use serde_json::Value as Json;
 
 use crate::http::{encode_component, ApiError, HttpRequest, HttpResponse, Method};
-use crate::retry::{Retrier, RetryPolicy, Step, Verdict, Wait, WaitReason};
+use crate::protocol::{Protocol, Step, Wait, WaitReason};
+use crate::retry::{Retrier, RetryPolicy, Verdict};
 
 /// What will be uploaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,8 +105,8 @@ struct JobMessage {
     text: String,
 }
 
-/// The deploy protocol. Drive it with [`Deployer::start`], then [`Deployer::on_answer`] for each
-/// answer and [`Deployer::resume`] after each wait, until `Done` or `Failed`.
+/// The deploy protocol ([`Protocol`]): done with the [`Outcome`] once the published version is read.
+/// Its accessors show how far it got, for a shell that reports every step.
 #[derive(Debug, Clone)]
 pub struct Deployer {
     api_base: String,
@@ -175,17 +176,6 @@ impl Deployer {
         &self.plan
     }
 
-    pub fn start(&mut self) -> Step<Outcome> {
-        self.phase = Phase::Lookup;
-        self.retrier.reset();
-        Step::Send(self.request())
-    }
-
-    /// After a `Wait`: send the current step's request again (or the next poll).
-    pub fn resume(&mut self) -> Step<Outcome> {
-        Step::Send(self.request())
-    }
-
     fn request(&self) -> HttpRequest {
         let api = &self.api_base;
         match (&self.phase, &self.job) {
@@ -213,44 +203,6 @@ impl Deployer {
             // Register, and the states that cannot have a job yet.
             _ => HttpRequest::post_json(format!("{api}/api/v2/flows/jobs"), &self.token, "{}".to_owned()),
         }
-    }
-
-    pub fn on_answer(&mut self, answer: Result<HttpResponse, String>) -> Step<Outcome> {
-        let what = self.phase.title();
-        let response = match self.retrier.judge(&self.policy, what, answer) {
-            Verdict::Accept(response) => response,
-            Verdict::Retry(wait) => {
-                self.log.push(match wait.reason {
-                    WaitReason::RateLimited { retry_after_seconds } => {
-                        format!(
-                            "Rate limited (429): waiting {retry_after_seconds} s as Retry-After asks, then retrying"
-                        )
-                    }
-                    WaitReason::Backoff { attempt } => {
-                        format!("{what}: failed; attempt {attempt} in {} ms", wait.millis)
-                    }
-                    WaitReason::Polling => String::new(),
-                });
-                return Step::Wait(wait);
-            }
-            Verdict::Fail(error) => return self.fail(error),
-        };
-        let next = match self.phase {
-            Phase::Lookup => self.on_lookup(&response),
-            Phase::Register => self.on_register(&response),
-            Phase::Upload => {
-                self.log.push(format!("Uploaded {} bytes of Archy YAML", self.plan.yaml.len()));
-                self.phase = Phase::Poll;
-                Ok(Step::Send(self.request()))
-            }
-            Phase::Poll => self.on_poll(&response),
-            Phase::Confirm => self.on_confirm(&response),
-            Phase::Finished => Err(ApiError::Unexpected {
-                what: "the deploy".to_owned(),
-                detail: "an answer arrived after the deploy had finished".to_owned(),
-            }),
-        };
-        next.unwrap_or_else(|error| self.fail(error))
     }
 
     fn fail(&mut self, error: ApiError) -> Step<Outcome> {
@@ -352,6 +304,114 @@ impl Deployer {
         ));
         self.phase = Phase::Finished;
         Ok(Step::Done(outcome))
+    }
+}
+
+/// Runs the deploy from the lookup to the published version.
+impl Protocol for Deployer {
+    type Output = Outcome;
+
+    fn start(&mut self) -> Step<Outcome> {
+        self.phase = Phase::Lookup;
+        self.retrier.reset();
+        Step::Send(self.request())
+    }
+
+    /// After a `Wait`: send the current step's request again (or the next poll).
+    fn resume(&mut self) -> Step<Outcome> {
+        Step::Send(self.request())
+    }
+
+    fn on_answer(&mut self, answer: Result<HttpResponse, String>) -> Step<Outcome> {
+        let what = self.phase.title();
+        let response = match self.retrier.judge(&self.policy, what, answer) {
+            Verdict::Accept(response) => response,
+            Verdict::Retry(wait) => {
+                self.log.push(match wait.reason {
+                    WaitReason::RateLimited { retry_after_seconds } => {
+                        format!(
+                            "Rate limited (429): waiting {retry_after_seconds} s as Retry-After asks, then retrying"
+                        )
+                    }
+                    WaitReason::Backoff { attempt } => {
+                        format!("{what}: failed; attempt {attempt} in {} ms", wait.millis)
+                    }
+                    WaitReason::Polling => String::new(),
+                });
+                return Step::Wait(wait);
+            }
+            Verdict::Fail(error) => return self.fail(error),
+        };
+        let next = match self.phase {
+            Phase::Lookup => self.on_lookup(&response),
+            Phase::Register => self.on_register(&response),
+            Phase::Upload => {
+                self.log.push(format!("Uploaded {} bytes of Archy YAML", self.plan.yaml.len()));
+                self.phase = Phase::Poll;
+                Ok(Step::Send(self.request()))
+            }
+            Phase::Poll => self.on_poll(&response),
+            Phase::Confirm => self.on_confirm(&response),
+            Phase::Finished => Err(ApiError::Unexpected {
+                what: "the deploy".to_owned(),
+                detail: "an answer arrived after the deploy had finished".to_owned(),
+            }),
+        };
+        next.unwrap_or_else(|error| self.fail(error))
+    }
+}
+
+/// A dry run: the deploy's lookup alone, done with the [`Action`] a deploy would take (create, or
+/// update the flow of the same name). Nothing is registered, uploaded or published; the wrapped
+/// [`Deployer`]'s log says what was found.
+#[derive(Debug, Clone)]
+pub struct DryRun {
+    deployer: Deployer,
+}
+
+impl DryRun {
+    pub fn new(deployer: Deployer) -> DryRun {
+        DryRun { deployer }
+    }
+
+    pub fn deployer(&self) -> &Deployer {
+        &self.deployer
+    }
+
+    /// The deployer's step, cut short once the lookup has decided the action.
+    fn cut(&self, step: Step<Outcome>) -> Step<Action> {
+        if let Some(action) = self.deployer.action() {
+            return Step::Done(action.clone());
+        }
+        match step {
+            Step::Send(request) => Step::Send(request),
+            Step::Wait(wait) => Step::Wait(wait),
+            Step::Failed(error) => Step::Failed(error),
+            // The lookup decides the action before anything else can finish; kept total all the same.
+            Step::Done(_) => Step::Failed(ApiError::Unexpected {
+                what: "the dry run".to_owned(),
+                detail: "the deploy finished without a plan".to_owned(),
+            }),
+        }
+    }
+}
+
+impl Protocol for DryRun {
+    type Output = Action;
+
+    fn start(&mut self) -> Step<Action> {
+        let step = self.deployer.start();
+        self.cut(step)
+    }
+
+    fn resume(&mut self) -> Step<Action> {
+        let step = self.deployer.resume();
+        self.cut(step)
+    }
+
+    fn on_answer(&mut self, answer: Result<HttpResponse, String>) -> Step<Action> {
+        let step = self.deployer.on_answer(answer);
+        self.cut(step)
     }
 }
 

@@ -5,7 +5,8 @@
 use serde_json::Value as Json;
 
 use crate::http::{encode_component, ApiError, HttpRequest, HttpResponse};
-use crate::retry::{Retrier, RetryPolicy, Step, Verdict, Wait, WaitReason};
+use crate::protocol::{Protocol, Step, Wait, WaitReason};
+use crate::retry::{Retrier, RetryPolicy, Verdict};
 
 /// How the execution ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +18,7 @@ pub struct RunResult {
     pub flow_error_info: Option<Json>,
 }
 
+/// The test-run protocol: launch, then poll the execution until it ends.
 #[derive(Debug, Clone)]
 pub struct TestRun {
     api_base: String,
@@ -48,14 +50,6 @@ impl TestRun {
         self.execution_id.as_deref()
     }
 
-    pub fn start(&mut self) -> Step<RunResult> {
-        Step::Send(self.next_request())
-    }
-
-    pub fn resume(&mut self) -> Step<RunResult> {
-        Step::Send(self.next_request())
-    }
-
     fn next_request(&self) -> HttpRequest {
         match &self.execution_id {
             None => HttpRequest::post_json(
@@ -69,8 +63,21 @@ impl TestRun {
             ),
         }
     }
+}
 
-    pub fn on_answer(&mut self, answer: Result<HttpResponse, String>) -> Step<RunResult> {
+/// Done when the execution has left RUNNING, whatever its status.
+impl Protocol for TestRun {
+    type Output = RunResult;
+
+    fn start(&mut self) -> Step<RunResult> {
+        Step::Send(self.next_request())
+    }
+
+    fn resume(&mut self) -> Step<RunResult> {
+        Step::Send(self.next_request())
+    }
+
+    fn on_answer(&mut self, answer: Result<HttpResponse, String>) -> Step<RunResult> {
         let what = if self.execution_id.is_none() { "Launching the workflow" } else { "Reading the execution" };
         let response = match self.retrier.judge(&self.policy, what, answer) {
             Verdict::Accept(response) => response,

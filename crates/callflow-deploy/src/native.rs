@@ -1,9 +1,10 @@
-//! A blocking transport for the protocols (ureq): the CLI and native tests drive them with it.
+//! A blocking transport for the protocols (ureq) and [`drive`], which runs any protocol over it:
+//! the CLI and the native tests use them.
 
 use std::time::Duration;
 
-use crate::http::{HttpRequest, HttpResponse, Method};
-use crate::retry::{Step, Wait};
+use crate::http::{ApiError, HttpRequest, HttpResponse, Method};
+use crate::protocol::{self, Protocol, Wait};
 
 /// Sends requests; HTTP error statuses are answers, not errors.
 pub struct Transport {
@@ -49,30 +50,20 @@ impl Transport {
     }
 }
 
-/// Runs a protocol to its end. `start`, `on_answer` and `resume` are the protocol's methods;
-/// `on_wait` sees every wait before it is slept (the CLI prints the Retry-After countdown there).
-pub fn drive<P, T>(
+/// Runs a protocol to its end over `transport`, sleeping through its waits: [`protocol::drive`]
+/// with this transport. `on_wait` sees every wait before it is slept (the CLI prints the log and
+/// the Retry-After there).
+pub fn drive<P: Protocol>(
     protocol: &mut P,
     transport: &Transport,
-    start: fn(&mut P) -> Step<T>,
-    on_answer: fn(&mut P, Result<HttpResponse, String>) -> Step<T>,
-    resume: fn(&mut P) -> Step<T>,
     mut on_wait: impl FnMut(&P, Wait),
-) -> Result<T, crate::ApiError> {
-    let mut step = start(protocol);
-    loop {
-        step = match step {
-            Step::Send(request) => {
-                let answer = transport.send(&request);
-                on_answer(protocol, answer)
-            }
-            Step::Wait(wait) => {
-                on_wait(protocol, wait);
-                std::thread::sleep(Duration::from_millis(wait.millis));
-                resume(protocol)
-            }
-            Step::Done(value) => return Ok(value),
-            Step::Failed(error) => return Err(error),
-        }
-    }
+) -> Result<P::Output, ApiError> {
+    protocol::drive(
+        protocol,
+        |request| transport.send(request),
+        |protocol, wait| {
+            on_wait(protocol, wait);
+            std::thread::sleep(Duration::from_millis(wait.millis));
+        },
+    )
 }

@@ -1,35 +1,8 @@
-//! What a protocol asks its shell to do next, and the one retry rule every protocol shares.
+//! The one retry rule every protocol shares: which answers are accepted, waited for (429's
+//! `Retry-After`, backoff after a 5xx or network loss) or given up on, within a [`RetryPolicy`].
 
-use crate::http::{ApiError, HttpRequest, HttpResponse};
-
-/// The next thing for the shell to do.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Step<T> {
-    /// Send this request and hand the answer (or the network failure) back.
-    Send(HttpRequest),
-    /// Wait, then call the protocol's `resume`.
-    Wait(Wait),
-    /// Finished.
-    Done(T),
-    /// Stopped; the error says why and what to do.
-    Failed(ApiError),
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Wait {
-    pub millis: u64,
-    pub reason: WaitReason,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WaitReason {
-    /// 429: the org's `Retry-After`, to be shown as a countdown.
-    RateLimited { retry_after_seconds: u64 },
-    /// 5xx or network loss: backoff before attempt `attempt` (2, 3, …).
-    Backoff { attempt: u32 },
-    /// Waiting for an asynchronous job or execution to move on.
-    Polling,
-}
+use crate::http::{ApiError, HttpResponse};
+use crate::protocol::{Wait, WaitReason};
 
 /// Bounds for retries, backoff and polling. Times are in milliseconds of waiting the protocol asked
 /// for; it has no clock, so a deadline is the sum of its own waits.

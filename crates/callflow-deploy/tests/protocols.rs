@@ -1,8 +1,10 @@
 //! The deploy protocol against scripted answers: each case is a list of (expected request, answer)
-//! pairs run through one helper, then the expected end. No network.
+//! pairs run through one helper (the crate's own `protocol::drive`, with the script as transport),
+//! then the expected end. No network.
 
-use callflow_deploy::deploy::{DeployPlan, Deployer, Outcome};
-use callflow_deploy::{ApiError, HttpResponse, Method, RetryPolicy, Step, WaitReason};
+use callflow_deploy::deploy::{Action, DeployPlan, Deployer, DryRun, Outcome};
+use callflow_deploy::protocol::drive;
+use callflow_deploy::{ApiError, HttpResponse, Method, RetryPolicy, WaitReason};
 
 /// One exchange: the request the protocol must send (method and a piece of its URL), and the
 /// answer to give it (`Err` is a network failure).
@@ -20,30 +22,27 @@ const FAILURE: &str = r#"{"id": "j1", "status": "Failure", "messages": [{"text":
 const FLOW_V1: &str = r#"{"id": "f1", "name": "Inbound - Support", "publishedVersion": {"id": "1.0"}}"#;
 const FLOW_V5: &str = r#"{"id": "f1", "name": "Inbound - Support", "publishedVersion": {"id": "5.0"}}"#;
 
-/// Runs the deployer through the script; returns its end and every wait it asked for.
+/// Runs the deployer through the script with the crate's one blocking loop; returns its end and
+/// every wait it asked for.
 fn run(script: &[Exchange], policy: RetryPolicy) -> (Result<Outcome, ApiError>, Vec<WaitReason>) {
     let plan = DeployPlan { flow_name: "Inbound - Support".to_owned(), yaml: "inboundCall: {}\n".to_owned() };
     let mut deployer = Deployer::new("https://api.example/", "t0ken", plan, policy);
     let mut waits = Vec::new();
-    let mut step = deployer.start();
     let mut script = script.iter();
-    loop {
-        step = match step {
-            Step::Send(request) => {
-                let (method, url_part, answer) =
-                    script.next().unwrap_or_else(|| panic!("unscripted request {request:?}"));
-                assert_eq!(request.method, *method, "{}", request.url);
-                assert!(request.url.contains(url_part), "{} should contain {url_part}", request.url);
-                if request.method == Method::Put {
-                    assert!(
-                        request.headers.contains(&("x-key".to_owned(), "k".to_owned())),
-                        "the job's headers are sent"
-                    );
-                    assert!(!request.headers.iter().any(|(k, _)| k == "Authorization"), "no token to the storage host");
-                } else {
-                    assert!(request.headers.contains(&("Authorization".to_owned(), "Bearer t0ken".to_owned())));
-                }
-                let answer = answer.map(|(status, retry_after, body)| HttpResponse {
+    let end = drive(
+        &mut deployer,
+        |request| {
+            let (method, url_part, answer) = script.next().unwrap_or_else(|| panic!("unscripted request {request:?}"));
+            assert_eq!(request.method, *method, "{}", request.url);
+            assert!(request.url.contains(url_part), "{} should contain {url_part}", request.url);
+            if request.method == Method::Put {
+                assert!(request.headers.contains(&("x-key".to_owned(), "k".to_owned())), "the job's headers are sent");
+                assert!(!request.headers.iter().any(|(k, _)| k == "Authorization"), "no token to the storage host");
+            } else {
+                assert!(request.headers.contains(&("Authorization".to_owned(), "Bearer t0ken".to_owned())));
+            }
+            answer
+                .map(|(status, retry_after, body)| HttpResponse {
                     status,
                     headers: if retry_after.is_empty() {
                         vec![]
@@ -51,17 +50,12 @@ fn run(script: &[Exchange], policy: RetryPolicy) -> (Result<Outcome, ApiError>, 
                         vec![("Retry-After".to_owned(), retry_after.to_owned())]
                     },
                     body: body.to_owned(),
-                });
-                deployer.on_answer(answer.map_err(str::to_owned))
-            }
-            Step::Wait(wait) => {
-                waits.push(wait.reason);
-                deployer.resume()
-            }
-            Step::Done(outcome) => break (Ok(outcome), waits),
-            Step::Failed(error) => break (Err(error), waits),
-        };
-    }
+                })
+                .map_err(str::to_owned)
+        },
+        |_, wait| waits.push(wait.reason),
+    );
+    (end, waits)
 }
 
 use Method::{Get, Post, Put};
@@ -183,4 +177,30 @@ fn a_job_that_never_finishes_hits_the_deadline() {
     let (end, waits) = run(&script, policy);
     assert!(matches!(end, Err(ApiError::Unavailable(ref m)) if m.contains("still Started")), "{end:?}");
     assert_eq!(waits.len(), 3, "1 s + 2 s + 4 s of polling passes the 4 s deadline");
+}
+
+#[test]
+fn a_dry_run_stops_after_the_lookup() {
+    let plan = DeployPlan { flow_name: "Inbound - Support".to_owned(), yaml: "inboundCall: {}\n".to_owned() };
+    let mut waits = Vec::new();
+    let mut sent = Vec::new();
+    let mut dry_run = DryRun::new(Deployer::new("https://api.example", "t0ken", plan, RetryPolicy::default()));
+    let mut answers = [(429, LOOKUP_EMPTY), (200, LOOKUP_FOUND)].into_iter();
+    let action = drive(
+        &mut dry_run,
+        |request| {
+            sent.push((request.method, request.url.clone()));
+            let (status, body) = answers.next().expect("only the lookup is sent");
+            Ok(HttpResponse { status, headers: vec![], body: body.to_owned() })
+        },
+        |_, wait| waits.push(wait.reason),
+    );
+    assert_eq!(action, Ok(Action::Update { flow_id: "f1".to_owned(), published_version: Some("4.0".to_owned()) }));
+    assert!(sent.iter().all(|(method, url)| *method == Get && url.contains("/api/v2/flows?")), "{sent:?}");
+    assert_eq!(waits, vec![WaitReason::RateLimited { retry_after_seconds: 5 }]);
+    assert!(
+        dry_run.deployer().log().iter().any(|line| line.starts_with("Plan: update")),
+        "{:?}",
+        dry_run.deployer().log()
+    );
 }

@@ -1,11 +1,12 @@
-//! The sandbox over real loopback HTTP: OAuth refusals, error bodies, and the deploy and test-run
-//! protocols of `callflow-deploy` driven against it, faults included.
+//! The sandbox over real loopback HTTP: OAuth refusals, error bodies, and the deploy, test-run,
+//! catalog and users/me protocols of `callflow-deploy` driven against it, faults included.
 
 use callflow_deploy::catalog::CatalogLoader;
 use callflow_deploy::deploy::{self, Deployer, Outcome};
 use callflow_deploy::execution::{RunResult, TestRun};
 use callflow_deploy::http::{form_encode, parse_query, HttpRequest, HttpResponse, Method};
 use callflow_deploy::native::{drive, Transport};
+use callflow_deploy::whoami::WhoAmI;
 use callflow_deploy::{pkce, ApiError, RetryPolicy, WaitReason};
 use callflow_sandbox::{spawn, Limits, Org, Running, Seed};
 use serde_json::{json, Value};
@@ -271,6 +272,17 @@ fn listing_pages_and_schemas() {
     assert_eq!(queues["total"], 3);
 }
 
+#[test]
+fn whoami_names_the_signed_in_user_and_refuses_a_client_token() {
+    let sandbox = sandbox();
+    let mut whoami = WhoAmI::new(&sandbox.base_url(), &user_token(&sandbox, ALEX), RetryPolicy::fast());
+    let user = drive(&mut whoami, &Transport::default(), |_, _| {}).unwrap();
+    assert_eq!(user.display_name(), "Alex Architect");
+    let mut whoami = WhoAmI::new(&sandbox.base_url(), &client_token(&sandbox, "callflow-ci"), RetryPolicy::fast());
+    let refused = drive(&mut whoami, &Transport::default(), |_, _| {}).unwrap_err();
+    assert!(matches!(refused, ApiError::Rejected { status: 400, .. }), "{refused:?}");
+}
+
 fn template(name: &str) -> callflow_core::Document {
     let path = format!("{}/../../public/templates/{name}", env!("CARGO_MANIFEST_DIR"));
     callflow_core::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -284,9 +296,7 @@ fn run_deploy(
 ) -> Result<Outcome, ApiError> {
     let plan = deploy::prepare(document).expect("the template is valid");
     let mut deployer = Deployer::new(&sandbox.base_url(), token, plan, RetryPolicy::fast());
-    drive(&mut deployer, &Transport::default(), Deployer::start, Deployer::on_answer, Deployer::resume, |_, wait| {
-        waits.push(wait.reason)
-    })
+    drive(&mut deployer, &Transport::default(), |_, wait| waits.push(wait.reason))
 }
 
 fn flows_named(sandbox: &Running, name: &str) -> Vec<Value> {
@@ -438,7 +448,7 @@ fn bad_yaml_and_unresolved_references_fail_the_job() {
 
 fn run(sandbox: &Running, token: &str, request: Value) -> Result<RunResult, ApiError> {
     let mut test_run = TestRun::new(&sandbox.base_url(), token, request, RetryPolicy::fast());
-    drive(&mut test_run, &Transport::default(), TestRun::start, TestRun::on_answer, TestRun::resume, |_, _| {})
+    drive(&mut test_run, &Transport::default(), |_, _| {})
 }
 
 #[test]
@@ -467,15 +477,7 @@ fn catalog_loads_every_module_with_its_contract() {
     let sandbox = sandbox();
     let token = user_token(&sandbox, ALEX);
     let mut loader = CatalogLoader::new(&sandbox.base_url(), &token, RetryPolicy::fast());
-    let modules = drive(
-        &mut loader,
-        &Transport::default(),
-        CatalogLoader::start,
-        CatalogLoader::on_answer,
-        CatalogLoader::resume,
-        |_, _| {},
-    )
-    .unwrap();
+    let modules = drive(&mut loader, &Transport::default(), |_, _| {}).unwrap();
     assert_eq!(modules.len(), 6);
     let consent = modules.iter().find(|m| m.name == "Collect Survey Consent").unwrap();
     assert!(!consent.published);

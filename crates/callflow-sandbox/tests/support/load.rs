@@ -66,14 +66,7 @@ pub fn run(cycles: usize, clients: usize, names: usize, faults: FaultPlan) -> Lo
                     // deploy again, which updates the same flow by name.
                     for _attempt in 0..5 {
                         let mut deployer = Deployer::new(&base, &token, plan.clone(), RetryPolicy::fast());
-                        match drive(
-                            &mut deployer,
-                            &transport,
-                            Deployer::start,
-                            Deployer::on_answer,
-                            Deployer::resume,
-                            |_, _| {},
-                        ) {
+                        match drive(&mut deployer, &transport, |_, _| {}) {
                             Ok(_) => {
                                 done = true;
                                 break;
