@@ -52,9 +52,19 @@ pub fn App() -> impl IntoView {
     // Autosave: a change is written once typing or dragging pauses for a moment (serializing a
     // large flow costs milliseconds, which must not land on a keystroke or a drop), and at once when
     // the page is hidden or closed. Storage refusing is said plainly.
+    // Each save is recorded as a `callflow:autosave` performance measure, so the benchmark (and
+    // anyone in the browser's performance panel) sees what the pause costs.
     let save_now = move || {
+        let performance = web_sys::window().and_then(|w| w.performance());
+        if let Some(performance) = &performance {
+            let _ = performance.mark("callflow:autosave:start");
+        }
         let id = studio.library_id.get_untracked();
         let result = studio.document.with_untracked(|document| storage::save(&id, document));
+        if let Some(performance) = &performance {
+            let _ = performance.measure_with_start_mark("callflow:autosave", "callflow:autosave:start");
+            performance.clear_marks_with_mark_name("callflow:autosave:start");
+        }
         if let Err(error) = result {
             studio.tell_error(error);
         }

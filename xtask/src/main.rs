@@ -230,7 +230,21 @@ fn test(root: &Path) -> Result<()> {
     run("trunk", &["build", "--release"])?;
     report_dist_sizes(root)?;
     step("wasm tests in headless Chromium (wasm-bindgen-test)");
-    run("cargo", &["test", "-p", "callflow-studio", "--target", "wasm32-unknown-unknown", "--tests"])?;
+    // Release, like the app users get: the test prints what validation costs in wasm at 10k nodes.
+    run(
+        "cargo",
+        &[
+            "test",
+            "--release",
+            "-p",
+            "callflow-studio",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--tests",
+            "--",
+            "--nocapture",
+        ],
+    )?;
     step("browser tests (playwright-core driving Chromium; the sandbox org on loopback)");
     run("cargo", &["build", "-p", "callflow-sandbox"])?;
     // The scale tests open generated flows of 2,000 nodes of both shapes.
