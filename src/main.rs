@@ -90,5 +90,14 @@ impl Theme {
 
 fn main() {
     console_error_panic_hook::set_once();
+    // Marks where the wasm starts and where the first view is built, so the open time splits into
+    // loading the app and building the flow (the browser benchmark reads them).
+    let performance = web_sys::window().and_then(|w| w.performance());
+    if let Some(performance) = &performance {
+        let _ = performance.mark("callflow:wasm-started");
+    }
     leptos::mount::mount_to_body(app::App);
+    if let Some(performance) = &performance {
+        let _ = performance.mark("callflow:mounted");
+    }
 }

@@ -82,15 +82,23 @@ impl FlowIndex {
         let mut table: HashTable<u32> = HashTable::with_capacity(nodes.len());
         let mut first = Vec::with_capacity(nodes.len());
         for (index, node) in nodes.iter().enumerate() {
-            let hash = hash_of(&node.id);
-            let found = table.find(hash, |&other| nodes[other as usize].id == node.id).is_some();
-            if !found {
-                table.insert_unique(hash, to_u32(index), |&other| hash_of(&nodes[other as usize].id));
+            // One probe: the entry is either the earlier node with this id or the free slot.
+            let entry = table.entry(
+                hash_of(&node.id),
+                |&other| nodes[other as usize].id == node.id,
+                |&other| hash_of(&nodes[other as usize].id),
+            );
+            let vacant = matches!(entry, hashbrown::hash_table::Entry::Vacant(_));
+            if let hashbrown::hash_table::Entry::Vacant(slot) = entry {
+                slot.insert(to_u32(index));
             }
-            first.push(!found);
+            first.push(vacant);
         }
         let lookup = |id: &str| table.find(hash_of(id), |&other| nodes[other as usize].id == id).copied();
         let start = lookup(&flow.start_node_id);
+        // Edges are usually listed by source, so consecutive edges often share `from`: the last
+        // answer is kept and reused when the id is the same (a string compare, not a hash).
+        let mut last_from: Option<(&str, Option<u32>)> = None;
 
         // Each node's ports as bit sets, computed once (a menu's come from its choices).
         let (port_masks, required_ports): (Vec<u32>, Vec<u32>) = nodes.iter().map(|n| n.body.port_masks()).unzip();
@@ -99,7 +107,14 @@ impl FlowIndex {
         let mut out_count = vec![0u32; nodes.len() + 1];
         let mut in_count = vec![0u32; nodes.len() + 1];
         for edge in &flow.edges {
-            let from = lookup(&edge.from);
+            let from = match last_from {
+                Some((id, found)) if id == edge.from => found,
+                _ => {
+                    let found = lookup(&edge.from);
+                    last_from = Some((&edge.from, found));
+                    found
+                }
+            };
             let to = lookup(&edge.to);
             let mut ends = EdgeEnds { from, to, port: None, state: EdgeState::Link };
             ends.state = match from {
