@@ -235,7 +235,10 @@ pub fn Canvas() -> impl IntoView {
             canvas_size.set((rect.width(), rect.height()));
         }
     };
-    request_animation_frame(measure);
+    // No node or edge is drawn until the canvas is measured and the first view is placed: drawing
+    // them at a guessed size and view first would lay the flow out two more times before the first
+    // paint, and redraw it.
+    let placed = RwSignal::new(false);
     let resize_handle = window_event_listener(leptos::ev::resize, move |_| measure());
     on_cleanup(move || resize_handle.remove());
 
@@ -250,6 +253,9 @@ pub fn Canvas() -> impl IntoView {
     // The nodes in the area, and the dragged ones wherever they are. Both lists follow the layout
     // revision, not the document: a field edit moves nothing and skips this scan.
     let node_ids = Memo::new(move |_| {
+        if !placed.get() {
+            return Vec::new();
+        }
         let area = area.get();
         studio.drag_ids.with(|dragged| {
             studio.layout.track();
@@ -270,6 +276,9 @@ pub fn Canvas() -> impl IntoView {
     // edges with a dragged end, and every edge that names a missing node (drawn nowhere, but kept
     // so its findings can select it).
     let edge_keys = Memo::new(move |_| {
+        if !placed.get() {
+            return Vec::new();
+        }
         let area = area.get();
         let index = studio.index.get();
         studio.drag_ids.with(|dragged| {
@@ -294,11 +303,18 @@ pub fn Canvas() -> impl IntoView {
             })
         })
     });
-    // Fit on load and whenever someone asks (toolbar, opening a document).
+    // Measure and place the view on load, and place it whenever someone asks (toolbar, opening a
+    // document).
     let fit_request = expect_context::<FitRequest>().0;
     Effect::new(move |_| {
         let (_, mode) = fit_request.get();
-        request_animation_frame(move || fit_view(studio, container, mode));
+        request_animation_frame(move || {
+            if !placed.get_untracked() {
+                measure();
+            }
+            fit_view(studio, container, mode);
+            placed.set(true);
+        });
     });
 
     view! {
