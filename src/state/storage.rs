@@ -46,8 +46,10 @@ fn set(key: &str, value: &str) -> Result<(), String> {
 }
 
 /// Saves a document under its library id (adding it to the library when new) and marks it current.
+/// Stored compact (the pretty form is for files people read): local storage is read and written
+/// whole, and a 10,000-node flow pretty-printed would fill most of its quota.
 pub fn save(id: &str, document: &Document) -> Result<(), String> {
-    set(&flow_key(id), &document.to_json())?;
+    set(&flow_key(id), &document.to_compact_json())?;
     let mut entries = library();
     match entries.iter_mut().find(|e| e.id == id) {
         Some(entry) if entry.name == document.flow.name => {}

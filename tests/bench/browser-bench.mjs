@@ -28,7 +28,8 @@ const median = (values) => {
 };
 
 async function open(shape, size) {
-  const flow = await readFile(join(root, `target/bench-${shape}-${size}.flow.json`), 'utf8');
+  // Seeded the way the app stores a flow it autosaved: compact JSON.
+  const flow = JSON.stringify(JSON.parse(await readFile(join(root, `target/bench-${shape}-${size}.flow.json`), 'utf8')));
   const nodes = JSON.parse(flow).flow.nodes.length;
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   await context.addInitScript(([text]) => {

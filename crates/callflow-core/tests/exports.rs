@@ -274,6 +274,10 @@ fn committed_documents_round_trip_byte_for_byte() {
         let text = std::fs::read_to_string(path).unwrap();
         let document = callflow_core::parse(&text).unwrap_or_else(|f| panic!("{}: {}", path.display(), f.message));
         assert_eq!(document.to_json(), text, "{} does not round-trip byte for byte", path.display());
+        // The compact form the app stores reads back as the same document.
+        let compact = document.to_compact_json();
+        assert!(compact.len() < text.len() && !compact.contains('\n'), "{}", path.display());
+        assert_eq!(callflow_core::parse(&compact).unwrap(), document, "{}: compact form", path.display());
     }
     for entry in std::fs::read_dir(core.join("export")).unwrap() {
         let path = entry.unwrap().path();
