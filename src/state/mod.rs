@@ -5,7 +5,8 @@
 //! - the flow index and the validation are signals the studio sets after each command: a move
 //!   changes neither; an edit of one node's fields that keeps its id, kind and ports keeps the index
 //!   and re-checks that node alone (`Validation::recheck_node`, the same findings as a full run);
-//!   anything else rebuilds both;
+//!   an edit of edges only rebuilds the index and re-checks the graph (`recheck_graph`); anything
+//!   else rebuilds both;
 //! - the *layout revision* changes only when positions, sizes, the node set or the edges may have
 //!   changed, so viewport culling and the minimap skip field edits;
 //! - findings are grouped by node and edge once per validation; each view reads its own entry;
@@ -23,7 +24,7 @@ use std::sync::Arc;
 
 use callflow_core::command::{Command, CommandError};
 use callflow_core::diagnostic::{Diagnostic, Severity};
-use callflow_core::validate::{is_content_edit, Validation};
+use callflow_core::validate::{is_content_edit, is_edge_edit, Validation};
 use callflow_core::{Document, FlowIndex, Node};
 use leptos::prelude::*;
 use rustc_hash::FxHashMap;
@@ -135,6 +136,8 @@ enum Recheck {
     Layout,
     /// One node's fields changed (id, kind and ports kept): re-check that node.
     Node(usize),
+    /// Only edges changed: rebuild the index and re-check the graph, keeping every node's fields.
+    Graph,
     /// Rebuild the index and validate everything.
     Everything,
 }
@@ -194,6 +197,7 @@ impl Studio {
                     {
                         Recheck::Node(at)
                     }
+                    _ if is_edge_edit(&command) => Recheck::Graph,
                     _ => Recheck::Everything,
                 };
                 self.recheck(recheck);
@@ -210,6 +214,12 @@ impl Studio {
             Recheck::Node(at) => {
                 let index = self.index.get_untracked();
                 self.document.with_untracked(|d| self.validation.update(|v| v.recheck_node(d, &index, at)));
+            }
+            Recheck::Graph => {
+                let index = self.document.with_untracked(FlowIndex::build);
+                self.document.with_untracked(|d| self.validation.update(|v| v.recheck_graph(d, &index)));
+                self.index.set(RevisionIndex(Arc::new(index)));
+                self.layout.update(|n| *n += 1);
             }
             Recheck::Everything => {
                 let (index, validation) = self.document.with_untracked(|d| {

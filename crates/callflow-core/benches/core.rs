@@ -1,5 +1,5 @@
 //! Criterion benchmarks: validation at 1k / 10k / 100k nodes on both generated shapes, one field
-//! edit re-checked incrementally at 10k, the index alone, bulk move and delete of 10k selected nodes, Archy export at 2k nodes, and parsing.
+//! edit re-checked incrementally at 10k, one edge edit with the graph re-checked at 10k, the index alone, bulk move and delete of 10k selected nodes, Archy export at 2k nodes, and parsing.
 //! Goals (issue 8): validate 10k ≤ 1 ms native, 100k ≤ 10× the 10k time, incremental edit at 10k
 //! ≤ 1 ms. Run:
 //! `cargo bench -p callflow-core`.
@@ -49,6 +49,38 @@ fn incremental(c: &mut Criterion) {
     group.finish();
 }
 
+/// One edge edit in the designer at 10k nodes: reconnect a port (`Connect`), rebuild the index and
+/// re-check the graph, keeping every node's own findings.
+fn graph_edit(c: &mut Criterion) {
+    use callflow_core::validate::{is_edge_edit, Validation};
+    let mut group = c.benchmark_group("edge_edit");
+    for (shape, document, from, port, targets) in [
+        ("grid", large_flow(10_000), "b700_check", "no", ["b700_lookup", "b700_count"]),
+        ("chain", chain_flow(10_000), "m2000", "error", ["handler", "bye"]),
+    ] {
+        let mut document = document.clone();
+        let index = callflow_core::FlowIndex::build(&document);
+        let mut validation = Validation::full(&document, &index);
+        let mut round = 0usize;
+        group.bench_function(BenchmarkId::new(shape, 10_000), |b| {
+            b.iter(|| {
+                round += 1;
+                let command = Command::Connect {
+                    from: from.to_owned(),
+                    port: port.to_owned(),
+                    to: targets[round % 2].to_owned(),
+                };
+                assert!(is_edge_edit(&command));
+                let _ = apply(&mut document, &command);
+                let index = callflow_core::FlowIndex::build(&document);
+                validation.recheck_graph(&document, &index);
+                validation.findings().count()
+            })
+        });
+    }
+    group.finish();
+}
+
 fn index(c: &mut Criterion) {
     let document = large_flow(10_000);
     c.bench_function("flow_index/10000", |b| b.iter(|| callflow_core::FlowIndex::build(black_box(&document))));
@@ -90,5 +122,5 @@ fn parse(c: &mut Criterion) {
     c.bench_function("parse/10000", |b| b.iter(|| callflow_core::parse(black_box(&text)).is_ok()));
 }
 
-criterion_group!(benches, validate, incremental, index, bulk_edits, export, parse);
+criterion_group!(benches, validate, incremental, graph_edit, index, bulk_edits, export, parse);
 criterion_main!(benches);

@@ -148,6 +148,42 @@ impl Validation {
         }
     }
 
+    /// Re-checks the graph after an edit that changed only edges (see [`is_edge_edit`]), with
+    /// `index` rebuilt for the edited document: the edges, required ports, error handlers,
+    /// reachability and loops. The document's own sections and each node's fields cannot have
+    /// changed and are kept. The result equals a full run's.
+    pub fn recheck_graph(&mut self, document: &Document, index: &FlowIndex) {
+        if self.nodes != document.flow.nodes.len() {
+            *self = Validation::full(document, index);
+            return;
+        }
+        let mut validator = Validator::new(document, index);
+        validator.start = validator.start_node();
+        validator.edges();
+        self.edges = validator.take();
+        self.required = PerNode::default();
+        for position in 0..self.nodes {
+            validator.required_ports(position);
+            if !validator.findings.is_empty() {
+                self.required.extend(position, validator.take());
+            }
+        }
+        validator.error_handlers();
+        self.handlers = validator.take();
+        self.unreachable = PerNode::default();
+        self.loops = Vec::new();
+        if let Some(can_exit) = validator.can_exit() {
+            for position in 0..self.nodes {
+                validator.unreachable(position);
+                if !validator.findings.is_empty() {
+                    self.unreachable.extend(position, validator.take());
+                }
+            }
+            validator.endless_loops(&can_exit);
+            self.loops = validator.take();
+        }
+    }
+
     /// Every finding, in the order of a full run.
     pub fn findings(&self) -> impl Iterator<Item = &Diagnostic> {
         self.head
@@ -169,6 +205,20 @@ impl Validation {
         all.extend(self.unreachable.into_findings());
         all.extend(self.loops);
         all
+    }
+}
+
+/// Does `command` change only edges (so [`Validation::recheck_graph`] can follow it)?
+pub fn is_edge_edit(command: &crate::command::Command) -> bool {
+    use crate::command::Command;
+    match command {
+        Command::AddEdge { .. }
+        | Command::RemoveEdge { .. }
+        | Command::SetEdge { .. }
+        | Command::Connect { .. }
+        | Command::Disconnect { .. } => true,
+        Command::Batch { commands } => commands.iter().all(is_edge_edit),
+        _ => false,
     }
 }
 

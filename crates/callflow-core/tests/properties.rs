@@ -367,12 +367,13 @@ fn field_edit(
 proptest! {
     #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
 
-    /// The designer keeps a `Validation` across edits, re-checking one node after a field edit and
-    /// re-running everything after any other edit; it must always equal a full run.
+    /// The designer keeps a `Validation` across edits: it re-checks one node after a field edit,
+    /// the graph after an edge edit, and everything after any other edit; it must always equal a
+    /// full run.
     #[test]
     fn incremental_validation_equals_a_full_run(original in document(), edits in prop::collection::vec(edit(), 1..12)) {
         use callflow_core::index::FlowIndex;
-        use callflow_core::validate::{is_content_edit, validate_indexed, Validation};
+        use callflow_core::validate::{is_content_edit, is_edge_edit, validate_indexed, Validation};
         let mut document = original;
         let mut index = FlowIndex::build(&document);
         let mut validation = Validation::full(&document, &index);
@@ -395,6 +396,10 @@ proptest! {
             match before {
                 Some((at, before)) if is_content_edit(&before, &document.flow.nodes[at]) => {
                     validation.recheck_node(&document, &index, at);
+                }
+                _ if is_edge_edit(&command) => {
+                    index = FlowIndex::build(&document);
+                    validation.recheck_graph(&document, &index);
                 }
                 _ => {
                     index = FlowIndex::build(&document);
