@@ -18,6 +18,11 @@ use crate::state::Selection;
 /// A drag shorter than this (in canvas units, summed over both axes) is a click: nothing moves.
 pub const CLICK_SLOP: f64 = 0.5;
 
+/// A press and release on a port closer than this (screen pixels, summed over both axes) is a click,
+/// not a connection: the port's label lies inside its own node, which would otherwise connect to
+/// itself. A real drag back onto the node (a menu that repeats itself) still connects.
+pub const PORT_CLICK_SLOP: f64 = 6.0;
+
 /// The gesture in progress, with what is needed to finish it or to abort it with Escape.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub enum Gesture {
@@ -35,6 +40,8 @@ pub enum Gesture {
         from: String,
         port: String,
         origin: CanvasPoint,
+        /// Where the press was, on the screen (to tell a click from a drag).
+        pressed: ScreenPoint,
     },
     /// Shift-drag on the background: the nodes inside are added to the selection.
     Marquee {
@@ -145,7 +152,8 @@ pub fn step(gesture: Gesture, event: Event, context: Context<'_>) -> (Gesture, V
         }
         (Gesture::Idle, Event::PortDown { from, port, at }) => {
             let origin = viewport.screen_to_canvas(at);
-            (Gesture::Connecting { from, port, origin }, vec![Effect::ConnectLine(Some((origin, origin)))])
+            let line = vec![Effect::ConnectLine(Some((origin, origin)))];
+            (Gesture::Connecting { from, port, origin, pressed: at }, line)
         }
 
         (Gesture::Panning { start, origin }, Event::Move { at }) => {
@@ -170,11 +178,14 @@ pub fn step(gesture: Gesture, event: Event, context: Context<'_>) -> (Gesture, V
         }
         (Gesture::DraggingNodes { .. }, Event::Escape) => (Gesture::Idle, vec![Effect::EndDrag]),
 
-        (Gesture::Connecting { from, port, origin }, Event::Move { at }) => {
+        (Gesture::Connecting { from, port, origin, pressed }, Event::Move { at }) => {
             let effects = vec![Effect::ConnectLine(Some((origin, viewport.screen_to_canvas(at))))];
-            (Gesture::Connecting { from, port, origin }, effects)
+            (Gesture::Connecting { from, port, origin, pressed }, effects)
         }
-        (Gesture::Connecting { from, port, .. }, Event::Up { at }) => {
+        (Gesture::Connecting { from, port, pressed, .. }, Event::Up { at }) => {
+            if (at.x - pressed.x).abs() + (at.y - pressed.y).abs() < PORT_CLICK_SLOP {
+                return (Gesture::Idle, vec![Effect::ConnectLine(None)]);
+            }
             let at = viewport.screen_to_canvas(at);
             (Gesture::Idle, vec![Effect::ConnectLine(None), Effect::Connect { from, port, at }])
         }
@@ -399,6 +410,22 @@ mod tests {
                 Effect::Connect { from: "menu".into(), port: "digit_1".into(), at: canvas(100.0, 100.0) },
             ]
         );
+    }
+
+    #[test]
+    fn a_click_on_a_port_connects_nothing() {
+        let (gesture, effects) = run(
+            &Selection::default(),
+            false,
+            vec![
+                Event::PortDown { from: "menu".into(), port: "digit_1".into(), at: at(100.0, 50.0) },
+                Event::Move { at: at(102.0, 51.0) },
+                Event::Up { at: at(102.0, 51.0) },
+            ],
+        );
+        assert_eq!(gesture, Gesture::Idle);
+        assert!(!effects.iter().any(|e| matches!(e, Effect::Connect { .. })), "{effects:?}");
+        assert_eq!(effects.last(), Some(&Effect::ConnectLine(None)));
     }
 
     #[test]

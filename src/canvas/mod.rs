@@ -118,6 +118,9 @@ pub fn Canvas() -> impl IntoView {
         }
     };
     let idle = move || current.with_value(|g| *g == Gesture::Idle);
+    // A press on a node focuses it after the gesture decided the selection; that focus must not
+    // select the node again (a Shift-click that removed it from the selection would be undone).
+    let focus_from_press = StoredValue::new(false);
 
     let events = CanvasEvents {
         node_pointer_down: Callback::new(move |(id, ev): (String, PointerEvent)| {
@@ -127,6 +130,7 @@ pub fn Canvas() -> impl IntoView {
             ev.stop_propagation();
             let Some(at) = to_screen(ev.client_x(), ev.client_y()) else { return };
             let additive = ev.shift_key() || ev.ctrl_key() || ev.meta_key();
+            focus_from_press.set_value(true);
             apply(gesture::Event::NodeDown { id, at, additive });
         }),
         port_pointer_down: Callback::new(move |(from, port, ev): (String, String, PointerEvent)| {
@@ -150,6 +154,9 @@ pub fn Canvas() -> impl IntoView {
             }
         }),
         node_focus: Callback::new(move |id: String| {
+            if focus_from_press.try_update_value(std::mem::take).unwrap_or(false) {
+                return;
+            }
             if !studio.selection.with_untracked(|s| s.nodes.contains(&id)) {
                 studio.selection.set(Selection::node(&id));
             }
@@ -168,8 +175,30 @@ pub fn Canvas() -> impl IntoView {
         if idle() {
             return;
         }
+        // No button held: the release happened where this page could not see it (another window,
+        // a context menu). The gesture is abandoned as with Escape.
+        if ev.buttons() == 0 {
+            apply(gesture::Event::Escape);
+            return;
+        }
         if let Some(at) = to_screen(ev.client_x(), ev.client_y()) {
             apply(gesture::Event::Move { at });
+        }
+    });
+    // The browser took the pointer away, or the window lost focus: abandon the gesture and forget
+    // a held Space (its key-up will not arrive).
+    let cancel_handle = window_event_listener(leptos::ev::pointercancel, move |_| {
+        if !idle() {
+            apply(gesture::Event::Escape);
+        }
+    });
+    let blur_handle = window_event_listener(leptos::ev::blur, move |_| {
+        space_held.set(false);
+        if palette.get_untracked().is_some() {
+            palette.set(None);
+        }
+        if !idle() {
+            apply(gesture::Event::Escape);
         }
     });
 
@@ -192,16 +221,23 @@ pub fn Canvas() -> impl IntoView {
     });
 
     let key_handle = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        let key = ev.key();
+        // Escape aborts a gesture or a palette drag wherever the focus is (a port press keeps the
+        // focus in an inspector field).
+        if key == "Escape" {
+            if palette.get_untracked().is_some() {
+                palette.set(None);
+            }
+            if !idle() {
+                apply(gesture::Event::Escape);
+            }
+        }
         let place = shortcuts::key_place(&ev);
         if place == KeyPlace::Field {
             return;
         }
-        let key = ev.key();
         if key == " " {
             space_held.set(true);
-        }
-        if key == "Escape" {
-            apply(gesture::Event::Escape);
         }
         let found = shortcuts::shortcut(&key, ev.ctrl_key() || ev.meta_key(), ev.shift_key(), place);
         if found.is_some_and(|shortcut| shortcuts::run(studio, shortcut)) {
@@ -215,6 +251,8 @@ pub fn Canvas() -> impl IntoView {
     });
     on_cleanup(move || {
         move_handle.remove();
+        cancel_handle.remove();
+        blur_handle.remove();
         up_handle.remove();
         key_handle.remove();
         key_up_handle.remove();

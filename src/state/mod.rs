@@ -190,10 +190,14 @@ impl Studio {
             Ok(()) => {
                 let recheck = match before {
                     _ if !command.affects_validation() => Recheck::Layout,
+                    // A field edit that leaves the node where it is (an `UpdateNode` carries x and y too).
                     Some((at, before))
-                        if self
-                            .document
-                            .with_untracked(|d| d.flow.nodes.get(at).is_some_and(|n| is_content_edit(&before, n))) =>
+                        if self.document.with_untracked(|d| {
+                            d.flow
+                                .nodes
+                                .get(at)
+                                .is_some_and(|n| is_content_edit(&before, n) && n.x == before.x && n.y == before.y)
+                        }) =>
                     {
                         Recheck::Node(at)
                     }

@@ -293,6 +293,41 @@ test('light and dark themes follow the system, with a toggle', async () => {
   await context.close();
 });
 
+test('a click on a port connects nothing; Shift-click removes a node from the selection; Tab keeps moving through the inspector', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await page.getByTestId('template-select').selectOption('seed-002-verify-then-queue.flow.json');
+  await node(page, 'auth').waitFor();
+  const edges = await page.getByTestId('edge').count();
+  // The port's label lies inside its own node: clicking it must not connect the node to itself.
+  await page.locator('[data-testid="port"][data-node-id="auth"][data-port="complete"] text').click();
+  await page.locator('[data-testid="port"][data-node-id="auth"][data-port="error"] circle').click();
+  assert.equal(await page.getByTestId('edge').count(), edges);
+  await page.locator('[data-testid="edge"][data-from="auth"][data-port="complete"][data-to="queue"]').waitFor();
+  assert.equal(await page.getByTestId('undo').isDisabled(), true, 'a click made no undo step');
+  // Shift-click adds to the selection and, on a selected node, removes it again.
+  await node(page, 'auth').locator('.cf-node__box').click();
+  await node(page, 'queue').locator('.cf-node__box').click({ modifiers: ['Shift'] });
+  assert.equal(await page.locator('[data-testid="node"][aria-pressed="true"]').count(), 2);
+  await node(page, 'queue').locator('.cf-node__box').click({ modifiers: ['Shift'] });
+  assert.deepEqual(
+    await page.locator('[data-testid="node"][aria-pressed="true"]').evaluateAll((all) => all.map((n) => n.dataset.nodeId)),
+    ['auth'],
+  );
+  // Committing a field with Tab keeps the focus moving through the inspector.
+  await node(page, 'queue').locator('.cf-node__box').click();
+  await page.getByTestId('field-label').fill('To support');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'field-queue');
+  await page.keyboard.press('End');
+  await page.keyboard.type(' desk');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'connect-target');
+  assert.equal(await page.getByTestId('field-queue').inputValue(), 'Support desk');
+  await page.waitForFunction(() => document.querySelector('[data-node-id="queue"] .cf-node__label')?.textContent === 'To support');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('copy and paste keep the edges inside the selection; box select picks nodes', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
   await page.getByTestId('template-select').selectOption('seed-002-verify-then-queue.flow.json');

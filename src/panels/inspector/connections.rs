@@ -33,7 +33,8 @@ pub fn Connections(id: String, #[prop(into)] ports: Signal<Vec<Port>>) -> impl I
         <fieldset class="cf-fieldset">
             <legend>"Connections"</legend>
             {move || ports.with(Vec::is_empty).then(|| view! { <p class="cf-muted">"This node ends the call: it has no outputs."</p> })}
-            <For each=move || ports.get() key=|port| port.name let:port>
+            // A port shows once, even when two menu choices share a digit (validation reports that).
+            <For each=move || unique(ports.get()) key=|port| port.name let:port>
                 <PortTarget from=id.clone() port=port on_focus=fill on_blur=move || suggestions.set(Vec::new()) />
             </For>
             <datalist id=SUGGESTIONS>
@@ -41,6 +42,17 @@ pub fn Connections(id: String, #[prop(into)] ports: Signal<Vec<Port>>) -> impl I
             </datalist>
         </fieldset>
     }
+}
+
+/// The ports without repeats, in order.
+fn unique(mut ports: Vec<Port>) -> Vec<Port> {
+    let mut seen = 0u32;
+    ports.retain(|port| {
+        let fresh = seen & port.name.bit() == 0;
+        seen |= port.name.bit();
+        fresh
+    });
+    ports
 }
 
 /// One port's target field: empty means not connected.
@@ -72,8 +84,10 @@ fn PortTarget(
                 on:blur=move |_| on_blur.run(())
                 on:change:target=move |ev| {
                     let input = ev.target();
-                    if !connect(studio, &from, name.as_str(), input.value().trim()) {
-                        input.set_value(&target.get_untracked().unwrap_or_default());
+                    let current = target.get_untracked().unwrap_or_default();
+                    let wanted = input.value().trim().to_owned();
+                    if wanted == current || !connect(studio, &from, name.as_str(), &wanted) {
+                        input.set_value(&current);
                     }
                 } />
         </label>
@@ -88,9 +102,19 @@ fn connect(studio: Studio, from: &str, port: &str, to: &str) -> bool {
         return studio.dispatch(Command::Disconnect { from, port }).is_ok();
     }
     let index = studio.index.get_untracked();
-    if studio.document.with_untracked(|d| index.node(d, to).is_none()) {
-        studio.tell_error(format!("No node has the id “{to}”: the {port} port of {from} is unchanged."));
-        return false;
+    let kind = studio.document.with_untracked(|d| index.node(d, to).map(|at| d.flow.nodes[at].kind()));
+    match kind {
+        None => {
+            studio.tell_error(format!("No node has the id “{to}”: the {port} port of {from} is unchanged."));
+            return false;
+        }
+        Some(NodeKind::Start) => {
+            studio.tell_error(format!(
+                "“{to}” is the start node; a call only begins there, so nothing can lead into it."
+            ));
+            return false;
+        }
+        Some(_) => {}
     }
     studio.dispatch(Command::Connect { from, port, to: to.to_owned() }).is_ok()
 }

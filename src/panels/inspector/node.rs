@@ -12,8 +12,9 @@ use super::menu::MenuFields;
 use crate::state::{use_studio, Selection};
 
 /// Built once per selected node (and kind): a change to the node updates the fields that show it
-/// in place, so editing a label neither rebuilds the form nor moves the keyboard focus. The kind's
-/// fields and form are rebuilt only when the node's body changes (undo, a menu choice added).
+/// in place, so an edit neither rebuilds the inspector nor moves the keyboard focus. Only the menu
+/// and invoke forms are rebuilt, when the node's body changes (undo, a choice added, a module
+/// picked).
 #[component]
 pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
     let studio = use_studio();
@@ -23,7 +24,14 @@ pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
     let label = Signal::derive(move || node.with(|n| n.as_ref().map(|n| n.label.clone()).unwrap_or_default()));
     let rename_from = id.clone();
     let label_id = id.clone();
-    let body_id = id.clone();
+    let form_id = id.clone();
+    let has_form = matches!(kind, NodeKind::Menu | NodeKind::Invoke);
+    let fields = kind
+        .spec()
+        .fields
+        .iter()
+        .map(|spec| plain_field(kind, id.clone(), body, spec.id, spec.label, spec.input))
+        .collect_view();
     view! {
         <h2 class="cf-section-title">{kind.title()}</h2>
         <TextField
@@ -42,43 +50,54 @@ pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
             testid="field-label"
             on_commit=move |label: String| update_node(studio, &label_id, |n| n.label = label)
         />
+        {fields}
         {move || {
+            if !has_form {
+                return None;
+            }
             let body = body.get()?;
-            let node = Node { id: body_id.clone(), label: String::new(), x: 0.0, y: 0.0, body };
-            let form = match &node.body {
+            let node = Node { id: form_id.clone(), label: String::new(), x: 0.0, y: 0.0, body };
+            match &node.body {
                 NodeBody::Menu { .. } => Some(view! { <MenuFields node=node.clone() /> }.into_any()),
                 NodeBody::Invoke(_) => Some(view! { <InvokeFields node=node.clone() /> }.into_any()),
                 _ => None,
-            };
-            let fields = kind.spec().fields.iter().map(|spec| plain_field(&node, spec.id, spec.label, spec.input)).collect_view();
-            Some(view! { {fields} {form} })
+            }
         }}
         <Connections id=id.clone() ports=Signal::derive(move || body.with(|b| b.as_ref().map(|b| b.ports().collect()).unwrap_or_default())) />
         <button class="cf-button cf-button--danger" on:click=move |_| crate::canvas::delete_selection(studio)>"Delete node"</button>
     }
 }
 
-/// One field the kind table describes as plain input; `None` for the fields a form shows.
-fn plain_field(node: &Node, field: FieldId, label: &'static str, input: FieldInput) -> Option<AnyView> {
+/// One field the kind table describes as plain input, showing the node's current value; `None` for
+/// the fields a form shows.
+fn plain_field(
+    kind: NodeKind,
+    id: String,
+    body: Memo<Option<NodeBody>>,
+    field: FieldId,
+    label: &'static str,
+    input: FieldInput,
+) -> Option<AnyView> {
     let studio = use_studio();
-    let id = node.id.clone();
     let wire = field.wire_name();
     let problems = view! { <LiveProblems node_id=id.clone() field=wire /> };
     match input {
         FieldInput::Form => None,
-        FieldInput::Seconds => {
-            let value = match &node.body {
-                NodeBody::DataAction(call) => {
-                    call.timeout_seconds.unwrap_or(callflow_core::document::DEFAULT_TIMEOUT_SECONDS)
-                }
-                _ => return None,
+        FieldInput::Seconds if kind == NodeKind::DataAction => {
+            let value = move || {
+                body.with(|b| match b {
+                    Some(NodeBody::DataAction(call)) => {
+                        call.timeout_seconds.unwrap_or(callflow_core::document::DEFAULT_TIMEOUT_SECONDS).to_string()
+                    }
+                    _ => String::new(),
+                })
             };
             Some(
                 view! {
                     <label class="cf-field">
                         <span class="cf-field__label">{label}</span>
                         <input class="cf-field__input" type="number" min="1" max="60" data-testid="field-timeout"
-                            prop:value=value.to_string()
+                            prop:value=value
                             on:change:target=move |ev| {
                                 let value = ev.target().value().trim().parse::<i64>().ok();
                                 update_node(studio, &id, |n| {
@@ -93,8 +112,11 @@ fn plain_field(node: &Node, field: FieldId, label: &'static str, input: FieldInp
                 .into_any(),
             )
         }
+        FieldInput::Seconds => None,
         FieldInput::Text | FieldInput::Expression | FieldInput::VariableTarget | FieldInput::Queue => {
-            let value = node.body.text(field).unwrap_or_default().to_owned();
+            let value = Signal::derive(move || {
+                body.with(|b| b.as_ref().and_then(|b| b.text(field)).unwrap_or_default().to_owned())
+            });
             let list = match input {
                 FieldInput::Expression | FieldInput::VariableTarget => "cf-variables",
                 FieldInput::Queue => "cf-queues",
