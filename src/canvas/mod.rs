@@ -121,6 +121,9 @@ pub fn Canvas() -> impl IntoView {
     // A press on a node focuses it after the gesture decided the selection; that focus must not
     // select the node again (a Shift-click that removed it from the selection would be undone).
     let focus_from_press = StoredValue::new(false);
+    // The pointer that started the gesture: a second finger or pen neither moves nor ends it.
+    let pointer = StoredValue::new(None::<i32>);
+    let from_other_pointer = move |ev: &PointerEvent| pointer.get_value().is_some_and(|id| id != ev.pointer_id());
 
     let events = CanvasEvents {
         node_pointer_down: Callback::new(move |(id, ev): (String, PointerEvent)| {
@@ -131,6 +134,7 @@ pub fn Canvas() -> impl IntoView {
             let Some(at) = to_screen(ev.client_x(), ev.client_y()) else { return };
             let additive = ev.shift_key() || ev.ctrl_key() || ev.meta_key();
             focus_from_press.set_value(true);
+            pointer.set_value(Some(ev.pointer_id()));
             apply(gesture::Event::NodeDown { id, at, additive });
         }),
         port_pointer_down: Callback::new(move |(from, port, ev): (String, String, PointerEvent)| {
@@ -140,6 +144,7 @@ pub fn Canvas() -> impl IntoView {
             ev.stop_propagation();
             ev.prevent_default();
             let Some(at) = to_screen(ev.client_x(), ev.client_y()) else { return };
+            pointer.set_value(Some(ev.pointer_id()));
             apply(gesture::Event::PortDown { from, port, at });
         }),
         edge_pointer_down: Callback::new(move |(index, ev): (usize, PointerEvent)| {
@@ -168,11 +173,15 @@ pub fn Canvas() -> impl IntoView {
             return;
         }
         let Some(at) = to_screen(ev.client_x(), ev.client_y()) else { return };
+        if !idle() {
+            return;
+        }
+        pointer.set_value(Some(ev.pointer_id()));
         apply(gesture::Event::BackgroundDown { at, shift: ev.shift_key() });
     };
 
     let move_handle = window_event_listener(leptos::ev::pointermove, move |ev: PointerEvent| {
-        if idle() {
+        if idle() || from_other_pointer(&ev) {
             return;
         }
         // No button held: the release happened where this page could not see it (another window,
@@ -187,8 +196,8 @@ pub fn Canvas() -> impl IntoView {
     });
     // The browser took the pointer away, or the window lost focus: abandon the gesture and forget
     // a held Space (its key-up will not arrive).
-    let cancel_handle = window_event_listener(leptos::ev::pointercancel, move |_| {
-        if !idle() {
+    let cancel_handle = window_event_listener(leptos::ev::pointercancel, move |ev: PointerEvent| {
+        if !idle() && !from_other_pointer(&ev) {
             apply(gesture::Event::Escape);
         }
     });
@@ -212,7 +221,7 @@ pub fn Canvas() -> impl IntoView {
             }
             return;
         }
-        if idle() {
+        if idle() || from_other_pointer(&ev) {
             return;
         }
         if let Some(at) = to_screen(ev.client_x(), ev.client_y()) {
