@@ -328,6 +328,35 @@ test('a click on a port connects nothing; Shift-click removes a node from the se
   await context.close();
 });
 
+test('the menu form: add a choice, edit it in place, see a repeated digit under the menu, undo', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await page.getByTestId('template-select').selectOption('business-hours-menu.flow.json');
+  await node(page, 'main').waitFor();
+  await node(page, 'main').locator('.cf-node__header').click();
+  const digits = page.locator('[data-testid="inspector"] input[aria-label="Digit"]');
+  const labels = page.locator('[data-testid="inspector"] input[aria-label="Choice label"]');
+  const values = (inputs) => inputs.evaluateAll((all) => all.map((input) => input.value));
+  assert.deepEqual(await values(digits), ['1', '2', '*']);
+  await page.getByRole('button', { name: 'Add choice' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="inspector"] input[aria-label="Digit"]').length === 4);
+  assert.deepEqual(await values(digits), ['1', '2', '*', '3']);
+  // Editing a row keeps the focus moving: the row is updated in place, not rebuilt.
+  await labels.nth(3).fill('Sales');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Remove choice');
+  assert.equal(await labels.nth(3).inputValue(), 'Sales');
+  // A repeated digit is reported under the menu's choices.
+  await digits.nth(3).fill('1');
+  await digits.nth(3).press('Enter');
+  await page.locator('[data-testid="inspector"] .cf-field__problem').filter({ hasText: 'digit 1 is used by choice 1 and choice 4' }).waitFor();
+  // Undo brings the rows back to what the document holds.
+  await page.getByTestId('undo').click();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="inspector"] input[aria-label="Digit"]')].map((i) => i.value).join() === '1,2,*,3');
+  assert.equal(await page.locator('[data-testid="inspector"] .cf-field__problem').count(), 0);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('copy and paste keep the edges inside the selection; box select picks nodes', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
   await page.getByTestId('template-select').selectOption('seed-002-verify-then-queue.flow.json');

@@ -1,6 +1,6 @@
 //! The menu form: its choices, one digit and label each.
 
-use callflow_core::document::{MenuChoice, Node, NodeBody};
+use callflow_core::document::{MenuChoice, NodeBody};
 use leptos::prelude::*;
 
 use super::field::{update_node, LiveProblems};
@@ -23,33 +23,40 @@ pub fn next_free_digit(choices: &[MenuChoice]) -> &'static str {
         .unwrap_or("1")
 }
 
+/// The choices, one row each, showing the node's current values: a commit updates the rows in
+/// place (the keyboard focus stays), and adding or removing a choice adds or removes a row.
 #[component]
-pub fn MenuFields(node: Node) -> impl IntoView {
+pub fn MenuFields(id: String, body: Memo<Option<NodeBody>>) -> impl IntoView {
     let studio = use_studio();
-    let id = node.id.clone();
-    let choices = node.body.choices().to_vec();
+    let choices = Memo::new(move |_| body.with(|b| b.as_ref().map(|b| b.choices().to_vec()).unwrap_or_default()));
+    let count = Memo::new(move |_| choices.with(Vec::len));
     let add_id = id.clone();
+    let row_id = id.clone();
     view! {
         <fieldset class="cf-fieldset">
             <legend>"Choices"</legend>
-            {choices.iter().enumerate().map(|(index, choice)| {
-                let (digit_id, label_id, remove_id) = (id.clone(), id.clone(), id.clone());
-                view! {
-                    <div class="cf-row">
-                        <input class="cf-field__input cf-field__input--digit" aria-label="Digit" prop:value=choice.digit.clone()
-                            on:change:target=move |ev| update_choices(studio, &digit_id, |c| {
-                                if let Some(c) = c.get_mut(index) { c.digit = ev.target().value(); }
-                            }) />
-                        <input class="cf-field__input" aria-label="Choice label" prop:value=choice.label.clone()
-                            on:change:target=move |ev| update_choices(studio, &label_id, |c| {
-                                if let Some(c) = c.get_mut(index) { c.label = ev.target().value(); }
-                            }) />
-                        <button class="cf-button" aria-label="Remove choice" on:click=move |_| update_choices(studio, &remove_id, |c| {
-                            if index < c.len() { c.remove(index); }
-                        })>"×"</button>
-                    </div>
+            <For each=move || 0..count.get() key=|index| *index let:index>
+                {
+                    let (digit_id, label_id, remove_id) = (row_id.clone(), row_id.clone(), row_id.clone());
+                    let digit = move || choices.with(|c| c.get(index).map(|c| c.digit.clone()).unwrap_or_default());
+                    let label = move || choices.with(|c| c.get(index).map(|c| c.label.clone()).unwrap_or_default());
+                    view! {
+                        <div class="cf-row">
+                            <input class="cf-field__input cf-field__input--digit" aria-label="Digit" prop:value=digit
+                                on:change:target=move |ev| update_choices(studio, &digit_id, |c| {
+                                    if let Some(c) = c.get_mut(index) { c.digit = ev.target().value(); }
+                                }) />
+                            <input class="cf-field__input" aria-label="Choice label" prop:value=label
+                                on:change:target=move |ev| update_choices(studio, &label_id, |c| {
+                                    if let Some(c) = c.get_mut(index) { c.label = ev.target().value(); }
+                                }) />
+                            <button class="cf-button" aria-label="Remove choice" on:click=move |_| update_choices(studio, &remove_id, |c| {
+                                if index < c.len() { c.remove(index); }
+                            })>"×"</button>
+                        </div>
+                    }
                 }
-            }).collect_view()}
+            </For>
             <button class="cf-button" on:click=move |_| update_choices(studio, &add_id, |c| {
                 let digit = next_free_digit(c);
                 c.push(MenuChoice { digit: digit.to_owned(), label: format!("Option {digit}") });

@@ -12,9 +12,8 @@ use super::menu::MenuFields;
 use crate::state::{use_studio, Selection};
 
 /// Built once per selected node (and kind): a change to the node updates the fields that show it
-/// in place, so an edit neither rebuilds the inspector nor moves the keyboard focus. Only the menu
-/// and invoke forms are rebuilt, when the node's body changes (undo, a choice added, a module
-/// picked).
+/// in place, so an edit neither rebuilds the inspector nor moves the keyboard focus. Only the
+/// invoke form is rebuilt, when the node's body changes (a module picked, a mapping changed, undo).
 #[component]
 pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
     let studio = use_studio();
@@ -25,7 +24,6 @@ pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
     let rename_from = id.clone();
     let label_id = id.clone();
     let form_id = id.clone();
-    let has_form = matches!(kind, NodeKind::Menu | NodeKind::Invoke);
     let fields = kind
         .spec()
         .fields
@@ -51,17 +49,14 @@ pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
             on_commit=move |label: String| update_node(studio, &label_id, |n| n.label = label)
         />
         {fields}
+        {(kind == NodeKind::Menu).then(|| view! { <MenuFields id=id.clone() body=body /> })}
         {move || {
-            if !has_form {
+            if kind != NodeKind::Invoke {
                 return None;
             }
             let body = body.get()?;
             let node = Node { id: form_id.clone(), label: String::new(), x: 0.0, y: 0.0, body };
-            match &node.body {
-                NodeBody::Menu { .. } => Some(view! { <MenuFields node=node.clone() /> }.into_any()),
-                NodeBody::Invoke(_) => Some(view! { <InvokeFields node=node.clone() /> }.into_any()),
-                _ => None,
-            }
+            Some(view! { <InvokeFields node=node /> })
         }}
         <Connections id=id.clone() ports=Signal::derive(move || body.with(|b| b.as_ref().map(|b| b.ports().collect()).unwrap_or_default())) />
         <button class="cf-button cf-button--danger" on:click=move |_| crate::canvas::delete_selection(studio)>"Delete node"</button>
