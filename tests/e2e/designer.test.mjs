@@ -357,6 +357,36 @@ test('the menu form: add a choice, edit it in place, see a repeated digit under 
   await context.close();
 });
 
+test('the invoke form updates in place: Tab keeps moving, undo shows the old mapping', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await page.getByTestId('template-select').selectOption('seed-002-verify-then-queue.flow.json');
+  await node(page, 'auth').locator('.cf-node__header').click();
+  const callerId = page.locator('[data-testid="input-expression"][data-input="Common.callerId"]');
+  const customerId = page.locator('[data-testid="input-expression"][data-input="Common.customerId"]');
+  assert.equal(await callerId.inputValue(), 'Call.Ani');
+  await callerId.fill('Call.Dnis');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.input), 'Common.customerId');
+  assert.equal(await callerId.inputValue(), 'Call.Dnis');
+  await customerId.fill('"C-1"');
+  await page.keyboard.press('Tab');
+  // The output keeps its variable; a new variable is declared and mapped in one step.
+  const verified = page.locator('[data-testid="output-target"][data-output="Common.verified"]');
+  assert.equal(await verified.inputValue(), 'Flow.verified');
+  await page.locator('[data-testid="output-target"][data-output="Common.customerName"] + [data-testid="declare-output"]').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="output-target"][data-output="Common.customerName"]')?.value === 'Flow.customerName');
+  // Undo, one step at a time, shows each earlier mapping in the same fields.
+  await page.getByTestId('undo').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="output-target"][data-output="Common.customerName"]')?.value === '');
+  await page.getByTestId('undo').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="input-expression"][data-input="Common.customerId"]')?.value === '');
+  await page.getByTestId('undo').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="input-expression"][data-input="Common.callerId"]')?.value === 'Call.Ani');
+  assert.equal(await verified.inputValue(), 'Flow.verified');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
 test('copy and paste keep the edges inside the selection; box select picks nodes', async () => {
   const { page, errors, context } = await openApp(browser, server.url);
   await page.getByTestId('template-select').selectOption('seed-002-verify-then-queue.flow.json');

@@ -3,7 +3,7 @@
 //! updates an open inspector.
 
 use callflow_core::command::Command;
-use callflow_core::document::{Mapping, ModuleType, Node, NodeBody, TypeName, Variable};
+use callflow_core::document::{Module, ModuleType, NodeBody, TypeName, Variable};
 use leptos::prelude::*;
 
 use super::field::{update_node, FieldProblems, LiveProblems};
@@ -18,15 +18,17 @@ fn update_call(studio: Studio, id: &str, change: impl FnOnce(&mut callflow_core:
     });
 }
 
+/// Built once per selected invoke node: the module, version and mappings follow the node's current
+/// values, so a commit keeps the keyboard focus. The mapping rows are rebuilt only when the module's
+/// contract changes (another module picked, or the catalog reloaded).
 #[component]
-pub fn InvokeFields(node: Node) -> impl IntoView {
+pub fn InvokeFields(id: String, body: Memo<Option<NodeBody>>) -> impl IntoView {
     let studio = use_studio();
     let search = RwSignal::new(String::new());
-    let id = node.id.clone();
-    let call = node.body.module_call().cloned().unwrap_or_default();
-    let module_name = call.module.clone();
-    let contract_name = module_name.clone();
-    let module = Memo::new(move |_| studio.document.with(|d| d.module(&contract_name).cloned()));
+    let call =
+        Memo::new(move |_| body.with(|b| b.as_ref().and_then(NodeBody::module_call).cloned().unwrap_or_default()));
+    let module_name = Memo::new(move |_| call.with(|c| c.module.clone()));
+    let module = Memo::new(move |_| module_name.with(|name| studio.document.with(|d| d.module(name).cloned())));
     let matches = move || {
         let query = search.get().to_lowercase();
         studio.document.with(|d| {
@@ -37,20 +39,22 @@ pub fn InvokeFields(node: Node) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let current_version = call.version.clone().unwrap_or_else(|| "latest".to_owned());
+    let current_version = Memo::new(move |_| call.with(|c| c.version.clone().unwrap_or_else(|| "latest".to_owned())));
     let (pick_id, version_id, mappings_id) = (id.clone(), id.clone(), id.clone());
-    let chosen_name = module_name.clone();
     view! {
         <fieldset class="cf-fieldset">
             <legend>"Common module"</legend>
-            <p class="cf-field__value" data-testid="invoke-module">{if module_name.is_empty() { "none chosen".to_owned() } else { module_name.clone() }}</p>
+            <p class="cf-field__value" data-testid="invoke-module">
+                {move || module_name.with(|name| if name.is_empty() { "none chosen".to_owned() } else { name.clone() })}
+            </p>
             <input class="cf-field__input" type="search" placeholder="Search the catalog" aria-label="Search modules"
                 data-testid="module-search"
                 on:input:target=move |ev| search.set(ev.target().value()) />
             <ul class="cf-picker" role="listbox" aria-label="Modules">
                 {move || matches().into_iter().map(|m| {
                     let name = m.name.clone();
-                    let chosen = name == chosen_name;
+                    let chosen_name = name.clone();
+                    let chosen = move || module_name.with(|current| *current == chosen_name).to_string();
                     let node_id = pick_id.clone();
                     let types = if m.compatible_flow_types.is_empty() { "no flow types".to_owned() } else { m.compatible_flow_types.join(", ") };
                     let version = match (m.published, &m.published_version) {
@@ -59,7 +63,7 @@ pub fn InvokeFields(node: Node) -> impl IntoView {
                     };
                     let kind = if m.module_type == ModuleType::Workflow { " · workflow" } else { "" };
                     view! {
-                        <li role="option" aria-selected=chosen.to_string()>
+                        <li role="option" aria-selected=chosen>
                             <button class="cf-picker__item" data-testid="module-option" data-module=name.clone()
                                 on:click=move |_| update_call(studio, &node_id, |call| {
                                     call.module = name.clone();
@@ -77,31 +81,28 @@ pub fn InvokeFields(node: Node) -> impl IntoView {
                 <span class="cf-field__label">"Version"</span>
                 <select class="cf-field__input" data-testid="field-version"
                     on:change:target=move |ev| update_call(studio, &version_id, |call| call.version = Some(ev.target().value()))>
-                    <option value="latest" selected=current_version == "latest">"latest published"</option>
+                    <option value="latest" prop:selected=move || current_version.with(|v| v == "latest")>"latest published"</option>
                     {move || {
-                        let current = current_version.clone();
                         module.with(|m| m.as_ref().map(|m| m.published_version.iter().chain(m.versions.iter()).cloned().collect::<Vec<_>>()).unwrap_or_default())
                             .into_iter()
-                            .map(|v| view! { <option value=v.clone() selected=v == current>{v.clone()}</option> })
+                            .map(|v| {
+                                let (option, value) = (v.clone(), v.clone());
+                                view! { <option value=value prop:selected=move || current_version.with(|c| *c == option)>{v}</option> }
+                            })
                             .collect_view()
                     }}
                 </select>
             </label>
             <LiveProblems node_id=id.clone() field="module" />
         </fieldset>
-        {move || module.get().map(|m| view! { <ModuleMappings node_id=mappings_id.clone() inputs=call.inputs.clone() outputs=call.outputs.clone() module=m /> })}
+        {move || module.get().map(|m| view! { <ModuleMappings node_id=mappings_id.clone() call=call module=m /> })}
     }
 }
 
 #[component]
-fn ModuleMappings(
-    node_id: String,
-    inputs: Mapping,
-    outputs: Mapping,
-    module: callflow_core::document::Module,
-) -> impl IntoView {
+fn ModuleMappings(node_id: String, call: Memo<callflow_core::document::ModuleCall>, module: Module) -> impl IntoView {
     let studio = use_studio();
-    let variables = studio.document.with_untracked(|d| d.flow.variables.clone());
+    let variables = Memo::new(move |_| studio.document.with(|d| d.flow.variables.clone()));
     let contract_id = node_id.clone();
     view! {
         <fieldset class="cf-fieldset">
@@ -111,6 +112,7 @@ fn ModuleMappings(
                 <tbody>
                     {module.inputs.iter().map(|p| {
                         let name = p.name.clone();
+                        let shown = p.name.clone();
                         let id = node_id.clone();
                         let field = format!("inputs.{}", p.name);
                         let problem_id = node_id.clone();
@@ -122,7 +124,7 @@ fn ModuleMappings(
                                 <td>
                                     <input class="cf-field__input" list="cf-variables" data-testid="input-expression" data-input=p.name.clone()
                                         aria-label=format!("Value for {}", p.name)
-                                        prop:value=inputs.get(&p.name).cloned().unwrap_or_default()
+                                        prop:value=move || call.with(|c| c.inputs.get(&shown).cloned().unwrap_or_default())
                                         on:change:target=move |ev| {
                                             let value = ev.target().value();
                                             update_call(studio, &id, |call| {
@@ -152,8 +154,8 @@ fn ModuleMappings(
                         let (map_id, declare_id) = (node_id.clone(), node_id.clone());
                         let declare_name = p.name.clone();
                         let value_type = p.value_type;
-                        let current = outputs.get(&p.name).cloned().unwrap_or_default();
-                        let options: Vec<Variable> = variables.clone();
+                        let output = p.name.clone();
+                        let current = Memo::new(move |_| call.with(|c| c.outputs.get(&output).cloned().unwrap_or_default()));
                         view! {
                             <tr>
                                 <td>{p.name.clone()}</td>
@@ -167,9 +169,12 @@ fn ModuleMappings(
                                                 if value.is_empty() { call.outputs.shift_remove(&name); } else { call.outputs.insert(name.clone(), value); }
                                             })
                                         }>
-                                        <option value="" selected=current.is_empty()>"(not kept)"</option>
-                                        {options.iter().map(|v| view! {
-                                            <option value=v.name.clone() selected=v.name == current>{format!("{} ({})", v.name, v.value_type)}</option>
+                                        <option value="" prop:selected=move || current.with(String::is_empty)>"(not kept)"</option>
+                                        {move || variables.get().into_iter().map(|v: Variable| {
+                                            let option = v.name.clone();
+                                            view! {
+                                                <option value=v.name.clone() prop:selected=move || current.with(|c| *c == option)>{format!("{} ({})", v.name, v.value_type)}</option>
+                                            }
                                         }).collect_view()}
                                     </select>
                                     <button class="cf-button cf-button--small" data-testid="declare-output"

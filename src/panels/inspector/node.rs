@@ -2,7 +2,7 @@
 //! when the kind has one, and its connections.
 
 use callflow_core::command::Command;
-use callflow_core::document::{FieldId, FieldInput, Node, NodeBody, NodeKind};
+use callflow_core::document::{FieldId, FieldInput, NodeBody, NodeKind};
 use leptos::prelude::*;
 
 use super::connections::Connections;
@@ -12,8 +12,8 @@ use super::menu::MenuFields;
 use crate::state::{use_studio, Selection};
 
 /// Built once per selected node (and kind): a change to the node updates the fields that show it
-/// in place, so an edit neither rebuilds the inspector nor moves the keyboard focus. Only the
-/// invoke form is rebuilt, when the node's body changes (a module picked, a mapping changed, undo).
+/// in place, so an edit neither rebuilds the inspector nor moves the keyboard focus (the menu and
+/// invoke forms follow the same rule).
 #[component]
 pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
     let studio = use_studio();
@@ -23,7 +23,6 @@ pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
     let label = Signal::derive(move || node.with(|n| n.as_ref().map(|n| n.label.clone()).unwrap_or_default()));
     let rename_from = id.clone();
     let label_id = id.clone();
-    let form_id = id.clone();
     let fields = kind
         .spec()
         .fields
@@ -50,14 +49,7 @@ pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
         />
         {fields}
         {(kind == NodeKind::Menu).then(|| view! { <MenuFields id=id.clone() body=body /> })}
-        {move || {
-            if kind != NodeKind::Invoke {
-                return None;
-            }
-            let body = body.get()?;
-            let node = Node { id: form_id.clone(), label: String::new(), x: 0.0, y: 0.0, body };
-            Some(view! { <InvokeFields node=node /> })
-        }}
+        {(kind == NodeKind::Invoke).then(|| view! { <InvokeFields id=id.clone() body=body /> })}
         <Connections id=id.clone() ports=Signal::derive(move || body.with(|b| b.as_ref().map(|b| b.ports().collect()).unwrap_or_default())) />
         <button class="cf-button cf-button--danger" on:click=move |_| crate::canvas::delete_selection(studio)>"Delete node"</button>
     }
