@@ -324,6 +324,11 @@ test('a click on a port connects nothing; Shift-click removes a node from the se
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'connect-target');
   assert.equal(await page.getByTestId('field-queue').inputValue(), 'Support desk');
   await page.waitForFunction(() => document.querySelector('[data-node-id="queue"] .cf-node__label')?.textContent === 'To support');
+  // A refused rename says why, and the field goes back to the node's id.
+  await page.getByTestId('field-id').fill('auth');
+  await page.getByTestId('field-id').press('Enter');
+  await page.getByTestId('notice').filter({ hasText: 'already in use' }).waitFor();
+  assert.equal(await page.getByTestId('field-id').inputValue(), 'queue');
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -62,7 +62,8 @@ pub fn LiveProblems(node_id: String, field: &'static str) -> impl IntoView {
     move || view! { <FieldProblems findings=field_findings(studio, &node_id, field) /> }
 }
 
-/// A text field committed on change (blur or Enter). `value` may be live: the field follows it.
+/// A text field committed on change (blur or Enter). `value` may be live: the field follows it,
+/// and after a commit that was refused it goes back to it.
 #[component]
 pub fn TextField(
     label: &'static str,
@@ -80,7 +81,16 @@ pub fn TextField(
                 data-testid=testid
                 list=list
                 prop:value=value
-                on:change:target=move |ev| on_commit.run(ev.target().value())
+                on:change:target=move |ev| {
+                    let input = ev.target();
+                    on_commit.run(input.value());
+                    // A refused or normalized edit shows what the document holds now (an accepted one
+                    // already equals it: the value reads the updated document).
+                    let now = value.get_untracked();
+                    if input.value() != now {
+                        input.set_value(&now);
+                    }
+                }
             />
         </label>
     }

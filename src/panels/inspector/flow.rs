@@ -11,27 +11,26 @@ use crate::state::use_studio;
 #[component]
 pub fn FlowInspector() -> impl IntoView {
     let studio = use_studio();
-    let properties = move || studio.document.with(FlowProperties::of);
+    // Live values: an edit elsewhere updates these inputs in place instead of rebuilding them.
+    let properties = Memo::new(move |_| studio.document.with(FlowProperties::of));
+    let show = move |read: fn(&FlowProperties) -> String| Signal::derive(move || properties.with(read));
     let commit = move |change: Box<dyn FnOnce(&mut FlowProperties)>| {
         let mut updated = studio.document.with_untracked(FlowProperties::of);
         change(&mut updated);
-        let _ = studio.dispatch(Command::SetFlowProperties { properties: updated });
+        if updated != studio.document.with_untracked(FlowProperties::of) {
+            let _ = studio.dispatch(Command::SetFlowProperties { properties: updated });
+        }
     };
     view! {
         <h2 class="cf-section-title">"Flow"</h2>
-        {move || {
-            let p = properties();
-            view! {
-                <TextField label="Name" value=p.name.clone() testid="flow-name"
-                    on_commit=move |v: String| commit(Box::new(move |p| p.name = v)) />
-                <TextField label="Description" value=p.description.clone().unwrap_or_default()
-                    on_commit=move |v: String| commit(Box::new(move |p| p.description = (!v.is_empty()).then_some(v))) />
-                <TextField label="Division" value=p.division.clone()
-                    on_commit=move |v: String| commit(Box::new(move |p| p.division = v)) />
-                <TextField label="Default language" value=p.default_language.clone()
-                    on_commit=move |v: String| commit(Box::new(move |p| p.default_language = v)) />
-            }
-        }}
+        <TextField label="Name" value=show(|p| p.name.clone()) testid="flow-name"
+            on_commit=move |v: String| commit(Box::new(move |p| p.name = v)) />
+        <TextField label="Description" value=show(|p| p.description.clone().unwrap_or_default())
+            on_commit=move |v: String| commit(Box::new(move |p| p.description = (!v.is_empty()).then_some(v))) />
+        <TextField label="Division" value=show(|p| p.division.clone())
+            on_commit=move |v: String| commit(Box::new(move |p| p.division = v)) />
+        <TextField label="Default language" value=show(|p| p.default_language.clone())
+            on_commit=move |v: String| commit(Box::new(move |p| p.default_language = v)) />
         <VariablesPanel />
         <CatalogEditor />
     }
