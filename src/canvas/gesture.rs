@@ -75,6 +75,11 @@ pub enum Event {
     Up {
         at: ScreenPoint,
     },
+    /// The wheel asks to zoom about `at` by `factor`.
+    Zoom {
+        at: ScreenPoint,
+        factor: f64,
+    },
     Escape,
 }
 
@@ -119,7 +124,8 @@ pub enum Effect {
 }
 
 /// One transition. Events that make no sense in the current gesture (a second press, a move while
-/// idle) leave it unchanged and do nothing.
+/// idle, a zoom while dragging, connecting or drawing a marquee, whose offsets are in the view's
+/// units) leave it unchanged and do nothing.
 pub fn step(gesture: Gesture, event: Event, context: Context<'_>) -> (Gesture, Vec<Effect>) {
     let viewport = context.viewport;
     match (gesture, event) {
@@ -162,6 +168,14 @@ pub fn step(gesture: Gesture, event: Event, context: Context<'_>) -> (Gesture, V
         }
         (Gesture::Panning { origin, .. }, Event::Escape) => (Gesture::Idle, vec![Effect::SetViewport(origin)]),
         (Gesture::Panning { .. }, Event::Up { .. }) => (Gesture::Idle, Vec::new()),
+        // Zooming while panning goes on from the zoomed view (a later move must not undo the zoom).
+        (Gesture::Panning { .. }, Event::Zoom { at, factor }) => {
+            let zoomed = viewport.zoom_about(at, factor);
+            (Gesture::Panning { start: at, origin: zoomed }, vec![Effect::SetViewport(zoomed)])
+        }
+        (Gesture::Idle, Event::Zoom { at, factor }) => {
+            (Gesture::Idle, vec![Effect::SetViewport(viewport.zoom_about(at, factor))])
+        }
 
         (Gesture::DraggingNodes { start, ids }, Event::Move { at }) => {
             let (dx, dy) = offset(start, at, viewport);
@@ -296,6 +310,35 @@ mod tests {
         assert_eq!(gesture, Gesture::Idle);
         assert_eq!(effects.last(), Some(&Effect::SetViewport(VIEW)));
         assert_eq!(effects.len(), 3, "a move after Escape does nothing: {effects:?}");
+    }
+
+    #[test]
+    fn a_zoom_during_a_pan_stays_and_the_pan_goes_on_from_it() {
+        let (gesture, effects) = run(
+            &Selection::default(),
+            false,
+            vec![Event::BackgroundDown { at: at(0.0, 0.0), shift: false }, Event::Move { at: at(10.0, 0.0) }],
+        );
+        assert_eq!(effects.last(), Some(&Effect::SetViewport(VIEW.panned(10.0, 0.0))));
+        // The zoom reads the view as it is now (the canvas passes the current viewport).
+        let panned = VIEW.panned(10.0, 0.0);
+        let context = Context { viewport: panned, selection: &Selection::default(), space_held: false };
+        let (gesture, effects) = step(gesture, Event::Zoom { at: at(10.0, 0.0), factor: 2.0 }, context);
+        let zoomed = panned.zoom_about(at(10.0, 0.0), 2.0);
+        assert_eq!(effects, vec![Effect::SetViewport(zoomed)]);
+        let context = Context { viewport: zoomed, selection: &Selection::default(), space_held: false };
+        let (_, effects) = step(gesture, Event::Move { at: at(15.0, 5.0) }, context);
+        assert_eq!(effects, vec![Effect::SetViewport(zoomed.panned(5.0, 5.0))]);
+    }
+
+    #[test]
+    fn the_wheel_zooms_when_idle_and_not_during_a_drag() {
+        let context = Context { viewport: VIEW, selection: &Selection::default(), space_held: false };
+        let zoom = Event::Zoom { at: at(50.0, 50.0), factor: 1.25 };
+        let (_, effects) = step(Gesture::Idle, zoom.clone(), context);
+        assert_eq!(effects, vec![Effect::SetViewport(VIEW.zoom_about(at(50.0, 50.0), 1.25))]);
+        let dragging = Gesture::DraggingNodes { start: at(0.0, 0.0), ids: ids(&["a"]) };
+        assert_eq!(step(dragging.clone(), zoom, context), (dragging, Vec::new()));
     }
 
     #[test]

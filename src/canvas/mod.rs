@@ -271,7 +271,7 @@ pub fn Canvas() -> impl IntoView {
         ev.prevent_default();
         let Some(anchor) = to_screen(ev.client_x(), ev.client_y()) else { return };
         let factor = (-ev.delta_y() * 0.0015).exp();
-        studio.viewport.update(|v| *v = v.zoom_about(anchor, factor));
+        apply(gesture::Event::Zoom { at: anchor, factor });
     };
 
     // The canvas's size on screen, measured when it mounts and when the window resizes.

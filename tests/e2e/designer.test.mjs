@@ -329,6 +329,16 @@ test('a click on a port connects nothing; Shift-click removes a node from the se
   await page.getByTestId('field-id').press('Enter');
   await page.getByTestId('notice').filter({ hasText: 'already in use' }).waitFor();
   assert.equal(await page.getByTestId('field-id').inputValue(), 'queue');
+  // The wheel zooms at the cursor, also in the middle of a pan, and the pan keeps the zoom.
+  const spot = await canvasPoint(page, 0.05, 0.95);
+  const zoomBefore = await page.getByTestId('zoom-level').textContent();
+  await page.mouse.move(spot.x, spot.y);
+  await page.mouse.down();
+  await page.mouse.move(spot.x + 10, spot.y - 10);
+  await page.mouse.wheel(0, -300);
+  await page.mouse.move(spot.x + 30, spot.y - 20);
+  await page.mouse.up();
+  assert.notEqual(await page.getByTestId('zoom-level').textContent(), zoomBefore);
   assert.deepEqual(errors, []);
   await context.close();
 });
