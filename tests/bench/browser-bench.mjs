@@ -12,7 +12,7 @@
 // counting tests in tests/e2e, not by timings).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, root } from '../e2e/harness.mjs';
+import { serveDist, launchBrowser, root, seedStoredFlow, emptyCanvasSpot } from '../e2e/harness.mjs';
 
 // BENCH_SIZES=100,10000 and BENCH_SHAPES=chain narrow a run (checking a change quickly).
 const SIZES = (process.env.BENCH_SIZES ?? '100,1000,2000,10000').split(',').map(Number);
@@ -33,17 +33,11 @@ const median = (values) => {
 };
 
 async function open(shape, size) {
-  // Seeded the way the app stores a flow it autosaved: compact JSON.
-  const flow = JSON.stringify(JSON.parse(await readFile(join(root, `target/bench-${shape}-${size}.flow.json`), 'utf8')));
+  const flow = await readFile(join(root, `target/bench-${shape}-${size}.flow.json`), 'utf8');
   const nodes = JSON.parse(flow).flow.nodes.length;
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.addInitScript(([text]) => {
-    if (!sessionStorage.getItem('bench-seeded')) {
-      localStorage.setItem('callflow.flow.bench', text);
-      localStorage.setItem('callflow.library', JSON.stringify([{ id: 'bench', name: 'bench' }]));
-      localStorage.setItem('callflow.current', 'bench');
-      sessionStorage.setItem('bench-seeded', '1');
-    }
+  await seedStoredFlow(context, flow);
+  await context.addInitScript(() => {
     // Input → next frame, recorded for every pointer move and change event.
     window.__latencies = [];
     const record = (event) => {
@@ -52,7 +46,7 @@ async function open(shape, size) {
     };
     addEventListener('pointermove', record, true);
     addEventListener('change', record, true);
-  }, [flow]);
+  });
   const page = await context.newPage();
   await page.goto(server.url);
   // Open: navigation start → the first frame with the flow's nodes on screen.
@@ -89,30 +83,13 @@ async function gesture(page, start) {
   return { median: median(latencies), late: latencies.filter((ms) => ms > LATE_MS).length };
 }
 
-/** A point of the canvas where the background itself is under the pointer (no node, edge or minimap). */
-async function emptySpot(page) {
-  const canvas = await page.getByTestId('canvas').boundingBox();
-  const spot = await page.evaluate((box) => {
-    for (let fy = 0.9; fy > 0.1; fy -= 0.05) {
-      for (let fx = 0.1; fx < 0.9; fx += 0.05) {
-        const x = box.x + box.width * fx;
-        const y = box.y + box.height * fy;
-        if (document.elementFromPoint(x, y)?.classList.contains('cf-canvas__background')) return { x, y };
-      }
-    }
-    return null;
-  }, canvas);
-  if (!spot) throw new Error('no empty spot of the canvas to pan from');
-  return spot;
-}
-
 async function measure(shape, size) {
   const { page, context, nodes, openMs, wasmStarted, dom } = await open(shape.name, size);
   const header = page.locator(`[data-testid="node"][data-node-id="${shape.node}"] .cf-node__header`);
   const box = await header.boundingBox();
   const { median: drag, late: dragLate } = await gesture(page, { x: box.x + box.width / 2, y: box.y + box.height / 2 });
   // Pan from an empty spot of the background.
-  const { median: pan, late: panLate } = await gesture(page, await emptySpot(page));
+  const { median: pan, late: panLate } = await gesture(page, await emptyCanvasSpot(page));
   // One label edit: select the node, type a label, commit (change) → next frame.
   await header.click();
   await page.evaluate(() => performance.clearMeasures('callflow:autosave'));

@@ -104,3 +104,35 @@ export async function startSandbox({ redirect, args = [] } = {}) {
   });
   return { url, admin, state, close };
 }
+
+/**
+ * Makes `context` open with `text` as the saved current flow, the way the app finds a flow it
+ * autosaved (compact JSON in local storage). Seeded once per tab, so a reload keeps what the app saved.
+ */
+export async function seedStoredFlow(context, text) {
+  const stored = JSON.stringify(JSON.parse(text));
+  await context.addInitScript(([flow]) => {
+    if (!sessionStorage.getItem('callflow-seeded')) {
+      localStorage.setItem('callflow.flow.seeded', flow);
+      localStorage.setItem('callflow.library', JSON.stringify([{ id: 'seeded', name: 'seeded' }]));
+      localStorage.setItem('callflow.current', 'seeded');
+      sessionStorage.setItem('callflow-seeded', '1');
+    }
+  }, [stored]);
+}
+
+/** A point of the canvas where the background itself is under the pointer (no node, edge or minimap). */
+export async function emptyCanvasSpot(page) {
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  const spot = await page.evaluate((box) => {
+    for (let fy = 0.9; fy > 0.1; fy -= 0.05) {
+      for (let fx = 0.1; fx < 0.9; fx += 0.05) {
+        const [x, y] = [box.x + box.width * fx, box.y + box.height * fy];
+        if (document.elementFromPoint(x, y)?.classList.contains('cf-canvas__background')) return { x, y };
+      }
+    }
+    return null;
+  }, canvas);
+  if (!spot) throw new Error('no empty spot of the canvas');
+  return spot;
+}

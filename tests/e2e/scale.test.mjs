@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, root } from './harness.mjs';
+import { serveDist, launchBrowser, root, seedStoredFlow, emptyCanvasSpot } from './harness.mjs';
 
 let server;
 let browser;
@@ -29,14 +29,7 @@ const SHAPES = [
 /** Opens the app with `text` as the saved current flow (the way a returning user opens it). */
 async function openFlow(text) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  await context.addInitScript(([flow]) => {
-    if (!sessionStorage.getItem('seeded')) {
-      localStorage.setItem('callflow.flow.scale', flow);
-      localStorage.setItem('callflow.library', JSON.stringify([{ id: 'scale', name: 'scale' }]));
-      localStorage.setItem('callflow.current', 'scale');
-      sessionStorage.setItem('seeded', '1');
-    }
-  }, [text]);
+  await seedStoredFlow(context, text);
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(String(error)));
@@ -83,16 +76,9 @@ for (const shape of SHAPES) {
 
     // Pan a little from an empty spot (nothing selected yet): one transform changes, no node or
     // edge view.
-    const canvas = await page.getByTestId('canvas').boundingBox();
-    const spot = await page.evaluate((box) => {
-      for (let fy = 0.9; fy > 0.1; fy -= 0.05)
-        for (let fx = 0.1; fx < 0.9; fx += 0.05) {
-          const [x, y] = [box.x + box.width * fx, box.y + box.height * fy];
-          if (document.elementFromPoint(x, y)?.classList.contains('cf-canvas__background')) return { x, y };
-        }
-      return null;
-    }, canvas);
-    assert.ok(spot, 'an empty spot to pan from');
+    const spot = await emptyCanvasSpot(page);
+    const view = page.locator('svg[data-testid="canvas"] > g[transform]');
+    const viewBefore = await view.getAttribute('transform');
     await page.mouse.move(spot.x, spot.y);
     await page.mouse.down();
     for (let i = 1; i <= 4; i++) {
@@ -101,6 +87,7 @@ for (const shape of SHAPES) {
     }
     await page.mouse.up();
     const panned = await takeMutations(page);
+    assert.notEqual(await view.getAttribute('transform'), viewBefore, 'the pan moved the view');
     assert.deepEqual([...ownersOf(panned)], [], 'a small pan re-rendered node or edge views');
     assert.ok(panned.length <= 12, `a pan of 4 moves made ${panned.length} mutations`);
 

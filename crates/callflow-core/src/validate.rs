@@ -98,33 +98,26 @@ impl Validation {
         validator.catalog();
         validator.node_ids_and_start();
         result.head = validator.take();
-        for position in 0..count {
-            validator.node_content(position);
-            if !validator.findings.is_empty() {
-                result.content.extend(position, validator.take());
-            }
-        }
-        validator.edges();
-        result.edges = validator.take();
-        for position in 0..count {
-            validator.required_ports(position);
-            if !validator.findings.is_empty() {
-                result.required.extend(position, validator.take());
-            }
-        }
-        validator.error_handlers();
-        result.handlers = validator.take();
-        if let Some(can_exit) = validator.can_exit() {
-            for position in 0..count {
-                validator.unreachable(position);
-                if !validator.findings.is_empty() {
-                    result.unreachable.extend(position, validator.take());
-                }
-            }
-            validator.endless_loops(&can_exit);
-            result.loops = validator.take();
-        }
+        result.content = validator.per_node(count, Validator::node_content);
+        result.graph(&mut validator);
         result
+    }
+
+    /// The sections that follow the graph: edges, required ports, error handlers, reachability and
+    /// loops (the graph checks need a start node; `validator.start` says whether there is one).
+    fn graph(&mut self, validator: &mut Validator<'_>) {
+        validator.edges();
+        self.edges = validator.take();
+        self.required = validator.per_node(self.nodes, Validator::required_ports);
+        validator.error_handlers();
+        self.handlers = validator.take();
+        self.unreachable = PerNode::default();
+        self.loops = Vec::new();
+        if let Some(can_exit) = validator.can_exit() {
+            self.unreachable = validator.per_node(self.nodes, Validator::unreachable);
+            validator.endless_loops(&can_exit);
+            self.loops = validator.take();
+        }
     }
 
     /// Re-checks node `position` after an edit that kept its id, its kind and its ports (so `index`,
@@ -149,9 +142,8 @@ impl Validation {
     }
 
     /// Re-checks the graph after an edit that changed only edges (see [`is_edge_edit`]), with
-    /// `index` rebuilt for the edited document: the edges, required ports, error handlers,
-    /// reachability and loops. The document's own sections and each node's fields cannot have
-    /// changed and are kept. The result equals a full run's.
+    /// `index` rebuilt for the edited document. The document's own sections and each node's fields
+    /// cannot have changed and are kept. The result equals a full run's.
     pub fn recheck_graph(&mut self, document: &Document, index: &FlowIndex) {
         if self.nodes != document.flow.nodes.len() {
             *self = Validation::full(document, index);
@@ -159,29 +151,7 @@ impl Validation {
         }
         let mut validator = Validator::new(document, index);
         validator.start = validator.start_node();
-        validator.edges();
-        self.edges = validator.take();
-        self.required = PerNode::default();
-        for position in 0..self.nodes {
-            validator.required_ports(position);
-            if !validator.findings.is_empty() {
-                self.required.extend(position, validator.take());
-            }
-        }
-        validator.error_handlers();
-        self.handlers = validator.take();
-        self.unreachable = PerNode::default();
-        self.loops = Vec::new();
-        if let Some(can_exit) = validator.can_exit() {
-            for position in 0..self.nodes {
-                validator.unreachable(position);
-                if !validator.findings.is_empty() {
-                    self.unreachable.extend(position, validator.take());
-                }
-            }
-            validator.endless_loops(&can_exit);
-            self.loops = validator.take();
-        }
+        self.graph(&mut validator);
     }
 
     /// Every finding, in the order of a full run.
@@ -263,6 +233,19 @@ impl<'a> Validator<'a> {
     /// The findings since the last take.
     fn take(&mut self) -> Vec<Diagnostic> {
         std::mem::take(&mut self.findings)
+    }
+
+    /// Runs a per-node check for every node, keeping each node's findings under its position.
+    fn per_node(&mut self, count: usize, mut check: impl FnMut(&mut Self, usize)) -> PerNode {
+        let mut found = PerNode::default();
+        for position in 0..count {
+            check(self, position);
+            if !self.findings.is_empty() {
+                let findings = self.take();
+                found.extend(position, findings);
+            }
+        }
+        found
     }
 
     fn push(&mut self, finding: Diagnostic) {
