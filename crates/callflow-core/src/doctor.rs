@@ -379,12 +379,12 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
         }
         let field = |names: &[&str]| node_field(raw, names).unwrap_or("").to_owned();
         node.body = match kind {
-            NodeKind::Invoke => NodeBody::Invoke(ModuleCall {
+            NodeKind::Invoke => NodeBody::Invoke(Box::new(ModuleCall {
                 module: field(&["module", "moduleName", "flow_name", "flowName"]),
                 module_id: node_field(raw, &["flow_id", "flowId", "module_id", "moduleId"]).map(str::to_owned),
                 version: Some("latest".to_owned()),
                 ..ModuleCall::default()
-            }),
+            })),
             NodeKind::Transfer => {
                 NodeBody::Transfer { queue: field(&["queue", "queue_name", "queueName", "queue_id", "queueId"]) }
             }
@@ -409,11 +409,11 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
             NodeKind::SetVariable => {
                 NodeBody::SetVariable { variable: field(&["variable"]), expression: field(&["expression", "value"]) }
             }
-            NodeKind::DataAction => NodeBody::DataAction(DataActionCall {
+            NodeKind::DataAction => NodeBody::DataAction(Box::new(DataActionCall {
                 category: field(&["category"]),
                 action: field(&["action_name", "actionName", "name"]),
                 ..DataActionCall::default()
-            }),
+            })),
             NodeKind::Start | NodeKind::Disconnect => NodeBody::empty(kind),
         };
         id_map.entry(original_id).or_insert((id, kind));

@@ -81,7 +81,17 @@ impl FlowIndex {
         let nodes = &flow.nodes;
         let mut table: HashTable<u32> = HashTable::with_capacity(nodes.len());
         let mut first = Vec::with_capacity(nodes.len());
+        // What the edge pass needs of each node, gathered in this one walk over the nodes so that
+        // the edge pass, which visits nodes in no order, reads small arrays instead of the nodes:
+        // each node's ports as bit sets (a menu's come from its choices) and whether it is a start.
+        let mut port_masks = Vec::with_capacity(nodes.len());
+        let mut required_ports = Vec::with_capacity(nodes.len());
+        let mut is_start = Vec::with_capacity(nodes.len());
         for (index, node) in nodes.iter().enumerate() {
+            let (ports, required) = node.body.port_masks();
+            port_masks.push(ports);
+            required_ports.push(required);
+            is_start.push(node.kind() == NodeKind::Start);
             // One probe: the entry is either the earlier node with this id or the free slot.
             let entry = table.entry(
                 hash_of(&node.id),
@@ -100,8 +110,6 @@ impl FlowIndex {
         // answer is kept and reused when the id is the same (a string compare, not a hash).
         let mut last_from: Option<(&str, Option<u32>)> = None;
 
-        // Each node's ports as bit sets, computed once (a menu's come from its choices).
-        let (port_masks, required_ports): (Vec<u32>, Vec<u32>) = nodes.iter().map(|n| n.body.port_masks()).unzip();
         let mut used_ports = vec![0u32; nodes.len()];
         let mut edges = Vec::with_capacity(flow.edges.len());
         let mut out_count = vec![0u32; nodes.len() + 1];
@@ -131,7 +139,7 @@ impl FlowIndex {
                             used_ports[from as usize] |= port.bit();
                             match to {
                                 None => EdgeState::DanglingTo,
-                                Some(to) if nodes[to as usize].kind() == NodeKind::Start => EdgeState::IntoStart,
+                                Some(to) if is_start[to as usize] => EdgeState::IntoStart,
                                 Some(to) => {
                                     out_count[from as usize] += 1;
                                     in_count[to as usize] += 1;

@@ -65,17 +65,17 @@ pub fn large_flow(nodes: usize) -> Document {
         let mut play = node("play", NodeKind::Play, 1);
         play.body = NodeBody::Play { prompt: format!("Step {block}.") };
         let mut invoke = node("invoke", NodeKind::Invoke, 2);
-        invoke.body = NodeBody::Invoke(verify_call());
+        invoke.body = NodeBody::Invoke(Box::new(verify_call()));
         let mut check = node("check", NodeKind::Decision, 3);
         check.body = NodeBody::Decision { expression: "Flow.verified".into() };
         let mut lookup = node("lookup", NodeKind::DataAction, 4);
-        lookup.body = NodeBody::DataAction(crate::document::DataActionCall {
+        lookup.body = NodeBody::DataAction(Box::new(crate::document::DataActionCall {
             category: "Web Services".into(),
             action: "Get Account".into(),
             inputs: map(&[("ani", "Call.Ani")]),
             outputs: Mapping::default(),
             timeout_seconds: Some(10),
-        });
+        }));
         let mut count = node("count", NodeKind::SetVariable, 5);
         count.body = NodeBody::SetVariable { variable: "Flow.count".into(), expression: "Flow.count + 1".into() };
         let mut again = node("again", NodeKind::Decision, 6);
@@ -157,7 +157,7 @@ pub fn chain_flow(nodes: usize) -> Document {
         play.body = NodeBody::Play { prompt: format!("Step {pair}.") };
         let mut invoke = Node::new(invoke_id.clone(), NodeKind::Invoke, x(2 + pair * 2), 0.0);
         invoke.label = format!("Verify {pair}");
-        invoke.body = NodeBody::Invoke(verify_call());
+        invoke.body = NodeBody::Invoke(Box::new(verify_call()));
         flow.nodes.extend([play, invoke]);
         let port = (pair > 0).then_some("complete");
         flow.edges.push(Edge::new(previous, port, play_id.clone()));

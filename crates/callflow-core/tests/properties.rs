@@ -63,20 +63,20 @@ fn node() -> impl Strategy<Value = Node> {
                 },
                 NodeKind::Decision => NodeBody::Decision { expression: text },
                 NodeKind::SetVariable => NodeBody::SetVariable { variable: "Flow.v0".to_owned(), expression: text },
-                NodeKind::Invoke => NodeBody::Invoke(ModuleCall {
+                NodeKind::Invoke => NodeBody::Invoke(Box::new(ModuleCall {
                     module: if timeout.is_some() { "M" } else { "Missing" }.to_owned(),
                     module_id: None,
                     version: Some(if x > 0.0 { "latest" } else { "9" }.to_owned()),
                     inputs,
                     outputs,
-                }),
-                NodeKind::DataAction => NodeBody::DataAction(DataActionCall {
+                })),
+                NodeKind::DataAction => NodeBody::DataAction(Box::new(DataActionCall {
                     category: "Web Services".to_owned(),
                     action: "Get".to_owned(),
                     inputs,
                     outputs: Mapping::default(),
                     timeout_seconds: timeout,
-                }),
+                })),
                 NodeKind::Transfer => NodeBody::Transfer { queue: text },
                 NodeKind::Start | NodeKind::Disconnect => NodeBody::new(kind),
             };

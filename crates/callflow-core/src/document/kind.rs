@@ -386,8 +386,10 @@ pub enum NodeBody {
     Menu { prompt: String, choices: Vec<MenuChoice> },
     Decision { expression: String },
     SetVariable { variable: String, expression: String },
-    Invoke(ModuleCall),
-    DataAction(DataActionCall),
+    /// Boxed, as is `DataAction`: the two calls are four times the size of the other bodies, and every
+    /// per-node pass walks the nodes, so a node stays 120 bytes instead of 280.
+    Invoke(Box<ModuleCall>),
+    DataAction(Box<DataActionCall>),
     Transfer { queue: String },
     Disconnect,
 }
@@ -406,12 +408,12 @@ impl NodeBody {
             NodeKind::Decision => NodeBody::Decision { expression: String::new() },
             NodeKind::SetVariable => NodeBody::SetVariable { variable: String::new(), expression: String::new() },
             NodeKind::Invoke => {
-                NodeBody::Invoke(ModuleCall { version: Some("latest".to_owned()), ..ModuleCall::default() })
+                NodeBody::Invoke(Box::new(ModuleCall { version: Some("latest".to_owned()), ..ModuleCall::default() }))
             }
-            NodeKind::DataAction => NodeBody::DataAction(DataActionCall {
+            NodeKind::DataAction => NodeBody::DataAction(Box::new(DataActionCall {
                 timeout_seconds: Some(super::DEFAULT_TIMEOUT_SECONDS),
                 ..DataActionCall::default()
-            }),
+            })),
             NodeKind::Transfer => NodeBody::Transfer { queue: String::new() },
             NodeKind::Disconnect => NodeBody::Disconnect,
         }
@@ -421,8 +423,8 @@ impl NodeBody {
     pub fn empty(kind: NodeKind) -> NodeBody {
         match kind {
             NodeKind::Menu => NodeBody::Menu { prompt: String::new(), choices: Vec::new() },
-            NodeKind::Invoke => NodeBody::Invoke(ModuleCall::default()),
-            NodeKind::DataAction => NodeBody::DataAction(DataActionCall::default()),
+            NodeKind::Invoke => NodeBody::Invoke(Box::default()),
+            NodeKind::DataAction => NodeBody::DataAction(Box::default()),
             other => NodeBody::new(other),
         }
     }

@@ -157,20 +157,20 @@ impl Node {
             NodeKind::SetVariable => {
                 NodeBody::SetVariable { variable: text(self.variable), expression: text(self.expression) }
             }
-            NodeKind::Invoke => NodeBody::Invoke(ModuleCall {
+            NodeKind::Invoke => NodeBody::Invoke(Box::new(ModuleCall {
                 module: text(self.module),
                 module_id: self.module_id,
                 version: self.version,
                 inputs: self.inputs.unwrap_or_default(),
                 outputs: self.outputs.unwrap_or_default(),
-            }),
-            NodeKind::DataAction => NodeBody::DataAction(DataActionCall {
+            })),
+            NodeKind::DataAction => NodeBody::DataAction(Box::new(DataActionCall {
                 category: text(self.category),
                 action: text(self.action),
                 inputs: self.inputs.unwrap_or_default(),
                 outputs: self.outputs.unwrap_or_default(),
                 timeout_seconds: self.timeout_seconds,
-            }),
+            })),
             NodeKind::Transfer => NodeBody::Transfer { queue: text(self.queue) },
             NodeKind::Disconnect => NodeBody::Disconnect,
         }
