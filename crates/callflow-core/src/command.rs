@@ -29,6 +29,8 @@ pub struct FlowProperties {
     pub division: String,
     pub default_language: String,
     pub start_node_id: String,
+    #[serde(default)]
+    pub initial_greeting: Option<String>,
 }
 
 impl FlowProperties {
@@ -40,6 +42,7 @@ impl FlowProperties {
             division: flow.division.clone(),
             default_language: flow.default_language.clone(),
             start_node_id: flow.start_node_id.clone(),
+            initial_greeting: flow.initial_greeting.clone(),
         }
     }
 }
@@ -359,6 +362,7 @@ pub fn apply(document: &mut Document, command: &Command) -> Result<Command, Comm
             flow.division = properties.division.clone();
             flow.default_language = properties.default_language.clone();
             flow.start_node_id = properties.start_node_id.clone();
+            flow.initial_greeting = properties.initial_greeting.clone();
             Ok(Command::SetFlowProperties { properties: old })
         }
         Command::AddVariable { variable, index } => {

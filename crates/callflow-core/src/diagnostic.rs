@@ -65,6 +65,7 @@ codes! {
     DuplicateMenuDigit = "duplicate-menu-digit",
     InvalidTimeout = "invalid-timeout",
     EmptyPrompt = "empty-prompt",
+    UnhandledTimeout = "unhandled-timeout",
     // Doctor codes (spec §5).
     UnknownPayload = "unknown-payload",
     ExecutionMissingFlowId = "execution-missing-flow-id",

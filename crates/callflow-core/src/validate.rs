@@ -844,8 +844,25 @@ impl<'a> Validator<'a> {
 
     fn required_ports(&mut self, position: usize) {
         let node = &self.document.flow.nodes[position];
+        if !self.index.is_first(position) {
+            return;
+        }
+        if node.kind() == NodeKind::DataAction && self.index.used_ports(position) & PortName::Timeout.bit() == 0 {
+            self.push(
+                Diagnostic::warning(
+                    Code::UnhandledTimeout,
+                    format!(
+                        "data action \"{}\" has nothing on its timeout path: on a timeout the call goes on with the next action, with the action's outputs unset",
+                        node.label
+                    ),
+                )
+                .with_node(&node.id)
+                .with_field("ports.timeout")
+                .with_hint("connect the timeout port, or check the outputs before using them"),
+            );
+        }
         let missing = self.index.missing_required(position);
-        if !self.index.is_first(position) || missing == 0 {
+        if missing == 0 {
             return;
         }
         for port in node.ports().filter(|port| port.required) {

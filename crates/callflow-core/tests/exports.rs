@@ -138,8 +138,95 @@ fn seed_002_calls_the_module_by_name_with_common_variables() {
     let version = &call["commonModule"]["Verify Caller"]["ver_latestPublished"];
     assert_eq!(version["inputs"]["Common.callerId"]["exp"].as_str(), Some("Call.Ani"));
     assert_eq!(version["outputs"]["Common.verified"]["var"].as_str(), Some("Flow.verified"));
-    let handler = &value["inboundCall"]["settingsErrorHandling"]["errorHandling"]["jumpToTask"]["targetTaskRef"];
-    assert_eq!(handler.as_str(), Some("/inboundCall/tasks/task[task_bye]"));
+    // The module's error path hangs up: the flow's error handling is the confirmed disconnect form,
+    // and the hang-up node needs no task of its own.
+    let handling = &value["inboundCall"]["settingsErrorHandling"]["errorHandling"];
+    assert_eq!(handling["disconnect"]["none"].as_bool(), Some(true), "{yaml}");
+    assert!(!yaml.contains("task_bye"), "{yaml}");
+}
+
+/// The error path's target decides the error handling: a hang-up and a plain queue transfer use
+/// the forms real files show; anything else jumps to a task, with a note that the key is unverified.
+#[test]
+fn error_handling_prefers_the_confirmed_forms() {
+    let base = load(&repo_root().join("public/templates/seed-002-verify-then-queue.flow.json"));
+    let handling = |document: &Document| {
+        let archy = export::archy(document).unwrap();
+        let value: Value = serde_norway::from_str(&archy.yaml).unwrap();
+        (value["inboundCall"]["settingsErrorHandling"]["errorHandling"].clone(), archy.notes)
+    };
+    let (disconnect, notes) = handling(&base);
+    assert_eq!(serde_norway::to_string(&disconnect).unwrap(), "disconnect:\n  none: true\n");
+    assert!(notes.is_empty(), "{notes:?}");
+
+    // The error edge to the queue transfer: `queue` with the queue's name.
+    let mut queue = base.clone();
+    let error_edge = queue.flow.edges.iter().position(|e| e.port.as_deref() == Some("error")).unwrap();
+    queue.flow.edges[error_edge].to = "queue".to_owned();
+    let (queue_handling, _) = handling(&queue);
+    assert_eq!(queue_handling["queue"]["targetQueue"]["lit"]["name"].as_str(), Some("Support"));
+
+    // To a prompt, then the hang-up: a task, and a note that says the key is not confirmed.
+    let mut play = base.clone();
+    play.flow.nodes.push(callflow_core::document::Node {
+        body: callflow_core::document::NodeBody::Play { prompt: "Sorry.".to_owned() },
+        ..callflow_core::document::Node::new("sorry", callflow_core::document::NodeKind::Play, 0.0, 0.0)
+    });
+    play.flow.edges[error_edge].to = "sorry".to_owned();
+    play.flow.edges.push(callflow_core::document::Edge::new("sorry", None, "bye"));
+    let (task, notes) = handling(&play);
+    assert_eq!(task["task"]["targetTaskRef"].as_str(), Some("/inboundCall/tasks/task[task_sorry]"));
+    assert!(notes.iter().any(|n| n.contains("errorHandling.task")), "{notes:?}");
+}
+
+/// Real files leave an empty path out (and `outputs` when no path is left), never write an empty
+/// action list, and always have an initial greeting.
+#[test]
+fn exports_have_the_shapes_of_real_files() {
+    fn visit(value: &Value, path: &str, problems: &mut Vec<String>) {
+        match value {
+            Value::Mapping(map) => {
+                for (key, child) in map {
+                    let key = key.as_str().unwrap_or("?");
+                    let here = format!("{path}/{key}");
+                    let empty = match child {
+                        Value::Mapping(inner) => inner.is_empty(),
+                        Value::Sequence(items) => items.is_empty(),
+                        _ => false,
+                    };
+                    if empty && (matches!(key, "outputs" | "actions" | "choices") || key.starts_with("ver_")) {
+                        problems.push(here.clone());
+                    }
+                    visit(child, &here, problems);
+                }
+            }
+            Value::Sequence(items) => items.iter().for_each(|item| visit(item, path, problems)),
+            _ => {}
+        }
+    }
+    for (name, path) in exportable_documents() {
+        let yaml = export::archy(&load(&path)).unwrap().yaml;
+        let value: Value = serde_norway::from_str(&yaml).unwrap();
+        let mut problems = Vec::new();
+        visit(&value, "", &mut problems);
+        assert!(problems.is_empty(), "{name}: empty {problems:?}");
+        assert!(value["inboundCall"]["initialGreeting"].is_mapping(), "{name} has no initialGreeting");
+    }
+}
+
+#[test]
+fn the_division_is_written_only_when_the_flow_names_one() {
+    let mut document = load(&repo_root().join("public/templates/seed-002-verify-then-queue.flow.json"));
+    assert!(document.flow.division.is_empty());
+    let archy = export::archy(&document).unwrap();
+    assert!(!archy.yaml.contains("division"), "{}", archy.yaml);
+    document.flow.division = "Home".to_owned();
+    let archy = export::archy(&document).unwrap();
+    assert!(archy.yaml.contains("\n  division: Home\n"));
+    assert!(archy.notes.iter().any(|n| n.contains("New Home")), "{:?}", archy.notes);
+    document.flow.division = "Support EMEA".to_owned();
+    let archy = export::archy(&document).unwrap();
+    assert!(archy.yaml.contains("\n  division: Support EMEA\n") && archy.notes.is_empty());
 }
 
 #[test]
@@ -166,10 +253,30 @@ fn terraform_wraps_the_yaml_file() {
     let document = load(&repo_root().join("public/templates/seed-002-verify-then-queue.flow.json"));
     let terraform = export::terraform(&document).unwrap();
     assert_eq!(terraform.yaml_file_name, "inbound_support.yaml");
-    assert!(terraform.hcl.contains("resource \"genesyscloud_flow\" \"inbound_support\""));
-    assert!(terraform.hcl.contains("filepath          = \"${path.module}/inbound_support.yaml\""));
-    assert!(terraform.hcl.contains("file_content_hash = filesha256(\"${path.module}/inbound_support.yaml\")"));
+    assert!(terraform.hcl.contains("resource \"genesyscloud_flow\" \"inbound_support\" {"));
+    assert!(terraform.hcl.contains("filepath = \"${path.module}/inbound_support.yaml\""));
+    assert!(terraform.hcl.contains("source  = \"mypurecloud/genesyscloud\""));
+    assert!(terraform.hcl.contains("version = \">= 1.68.5\""));
     assert_eq!(terraform.yaml, export::archy(&document).unwrap().yaml);
+
+    // Every attribute the resource block sets is one the provider's schema lets a configuration
+    // set, and every required one is set (file_content_hash is read-only from 1.68.5 on).
+    let block = terraform.hcl.split("resource \"genesyscloud_flow\"").nth(1).unwrap();
+    let set: Vec<&str> = block
+        .lines()
+        .filter_map(|line| line.split_once('=').map(|(name, _)| name.trim()))
+        .filter(|name| !name.is_empty() && !name.starts_with('#'))
+        .collect();
+    for name in &set {
+        assert!(
+            export::FLOW_RESOURCE_ATTRIBUTES.iter().any(|(attribute, _)| attribute == name),
+            "genesyscloud_flow has no settable attribute {name}"
+        );
+    }
+    for (attribute, required) in export::FLOW_RESOURCE_ATTRIBUTES {
+        assert!(!required || set.contains(attribute), "the required {attribute} is not set");
+    }
+    assert!(!terraform.hcl.contains("file_content_hash ="));
 }
 
 #[test]

@@ -13,6 +13,7 @@ fn expected_severity(code: Code) -> Severity {
         Code::UnreachableNode
         | Code::UndeclaredVariable
         | Code::EmptyPrompt
+        | Code::UnhandledTimeout
         | Code::UnknownPayload
         | Code::ExecutionUnknownField
         | Code::TutorialGraph => Severity::Warning,

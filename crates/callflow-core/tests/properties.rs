@@ -155,9 +155,10 @@ fn command() -> impl Strategy<Value = Command> {
             properties: FlowProperties {
                 name,
                 description: None,
-                division: "Home".to_owned(),
+                division: String::new(),
                 default_language: "en-us".to_owned(),
-                start_node_id
+                start_node_id,
+                initial_greeting: None,
             }
         }),
         (type_name(), prop::option::of(0usize..4)).prop_map(|(value_type, index)| Command::AddVariable {

@@ -424,7 +424,7 @@ fn parse<T: serde::de::DeserializeOwned>(what: &str, response: &HttpResponse) ->
 /// The commands that do the same deploy by hand, for when the browser cannot (reference §B6, §G).
 pub fn manual_commands(plan: &DeployPlan, file_name: &str) -> String {
     format!(
-        "# Archy (https://developer.genesys.cloud/devapps/archy/commandOverview), with a client-credentials OAuth client:\narchy publish --file {file_name} --clientId <id> --clientSecret <secret>\n\n# Terraform (CX as Code): genesyscloud_flow with\n#   filepath = \"{file_name}\"\n#   file_content_hash = filesha256(\"{file_name}\")\n\n# Or this project's CLI, with a client-credentials OAuth client (same deploy, no browser):\ncallflow deploy {}.flow.json --region <region> --client-id <id> --client-secret <secret>\n# flow name: {}\n",
+        "# Archy (https://developer.genesys.cloud/devapps/archy/commandOverview), with a client-credentials OAuth client:\narchy publish --file {file_name} --clientId <id> --clientSecret <secret>\n\n# Terraform (CX as Code, provider mypurecloud/genesyscloud >= 1.68.5): genesyscloud_flow with\n#   filepath = \"{file_name}\"\n# (the provider hashes the file itself; file_content_hash is read-only)\n\n# Or this project's CLI, with a client-credentials OAuth client (same deploy, no browser):\ncallflow deploy {}.flow.json --region <region> --client-id <id> --client-secret <secret>\n# flow name: {}\n",
         callflow_core::export::slug(&plan.flow_name),
         plan.flow_name
     )

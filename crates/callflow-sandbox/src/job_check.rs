@@ -64,11 +64,19 @@ pub fn check(yaml: &str, modules: &[ModuleContract<'_>], queues: &[String]) -> R
             }
         }
     }
+    check_error_handling(&flow["settingsErrorHandling"]["errorHandling"], &mut problems);
     match flow["startUpRef"].as_str() {
         Some(reference) => check_reference("startUpRef", reference, &targets, &mut problems),
         None => problems.push("inboundCall.startUpRef is missing".to_owned()),
     }
     walk(flow, &mut |key, value| match key {
+        // Real files leave an empty path out and mark an empty object with `none: true`; an empty
+        // list or mapping in these places is refused, as Archy refuses it.
+        "actions" | "outputs" | "choices" if is_empty(value) => {
+            problems.push(format!("{key} is empty; leave an empty path out instead of writing an empty {key}"))
+        }
+        _ if key.starts_with("ver_") && is_empty(value) => problems
+            .push(format!("the module version {key} is an empty mapping; write `none: true` when nothing is mapped")),
         "targetTaskRef" | "targetMenuRef" => match value.as_str() {
             Some(reference) => check_reference(key, reference, &targets, &mut problems),
             None => problems.push(format!("{key} is not a reference string")),
@@ -90,6 +98,36 @@ pub fn check(yaml: &str, modules: &[ModuleContract<'_>], queues: &[String]) -> R
         Ok(Checked { name, description: flow["description"].as_str().unwrap_or_default().to_owned() })
     } else {
         Err(problems)
+    }
+}
+
+fn is_empty(value: &Json) -> bool {
+    match value {
+        Json::Object(map) => map.is_empty(),
+        Json::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// The flow's error handling names one choice. `disconnect` (every real inbound call file) and
+/// `queue` (real in-queue and chat files) are confirmed; `task` and `menu` are the Architect
+/// Scripting SDK's names for jump to a reusable task or a menu, which no public file shows
+/// (docs/export.md lists them as unverified). Anything else, such as `jumpToTask`, is refused.
+fn check_error_handling(handling: &Json, problems: &mut Vec<String>) {
+    let Some(map) = handling.as_object() else { return };
+    for (choice, body) in map {
+        match choice.as_str() {
+            "disconnect" => {}
+            "queue" if body["targetQueue"].is_object() => {}
+            "task" if body["targetTaskRef"].is_string() => {}
+            "menu" if body["targetMenuRef"].is_string() => {}
+            "queue" | "task" | "menu" => {
+                problems.push(format!("settingsErrorHandling.errorHandling.{choice} has no target"))
+            }
+            other => problems.push(format!(
+                "settingsErrorHandling.errorHandling.{other} is not an error handling choice (disconnect, queue, task or menu)"
+            )),
+        }
     }
 }
 

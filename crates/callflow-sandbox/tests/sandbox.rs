@@ -378,11 +378,11 @@ fn bad_yaml_and_unresolved_references_fail_the_job() {
         ("commonModule:\n  name: X\n", "inboundCall flows only"),
         ("inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[nowhere]\n  tasks: []\n", "does not resolve"),
         (
-            "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n      - callCommonModule:\n          name: Call\n          commonModule:\n            Chat Greeting:\n              ver_latestPublished: {}\n",
+            "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n      - callCommonModule:\n          name: Call\n          commonModule:\n            Chat Greeting:\n              ver_latestPublished:\n                none: true\n",
             "not compatible with inbound call flows",
         ),
         (
-            "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n      - callCommonModule:\n          name: Call\n          commonModule:\n            Nope Module:\n              ver_latestPublished: {}\n",
+            "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n      - callCommonModule:\n          name: Call\n          commonModule:\n            Nope Module:\n              ver_latestPublished:\n                none: true\n",
             "no common module named \"Nope Module\"",
         ),
         (
@@ -414,6 +414,28 @@ fn bad_yaml_and_unresolved_references_fail_the_job() {
             "no queue named \"Sales\"",
         ),
         ("inboundCall:\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      refId: a\n", "name is missing"),
+        // What real files never write: an empty path, an empty version mapping, a made-up handling.
+        (
+            concat!(
+                "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n",
+                "      - transferToAcd:\n          name: Queue\n          targetQueue:\n            lit:\n              name: Support\n          outputs:\n            failure:\n              actions: []\n",
+            ),
+            "actions is empty",
+        ),
+        (
+            concat!(
+                "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n",
+                "      - callCommonModule:\n          name: Call\n          commonModule:\n            Lookup Account:\n              ver_latestPublished: {}\n",
+            ),
+            "write `none: true`",
+        ),
+        (
+            concat!(
+                "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  settingsErrorHandling:\n    errorHandling:\n      jumpToTask:\n        targetTaskRef: /inboundCall/tasks/task[a]\n",
+                "  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n      - disconnect:\n          name: Bye\n",
+            ),
+            "errorHandling.jumpToTask is not an error handling choice",
+        ),
     ];
     let transport = Transport::default();
     for (yaml, words) in cases {

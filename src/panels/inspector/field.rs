@@ -70,6 +70,9 @@ pub fn TextField(
     #[prop(into)] value: Signal<String>,
     #[prop(optional)] testid: &'static str,
     #[prop(optional)] list: &'static str,
+    /// Shown while the field is empty: what an empty value means.
+    #[prop(optional)]
+    placeholder: &'static str,
     #[prop(into)] on_commit: Callback<String>,
 ) -> impl IntoView {
     view! {
@@ -80,6 +83,7 @@ pub fn TextField(
                 type="text"
                 data-testid=testid
                 list=list
+                placeholder=placeholder
                 prop:value=value
                 on:change:target=move |ev| {
                     let input = ev.target();

@@ -1,4 +1,4 @@
-//! The flow's own properties (name, description, division, language), its variables and its catalog.
+//! The flow's own properties (name, description, division, greeting, language), its variables and its catalog.
 
 use callflow_core::command::{Command, FlowProperties};
 use leptos::prelude::*;
@@ -27,8 +27,14 @@ pub fn FlowInspector() -> impl IntoView {
             on_commit=move |v: String| commit(Box::new(move |p| p.name = v)) />
         <TextField label="Description" value=show(|p| p.description.clone().unwrap_or_default())
             on_commit=move |v: String| commit(Box::new(move |p| p.description = (!v.is_empty()).then_some(v))) />
-        <TextField label="Division" value=show(|p| p.division.clone())
-            on_commit=move |v: String| commit(Box::new(move |p| p.division = v)) />
+        <TextField label="Division" value=show(|p| p.division.clone()) testid="flow-division"
+            placeholder="the org's home division"
+            on_commit=move |v: String| commit(Box::new(move |p| p.division = v.trim().to_owned())) />
+        <TextField label="Initial greeting" value=show(|p| p.initial_greeting.clone().unwrap_or_default())
+            testid="flow-greeting" placeholder="no greeting"
+            on_commit=move |v: String| commit(Box::new(move |p| {
+                p.initial_greeting = (!v.trim().is_empty()).then_some(v)
+            })) />
         <TextField label="Default language" value=show(|p| p.default_language.clone())
             on_commit=move |v: String| commit(Box::new(move |p| p.default_language = v)) />
         <VariablesPanel />

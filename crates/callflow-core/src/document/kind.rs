@@ -382,15 +382,27 @@ pub struct DataActionCall {
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeBody {
     Start,
-    Play { prompt: String },
-    Menu { prompt: String, choices: Vec<MenuChoice> },
-    Decision { expression: String },
-    SetVariable { variable: String, expression: String },
+    Play {
+        prompt: String,
+    },
+    Menu {
+        prompt: String,
+        choices: Vec<MenuChoice>,
+    },
+    Decision {
+        expression: String,
+    },
+    SetVariable {
+        variable: String,
+        expression: String,
+    },
     /// Boxed, as is `DataAction`: the two calls are four times the size of the other bodies, and every
     /// per-node pass walks the nodes, so a node stays 120 bytes instead of 280.
     Invoke(Box<ModuleCall>),
     DataAction(Box<DataActionCall>),
-    Transfer { queue: String },
+    Transfer {
+        queue: String,
+    },
     Disconnect,
 }
 

@@ -38,21 +38,22 @@ pub struct Flow {
     pub flow_type: FlowType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-    #[serde(default = "default_division")]
+    /// The Architect division, by name. Absent: the org's home division (the Archy export then
+    /// leaves `division` out, and Archy uses the home division, whatever the org calls it).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub division: String,
     #[serde(default = "default_language")]
     pub default_language: String,
     pub start_node_id: String,
+    /// What the caller hears first, as text to speech. Absent: no greeting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial_greeting: Option<String>,
     #[serde(default)]
     pub variables: Vec<Variable>,
     #[serde(default)]
     pub nodes: Vec<Node>,
     #[serde(default)]
     pub edges: Vec<Edge>,
-}
-
-pub(crate) fn default_division() -> String {
-    "Home".to_owned()
 }
 
 pub(crate) fn default_language() -> String {
@@ -260,6 +261,7 @@ impl From<&super::Document> for Document {
                 division: flow.division.clone(),
                 default_language: flow.default_language.clone(),
                 start_node_id: flow.start_node_id.clone(),
+                initial_greeting: flow.initial_greeting.clone(),
                 variables: flow.variables.clone(),
                 nodes: flow.nodes.iter().map(Node::from).collect(),
                 edges: flow.edges.clone(),
@@ -300,6 +302,7 @@ fn into_model(document: Document) -> super::Document {
             division: flow.division,
             default_language: flow.default_language,
             start_node_id: flow.start_node_id,
+            initial_greeting: flow.initial_greeting,
             variables: flow.variables,
             nodes: flow.nodes.into_iter().map(Node::into_model).collect(),
             edges: flow.edges,

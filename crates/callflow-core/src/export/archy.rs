@@ -50,11 +50,11 @@ pub(crate) fn write_indexed(document: &Document, index: &FlowIndex) -> ArchyYaml
     writer.out.scalar(UNIT_DEPTH, false, "name", "Start");
     writer.out.scalar(UNIT_DEPTH, false, "refId", "startup");
     let first = plan.start.and_then(|start| plan.target(start, PortName::Next));
-    writer.actions(UNIT_DEPTH, first, 0, true);
+    writer.actions(UNIT_DEPTH, first, 0);
     std::mem::swap(&mut tasks.text, &mut writer.out.text);
 
     let mut menus = YamlText::with_capacity(0);
-    if let Some(handler) = plan.error_handler {
+    if let ErrorHandling::Task(handler) = plan.error_handling {
         writer.request(handler);
     }
     let mut cursor = 0;
@@ -71,7 +71,7 @@ pub(crate) fn write_indexed(document: &Document, index: &FlowIndex) -> ArchyYaml
                 writer.out.key(2, true, "task");
                 writer.out.scalar(UNIT_DEPTH, false, "name", &name);
                 writer.out.scalar(UNIT_DEPTH, false, "refId", &format!("{}_noInput", ref_id(node)));
-                writer.actions(UNIT_DEPTH, Some(target), 1, true);
+                writer.actions(UNIT_DEPTH, Some(target), 1);
                 notes.push(format!(
                     "menu \"{}\": its noInput path is the task \"{name}\"; point the menu's no-input handling at it in Architect (Archy's key for that is not verified)",
                     node.label
@@ -89,12 +89,22 @@ pub(crate) fn write_indexed(document: &Document, index: &FlowIndex) -> ArchyYaml
     }
 
     let mut root = YamlText::with_capacity(tasks.text.len() + menus.text.len() + 1024);
+    // The keys in the order Architect's own exports use (docs/export.md).
     root.key(0, false, "inboundCall");
     root.scalar(1, false, "name", &flow.name);
     if let Some(description) = flow.description.as_deref().filter(|d| !d.trim().is_empty()) {
         root.scalar(1, false, "description", description);
     }
-    root.scalar(1, false, "division", &flow.division);
+    // Archy finds a division by name; without one it uses the org's home division, whatever its name.
+    let division = flow.division.trim();
+    if !division.is_empty() {
+        root.scalar(1, false, "division", division);
+        if division.eq_ignore_ascii_case("home") {
+            notes.push(
+                "division: Home is written because the flow names it; Archy looks a division up by name, and many orgs' home division has another name (Genesys' own examples use \"New Home\"). Clear the division to publish into the org's home division.".to_owned(),
+            );
+        }
+    }
     root.scalar(1, false, "startUpRef", "/inboundCall/tasks/task[startup]");
     root.scalar(1, false, "defaultLanguage", &flow.default_language);
     root.key(1, false, "supportedLanguages");
@@ -106,18 +116,11 @@ pub(crate) fn write_indexed(document: &Document, index: &FlowIndex) -> ArchyYaml
         root.key(4, false, "defaultEngine");
         root.scalar(5, false, "voice", "Jill");
     }
-    root.key(1, false, "settingsErrorHandling");
-    root.key(2, false, "errorHandling");
-    match plan.error_handler {
-        Some(index) => {
-            // [unverified] the key for "jump to a task" in settingsErrorHandling.
-            root.key(3, false, "jumpToTask");
-            root.scalar(4, false, "targetTaskRef", &task_ref(&flow.nodes[index]));
-        }
-        None => {
-            root.key(3, false, "disconnect");
-            root.raw(4, false, "none", "true");
-        }
+    root.key(1, false, "initialGreeting");
+    match flow.initial_greeting.as_deref().filter(|text| !text.trim().is_empty()) {
+        Some(text) => root.scalar(2, false, "tts", text),
+        // No greeting, as a real file writes it: an audio expression with no value.
+        None => root.scalar(2, false, "exp", "ToAudio(NOT_SET)"),
     }
     if !flow.variables.is_empty() {
         root.key(1, false, "variables");
@@ -126,6 +129,35 @@ pub(crate) fn write_indexed(document: &Document, index: &FlowIndex) -> ArchyYaml
             root.scalar(3, false, "name", &variable.name);
             root.key(3, false, "initialValue");
             root.raw(4, false, "noValue", "true");
+        }
+    }
+    root.key(1, false, "settingsErrorHandling");
+    root.key(2, false, "errorHandling");
+    match plan.error_handling {
+        ErrorHandling::Disconnect => {
+            root.key(3, false, "disconnect");
+            root.raw(4, false, "none", "true");
+        }
+        ErrorHandling::Queue(index) => {
+            let queue = match &flow.nodes[index].body {
+                NodeBody::Transfer { queue } => queue.as_str(),
+                _ => "",
+            };
+            root.key(3, false, "queue");
+            root.key(4, false, "targetQueue");
+            root.key(5, false, "lit");
+            root.scalar(6, false, "name", queue);
+        }
+        ErrorHandling::Task(index) => {
+            // [unverified] Architect's "Jump to Reusable Task" error handling. The key is the
+            // handling's choice name (`task`, as `disconnect` and `queue` are), per the Architect
+            // Scripting SDK's list of error-handling choices; no public file shows it.
+            root.key(3, false, "task");
+            root.scalar(4, false, "targetTaskRef", &task_ref(&flow.nodes[index]));
+            notes.push(format!(
+                "the flow's error handling jumps to the task \"{}\" with the key errorHandling.task, which no public Archy file confirms; if Archy refuses it, make the error path a hang-up or a queue transfer, or set Event Handling in Architect",
+                plan.name(index)
+            ));
         }
     }
     if !menus.text.is_empty() {
@@ -148,8 +180,19 @@ struct Plan<'a> {
     /// Nodes written as tasks (or menus) of their own.
     heads: Vec<bool>,
     start: Option<usize>,
-    error_handler: Option<usize>,
+    error_handling: ErrorHandling,
     names: Vec<String>,
+}
+
+/// What `settingsErrorHandling` does, from the target of the invoke `error` edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ErrorHandling {
+    /// No error edge, or it leads straight to a disconnect: `disconnect: none: true`.
+    Disconnect,
+    /// A transfer with nothing on its failure path: `queue: targetQueue: ...`.
+    Queue(usize),
+    /// Anything else: the node becomes a task the handling jumps to.
+    Task(usize),
 }
 
 impl<'a> Plan<'a> {
@@ -159,8 +202,11 @@ impl<'a> Plan<'a> {
         let start = index.start_id_target();
         let mut incoming = vec![0usize; count];
         for from in (0..count).filter(|&from| index.is_reachable(from)) {
-            for (_, to) in index.links_from(from) {
-                incoming[to] += 1;
+            // An error edge is not a path in the YAML: the flow's error handling takes it.
+            for (edge, to) in index.links_from(from) {
+                if index.edges()[edge].port != Some(PortName::Error) {
+                    incoming[to] += 1;
+                }
             }
         }
         let error_handler = index
@@ -173,11 +219,21 @@ impl<'a> Plan<'a> {
                 ends.to.map(|to| to as usize)
             })
             .next();
+        let error_handling = match error_handler {
+            None => ErrorHandling::Disconnect,
+            Some(i) => match flow.nodes[i].kind() {
+                NodeKind::Disconnect => ErrorHandling::Disconnect,
+                NodeKind::Transfer if index.target(i, PortName::Failure).is_none() => ErrorHandling::Queue(i),
+                _ => ErrorHandling::Task(i),
+            },
+        };
         let heads = (0..count)
-            .map(|i| incoming[i] >= 2 || flow.nodes[i].kind() == NodeKind::Menu || Some(i) == error_handler)
+            .map(|i| {
+                incoming[i] >= 2 || flow.nodes[i].kind() == NodeKind::Menu || error_handling == ErrorHandling::Task(i)
+            })
             .collect();
         let names = unique_names(document);
-        Plan { index, heads, start, error_handler, names }
+        Plan { index, heads, start, error_handling, names }
     }
 
     fn target(&self, index: usize, port: PortName) -> Option<usize> {
@@ -229,19 +285,13 @@ impl Writer<'_, '_> {
         }
     }
 
-    /// `actions:` at `depth`, then the actions that take the call into `entry` (an empty list when
-    /// nothing is connected; a disconnect when `end_with_disconnect` and nothing is connected).
-    fn actions(&mut self, depth: usize, entry: Option<usize>, branch_depth: usize, end_with_disconnect: bool) {
+    /// `actions:` at `depth`, then the actions that take the call into `entry`, or a disconnect when
+    /// nothing is connected (real files never write an empty action list).
+    fn actions(&mut self, depth: usize, entry: Option<usize>, branch_depth: usize) {
+        self.out.key(depth, false, "actions");
         match entry {
-            Some(index) => {
-                self.out.key(depth, false, "actions");
-                self.enter(depth + 1, index, branch_depth);
-            }
-            None if end_with_disconnect => {
-                self.out.key(depth, false, "actions");
-                self.disconnect(depth + 1, "Disconnect");
-            }
-            None => self.out.raw(depth, false, "actions", "[]"),
+            Some(index) => self.enter(depth + 1, index, branch_depth),
+            None => self.disconnect(depth + 1, "Disconnect"),
         }
     }
 
@@ -349,13 +399,9 @@ impl Writer<'_, '_> {
                         &call.action,
                         [("inputs", "exp", &call.inputs), ("successOutputs", "var", &call.outputs)],
                     );
-                    self.out.key(d + 1, false, "outputs");
-                    self.out.key(d + 2, false, "failure");
-                    self.actions(d + 3, self.plan.target(current, PortName::Failure), branch_depth + 1, false);
-                    if let Some(timeout) = self.plan.target(current, PortName::Timeout) {
-                        self.out.key(d + 2, false, "timeout");
-                        self.actions(d + 3, Some(timeout), branch_depth + 1, false);
-                    }
+                    let paths =
+                        [PortName::Failure, PortName::Timeout].map(|port| (port, self.plan.target(current, port)));
+                    self.outputs(d + 1, &paths, branch_depth);
                     self.plan.target(current, PortName::Success)
                 }
                 NodeBody::Decision { expression } => {
@@ -363,11 +409,8 @@ impl Writer<'_, '_> {
                     self.out.scalar(d + 1, false, "name", name);
                     self.out.key(d + 1, false, "condition");
                     self.out.scalar(d + 2, false, "exp", expression);
-                    self.out.key(d + 1, false, "outputs");
-                    for port in [PortName::Yes, PortName::No] {
-                        self.out.key(d + 2, false, port.as_str());
-                        self.actions(d + 3, self.plan.target(current, port), branch_depth + 1, false);
-                    }
+                    let paths = [PortName::Yes, PortName::No].map(|port| (port, self.plan.target(current, port)));
+                    self.outputs(d + 1, &paths, branch_depth);
                     return;
                 }
                 NodeBody::Transfer { queue } => {
@@ -377,9 +420,7 @@ impl Writer<'_, '_> {
                     self.out.key(d + 1, false, "targetQueue");
                     self.out.key(d + 2, false, "lit");
                     self.out.scalar(d + 3, false, "name", queue);
-                    self.out.key(d + 1, false, "outputs");
-                    self.out.key(d + 2, false, "failure");
-                    self.actions(d + 3, failure, branch_depth + 1, false);
+                    self.outputs(d + 1, &[(PortName::Failure, failure)], branch_depth);
                     if failure.is_none() {
                         // With nothing on the failure path Architect would fall off the end of the task.
                         self.disconnect(d, &format!("{name} failed: disconnect"));
@@ -412,11 +453,28 @@ impl Writer<'_, '_> {
         }
     }
 
-    /// `key:` then its non-empty mappings (`inputs: {name: {exp: ...}}`), or `key: {}` when none.
+    /// `outputs:` with one entry per connected path, in order, or nothing at all when no path is
+    /// connected: real files leave an empty path out, and `outputs` with it (docs/export.md).
+    fn outputs(&mut self, depth: usize, paths: &[(PortName, Option<usize>)], branch_depth: usize) {
+        if paths.iter().all(|(_, target)| target.is_none()) {
+            return;
+        }
+        self.out.key(depth, false, "outputs");
+        for &(port, target) in paths {
+            if let Some(target) = target {
+                self.out.key(depth + 1, false, port.as_str());
+                self.actions(depth + 2, Some(target), branch_depth + 1);
+            }
+        }
+    }
+
+    /// `key:` then its non-empty mappings (`inputs: {name: {exp: ...}}`), or `key: none: true` when
+    /// none (Archy's empty-object marker; real files never write `{}`).
     fn mappings(&mut self, depth: usize, key: &str, parts: [(&str, &str, &Mapping); 2]) {
         let present: Vec<_> = parts.iter().filter(|(_, _, mapping)| !mapping.is_empty()).collect();
         if present.is_empty() {
-            self.out.raw(depth, false, key, "{}");
+            self.out.key(depth, false, key);
+            self.out.raw(depth + 1, false, "none", "true");
             return;
         }
         self.out.key(depth, false, key);
@@ -452,11 +510,15 @@ impl Writer<'_, '_> {
             let label =
                 if choice.label.trim().is_empty() { format!("Press {}", choice.digit) } else { choice.label.clone() };
             let d = UNIT_DEPTH + 1;
-            self.out.key(d, true, "menuTask");
+            let target = port.and_then(|port| self.plan.target(index, port));
+            // A choice leads somewhere in a valid flow; one that does not hangs up.
+            self.out.key(d, true, if target.is_some() { "menuTask" } else { "menuDisconnect" });
             self.out.scalar(d + 1, false, "name", &label);
             self.out.scalar(d + 1, false, "dtmf", &dtmf(&choice.digit));
-            self.out.key(d + 1, false, "task");
-            self.actions(d + 2, port.and_then(|port| self.plan.target(index, port)), 1, false);
+            if target.is_some() {
+                self.out.key(d + 1, false, "task");
+                self.actions(d + 2, target, 1);
+            }
         }
         self.plan.target(index, PortName::NoInput)
     }

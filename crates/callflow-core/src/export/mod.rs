@@ -42,6 +42,23 @@ pub fn normalized_json(document: &Document) -> String {
     document.to_json()
 }
 
+/// The Terraform provider the export is written for (docs/export.md has the sources).
+pub const PROVIDER_SOURCE: &str = "mypurecloud/genesyscloud";
+/// The first provider version whose `genesyscloud_flow` computes `file_content_hash` itself (read-only).
+pub const PROVIDER_VERSION: &str = ">= 1.68.5";
+
+/// What `genesyscloud_flow` accepts in a configuration, from the provider's schema at v1.84.1
+/// (`genesyscloud/architect_flow/resource_genesyscloud_architect_flow_schema.go`): the attributes a
+/// configuration may set, and whether each is required. `file_content_hash` and `id` are read-only.
+pub const FLOW_RESOURCE_ATTRIBUTES: &[(&str, bool)] = &[
+    ("filepath", true),
+    ("substitutions", false),
+    ("force_unlock", false),
+    ("update_trigger_hash", false),
+    ("name", false),
+    ("type", false),
+];
+
 /// A Terraform configuration that deploys the YAML with the `genesyscloud_flow` resource.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Terraform {
@@ -59,14 +76,25 @@ pub fn terraform(document: &Document) -> Result<Terraform, Blocked> {
     let slug = slug(&document.flow.name);
     let yaml_file_name = format!("{slug}.yaml");
     let hcl = format!(
-        "# Deploys the inbound call flow \"{name}\" from its Archy YAML with the\n\
-         # genesyscloud_flow resource (provider mypurecloud/genesyscloud). Keep {file} beside this file.\n\
+        "# Deploys the inbound call flow \"{name}\" from its Archy YAML with the genesyscloud_flow\n\
+         # resource. Keep {file} beside this file. The provider hashes the file itself to see a change\n\
+         # (file_content_hash is read-only from provider 1.68.5 on; setting it fails the plan).\n\
+         terraform {{\n  \
+         required_providers {{\n    \
+         genesyscloud = {{\n      \
+         source  = \"{source}\"\n      \
+         version = \"{version}\"\n    \
+         }}\n  \
+         }}\n\
+         }}\n\
+         \n\
          resource \"genesyscloud_flow\" \"{slug}\" {{\n  \
-         filepath          = \"${{path.module}}/{file}\"\n  \
-         file_content_hash = filesha256(\"${{path.module}}/{file}\")\n\
+         filepath = \"${{path.module}}/{file}\"\n\
          }}\n",
         name = document.flow.name.replace('"', "'"),
         file = yaml_file_name,
+        source = PROVIDER_SOURCE,
+        version = PROVIDER_VERSION,
     );
     Ok(Terraform { hcl, yaml_file_name, yaml: archy.yaml })
 }
