@@ -66,6 +66,7 @@ codes! {
     InvalidTimeout = "invalid-timeout",
     EmptyPrompt = "empty-prompt",
     UnhandledTimeout = "unhandled-timeout",
+    JumpTarget = "jump-target",
     // Doctor codes (spec §5).
     UnknownPayload = "unknown-payload",
     ExecutionMissingFlowId = "execution-missing-flow-id",

@@ -414,7 +414,12 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
                 action: field(&["action_name", "actionName", "name"]),
                 ..DataActionCall::default()
             })),
-            NodeKind::Start | NodeKind::Disconnect => NodeBody::empty(kind),
+            NodeKind::Start
+            | NodeKind::Disconnect
+            | NodeKind::Task
+            | NodeKind::JumpToTask
+            | NodeKind::JumpToMenu
+            | NodeKind::Archy => NodeBody::empty(kind),
         };
         id_map.entry(original_id).or_insert((id, kind));
         nodes.push(node);
@@ -454,6 +459,7 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
             variables: Vec::new(),
             nodes,
             edges,
+            archy: None,
         },
         modules: Vec::new(),
         queues: Vec::new(),

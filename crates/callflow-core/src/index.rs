@@ -14,7 +14,7 @@ use foldhash::fast::FixedState;
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
-use crate::document::{Document, NodeKind, PortName};
+use crate::document::{Document, NodeKind, PortName, PortSet};
 
 /// What an edge is, as the graph sees it. Validation reports every state but `Link`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,9 +54,9 @@ pub struct FlowIndex {
     start: Option<u32>,
     edges: Vec<EdgeEnds>,
     /// Per node, the bit set of ports that carry an edge (the first edge on a port counts).
-    used_ports: Vec<u32>,
+    used_ports: Vec<PortSet>,
     /// Per node, the bit set of its required ports.
-    required_ports: Vec<u32>,
+    required_ports: Vec<PortSet>,
     /// Links grouped by source: `out_edges[out_start[n]..out_start[n + 1]]` are edge indices.
     out_start: Vec<u32>,
     out_edges: Vec<u32>,
@@ -110,7 +110,7 @@ impl FlowIndex {
         // answer is kept and reused when the id is the same (a string compare, not a hash).
         let mut last_from: Option<(&str, Option<u32>)> = None;
 
-        let mut used_ports = vec![0u32; nodes.len()];
+        let mut used_ports: Vec<PortSet> = vec![0; nodes.len()];
         let mut edges = Vec::with_capacity(flow.edges.len());
         let mut out_count = vec![0u32; nodes.len() + 1];
         let mut in_count = vec![0u32; nodes.len() + 1];
@@ -218,12 +218,12 @@ impl FlowIndex {
     }
 
     /// The ports of the node at `index` that carry an edge.
-    pub fn used_ports(&self, index: usize) -> u32 {
+    pub fn used_ports(&self, index: usize) -> PortSet {
         self.used_ports.get(index).copied().unwrap_or(0)
     }
 
     /// The required ports of the node at `index` that carry no edge.
-    pub fn missing_required(&self, index: usize) -> u32 {
+    pub fn missing_required(&self, index: usize) -> PortSet {
         self.required_ports.get(index).copied().unwrap_or(0) & !self.used_ports(index)
     }
 

@@ -9,6 +9,7 @@
 //! - Validation and export are linear in nodes + edges: ids are resolved once per revision by
 //!   [`index::FlowIndex`], and hints spend a bounded number of comparisons.
 
+pub mod archy_codec;
 pub mod command;
 pub mod diagnostic;
 pub mod doctor;

@@ -58,8 +58,8 @@ pub fn large_flow(nodes: usize) -> Document {
         menu.body = NodeBody::Menu {
             prompt: "Press 1 to continue, 2 to skip.".into(),
             choices: vec![
-                MenuChoice { digit: "1".into(), label: "Continue".into() },
-                MenuChoice { digit: "2".into(), label: "Skip".into() },
+                MenuChoice { digit: "1".into(), label: "Continue".into(), archy: None },
+                MenuChoice { digit: "2".into(), label: "Skip".into(), archy: None },
             ],
         };
         let mut play = node("play", NodeKind::Play, 1);

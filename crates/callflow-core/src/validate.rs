@@ -433,6 +433,8 @@ impl<'a> Validator<'a> {
             NodeBody::Invoke(call) => self.invoke(node, call),
             NodeBody::DataAction(call) => self.data_action(node, call),
             NodeBody::Transfer { queue } => self.transfer(node, queue),
+            NodeBody::Task { .. } | NodeBody::JumpToTask | NodeBody::JumpToMenu => {}
+            NodeBody::Archy(action) => self.archy_action(node, &action.action),
         }
     }
 
@@ -752,6 +754,25 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// An Archy action is named by its key: letters and digits, starting with a letter.
+    fn archy_action(&mut self, node: &Node, action: &str) {
+        if !expression::is_identifier(action) {
+            self.push(
+                Diagnostic::error(
+                    Code::InvalidDocument,
+                    if action.is_empty() {
+                        "the Archy action has no action key".to_owned()
+                    } else {
+                        format!("\"{action}\" is not an Archy action key")
+                    },
+                )
+                .with_node(&node.id)
+                .with_field("archyAction")
+                .with_hint("an action key such as evaluateScheduleGroup"),
+            );
+        }
+    }
+
     fn transfer(&mut self, node: &Node, queue: &str) {
         let queue = queue.trim();
         if queue.is_empty() {
@@ -860,6 +881,30 @@ impl<'a> Validator<'a> {
                 .with_field("ports.timeout")
                 .with_hint("connect the timeout port, or check the outputs before using them"),
             );
+        }
+        let wanted = match node.kind() {
+            NodeKind::JumpToTask => Some(NodeKind::Task),
+            NodeKind::JumpToMenu => Some(NodeKind::Menu),
+            _ => None,
+        };
+        if let (Some(wanted), Some(target)) = (wanted, self.index.target(position, PortName::Target)) {
+            let found = self.document.flow.nodes[target].kind();
+            if found != wanted {
+                self.push(
+                    Diagnostic::error(
+                        Code::JumpTarget,
+                        format!(
+                            "{} \"{}\" leads to a {} node; it can only lead to a {} node",
+                            node.kind().title(),
+                            node.label,
+                            found.as_str(),
+                            wanted.as_str()
+                        ),
+                    )
+                    .with_node(&node.id)
+                    .with_field("ports.target"),
+                );
+            }
         }
         let missing = self.index.missing_required(position);
         if missing == 0 {

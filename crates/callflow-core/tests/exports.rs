@@ -107,7 +107,8 @@ fn assert_yaml_is_whole(name: &str, yaml: &str) {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), ids.len(), "{name}: duplicate refIds in {ids:?}");
-    assert!(refs.iter().any(|r| r.contains("startup")), "{name}: no startUpRef");
+    let start = value["inboundCall"]["startUpRef"].as_str().unwrap_or_else(|| panic!("{name}: no startUpRef"));
+    assert!(refs.iter().any(|r| r == start), "{name}: startUpRef is not among the references");
     for reference in &refs {
         assert!(ids.contains(reference), "{name}: {reference} resolves to nothing; refIds: {ids:?}");
     }

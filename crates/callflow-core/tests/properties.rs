@@ -58,7 +58,7 @@ fn node() -> impl Strategy<Value = Node> {
                     prompt: text,
                     choices: digits
                         .into_iter()
-                        .map(|d| MenuChoice { digit: d.to_owned(), label: String::new() })
+                        .map(|d| MenuChoice { digit: d.to_owned(), label: String::new(), archy: None })
                         .collect(),
                 },
                 NodeKind::Decision => NodeBody::Decision { expression: text },
@@ -78,7 +78,14 @@ fn node() -> impl Strategy<Value = Node> {
                     timeout_seconds: timeout,
                 })),
                 NodeKind::Transfer => NodeBody::Transfer { queue: text },
-                NodeKind::Start | NodeKind::Disconnect => NodeBody::new(kind),
+                NodeKind::Task => NodeBody::Task { ref_id: String::new() },
+                NodeKind::Archy => NodeBody::Archy(Box::new(callflow_core::document::ArchyAction {
+                    action: if timeout.is_some() { "evaluateScheduleGroup" } else { "" }.to_owned(),
+                    paths: vec![callflow_core::document::PortName::Emergency],
+                })),
+                NodeKind::Start | NodeKind::Disconnect | NodeKind::JumpToTask | NodeKind::JumpToMenu => {
+                    NodeBody::new(kind)
+                }
             };
             node
         })

@@ -46,7 +46,7 @@ pub fn Connections(id: String, #[prop(into)] ports: Signal<Vec<Port>>) -> impl I
 
 /// The ports without repeats, in order.
 fn unique(mut ports: Vec<Port>) -> Vec<Port> {
-    let mut seen = 0u32;
+    let mut seen: callflow_core::document::PortSet = 0;
     ports.retain(|port| {
         let fresh = seen & port.name.bit() == 0;
         seen |= port.name.bit();

@@ -59,7 +59,7 @@ pub fn MenuFields(id: String, body: Memo<Option<NodeBody>>) -> impl IntoView {
             </For>
             <button class="cf-button" on:click=move |_| update_choices(studio, &add_id, |c| {
                 let digit = next_free_digit(c);
-                c.push(MenuChoice { digit: digit.to_owned(), label: format!("Option {digit}") });
+                c.push(MenuChoice { digit: digit.to_owned(), label: format!("Option {digit}"), archy: None });
             })>"Add choice"</button>
             <LiveProblems node_id=id.clone() field="choices" />
         </fieldset>
@@ -72,7 +72,7 @@ mod tests {
 
     #[test]
     fn the_next_digit_is_the_first_free_one_on_the_keypad() {
-        let choice = |d: &str| MenuChoice { digit: d.to_owned(), label: String::new() };
+        let choice = |d: &str| MenuChoice { digit: d.to_owned(), label: String::new(), archy: None };
         assert_eq!(next_free_digit(&[]), "1");
         assert_eq!(next_free_digit(&[choice("1"), choice("2")]), "3");
         let all: Vec<MenuChoice> = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "0"].map(choice).to_vec();

@@ -145,5 +145,8 @@ fn testid(field: FieldId) -> &'static str {
         FieldId::Choices => "field-choices",
         FieldId::Inputs => "field-inputs",
         FieldId::Outputs => "field-outputs",
+        FieldId::RefId => "field-ref-id",
+        FieldId::ArchyAction => "field-archy-action",
+        FieldId::Paths => "field-paths",
     }
 }

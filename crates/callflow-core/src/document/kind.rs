@@ -9,7 +9,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::port::{Port, PortName};
+use super::port::{Port, PortName, PortSet};
 use super::{Mapping, MenuChoice};
 
 /// The node kinds of spec §2, as written in `kind`.
@@ -25,6 +25,14 @@ pub enum NodeKind {
     DataAction,
     Transfer,
     Disconnect,
+    /// An Architect task (a reusable task): a named entry point that jumps lead to.
+    Task,
+    /// Jump to Reusable Task: continues in a task and does not come back.
+    JumpToTask,
+    /// Jump to Menu.
+    JumpToMenu,
+    /// An Architect action the designer does not model, kept exactly as written.
+    Archy,
 }
 
 /// Where the palette lists a kind.
@@ -40,6 +48,8 @@ pub enum PaletteGroup {
     Integration,
     /// Steps that end the call.
     End,
+    /// Tasks and jumps: how a flow is cut into reusable parts.
+    Structure,
 }
 
 impl PaletteGroup {
@@ -50,6 +60,7 @@ impl PaletteGroup {
             PaletteGroup::Logic => "Logic",
             PaletteGroup::Integration => "Integration",
             PaletteGroup::End => "End",
+            PaletteGroup::Structure => "Structure",
         }
     }
 }
@@ -70,11 +81,14 @@ pub enum FieldId {
     Action,
     TimeoutSeconds,
     Queue,
+    RefId,
+    ArchyAction,
+    Paths,
 }
 
 impl FieldId {
     /// Every kind field, in wire order.
-    pub const ALL: [FieldId; 13] = [
+    pub const ALL: [FieldId; 16] = [
         FieldId::Prompt,
         FieldId::Choices,
         FieldId::Expression,
@@ -88,6 +102,9 @@ impl FieldId {
         FieldId::Action,
         FieldId::TimeoutSeconds,
         FieldId::Queue,
+        FieldId::RefId,
+        FieldId::ArchyAction,
+        FieldId::Paths,
     ];
 
     pub fn wire_name(self) -> &'static str {
@@ -105,6 +122,9 @@ impl FieldId {
             FieldId::Action => "action",
             FieldId::TimeoutSeconds => "timeoutSeconds",
             FieldId::Queue => "queue",
+            FieldId::RefId => "refId",
+            FieldId::ArchyAction => "archyAction",
+            FieldId::Paths => "paths",
         }
     }
 }
@@ -164,7 +184,7 @@ const fn port(name: PortName, required: bool) -> Port {
 }
 
 /// Each kind's fixed ports as bit sets (all, required), derived from [`KINDS`] at compile time.
-const PORT_MASKS: [(u32, u32); KINDS.len()] = {
+const PORT_MASKS: [(PortSet, PortSet); KINDS.len()] = {
     let mut masks = [(0, 0); KINDS.len()];
     let mut kind = 0;
     while kind < KINDS.len() {
@@ -184,7 +204,7 @@ const PORT_MASKS: [(u32, u32); KINDS.len()] = {
 };
 
 /// The kind table, in [`NodeKind`] order (a test checks the order).
-pub const KINDS: [KindSpec; 9] = [
+pub const KINDS: [KindSpec; 13] = [
     KindSpec {
         kind: NodeKind::Start,
         name: "start",
@@ -302,10 +322,57 @@ pub const KINDS: [KindSpec; 9] = [
         terminal: true,
         archy_action: Some("disconnect"),
     },
+    KindSpec {
+        kind: NodeKind::Task,
+        name: "task",
+        title: "Task",
+        group: PaletteGroup::Structure,
+        summary: "A reusable task: a named entry that jumps lead to.",
+        fields: &[field(FieldId::RefId, "Reference id", FieldInput::Text)],
+        ports: &[port(PortName::Next, true)],
+        terminal: false,
+        archy_action: Some("task"),
+    },
+    KindSpec {
+        kind: NodeKind::JumpToTask,
+        name: "jumpToTask",
+        title: "Jump to task",
+        group: PaletteGroup::Structure,
+        summary: "Continues the call in a task, and does not come back.",
+        fields: &[],
+        ports: &[port(PortName::Target, true)],
+        terminal: false,
+        archy_action: Some("jumpToTask"),
+    },
+    KindSpec {
+        kind: NodeKind::JumpToMenu,
+        name: "jumpToMenu",
+        title: "Jump to menu",
+        group: PaletteGroup::Structure,
+        summary: "Goes to a menu.",
+        fields: &[],
+        ports: &[port(PortName::Target, true)],
+        terminal: false,
+        archy_action: Some("jumpToMenu"),
+    },
+    KindSpec {
+        kind: NodeKind::Archy,
+        name: "archy",
+        title: "Archy action",
+        group: PaletteGroup::Hidden,
+        summary: "An Architect action kept exactly as written; its paths are its ports.",
+        fields: &[
+            field(FieldId::ArchyAction, "Action", FieldInput::Form),
+            field(FieldId::Paths, "Paths", FieldInput::Form),
+        ],
+        ports: &[port(PortName::Next, false)],
+        terminal: false,
+        archy_action: None,
+    },
 ];
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 9] = [
+    pub const ALL: [NodeKind; 13] = [
         NodeKind::Start,
         NodeKind::Play,
         NodeKind::Menu,
@@ -315,6 +382,10 @@ impl NodeKind {
         NodeKind::DataAction,
         NodeKind::Transfer,
         NodeKind::Disconnect,
+        NodeKind::Task,
+        NodeKind::JumpToTask,
+        NodeKind::JumpToMenu,
+        NodeKind::Archy,
     ];
 
     /// This kind's entry in [`KINDS`].
@@ -323,7 +394,7 @@ impl NodeKind {
     }
 
     /// (every fixed port, the required ones) as bit sets, from the table at compile time.
-    pub fn port_masks(self) -> (u32, u32) {
+    pub fn port_masks(self) -> (PortSet, PortSet) {
         PORT_MASKS[self as usize]
     }
 
@@ -378,6 +449,15 @@ pub struct DataActionCall {
     pub timeout_seconds: Option<i64>,
 }
 
+/// An Architect action the designer does not model: its key (`evaluateScheduleGroup`) and the
+/// output paths that are ports, in order. Its other keys are the node's carried keys
+/// ([`super::Carried`]), written back exactly as they came.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ArchyAction {
+    pub action: String,
+    pub paths: Vec<PortName>,
+}
+
 /// A node's kind and kind-specific data.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeBody {
@@ -404,6 +484,13 @@ pub enum NodeBody {
         queue: String,
     },
     Disconnect,
+    Task {
+        /// The task's `refId` in Archy (what jumps name); empty: made from the node id.
+        ref_id: String,
+    },
+    JumpToTask,
+    JumpToMenu,
+    Archy(Box<ArchyAction>),
 }
 
 impl NodeBody {
@@ -415,7 +502,7 @@ impl NodeBody {
             NodeKind::Play => NodeBody::Play { prompt: String::new() },
             NodeKind::Menu => NodeBody::Menu {
                 prompt: String::new(),
-                choices: vec![MenuChoice { digit: "1".to_owned(), label: "Option 1".to_owned() }],
+                choices: vec![MenuChoice { digit: "1".to_owned(), label: "Option 1".to_owned(), archy: None }],
             },
             NodeKind::Decision => NodeBody::Decision { expression: String::new() },
             NodeKind::SetVariable => NodeBody::SetVariable { variable: String::new(), expression: String::new() },
@@ -428,6 +515,10 @@ impl NodeBody {
             })),
             NodeKind::Transfer => NodeBody::Transfer { queue: String::new() },
             NodeKind::Disconnect => NodeBody::Disconnect,
+            NodeKind::Task => NodeBody::Task { ref_id: String::new() },
+            NodeKind::JumpToTask => NodeBody::JumpToTask,
+            NodeKind::JumpToMenu => NodeBody::JumpToMenu,
+            NodeKind::Archy => NodeBody::Archy(Box::default()),
         }
     }
 
@@ -452,6 +543,10 @@ impl NodeBody {
             NodeBody::DataAction(_) => NodeKind::DataAction,
             NodeBody::Transfer { .. } => NodeKind::Transfer,
             NodeBody::Disconnect => NodeKind::Disconnect,
+            NodeBody::Task { .. } => NodeKind::Task,
+            NodeBody::JumpToTask => NodeKind::JumpToTask,
+            NodeBody::JumpToMenu => NodeKind::JumpToMenu,
+            NodeBody::Archy(_) => NodeKind::Archy,
         }
     }
 
@@ -469,6 +564,8 @@ impl NodeBody {
             (NodeBody::DataAction(call), FieldId::Category) => Some(&call.category),
             (NodeBody::DataAction(call), FieldId::Action) => Some(&call.action),
             (NodeBody::Transfer { queue }, FieldId::Queue) => Some(queue),
+            (NodeBody::Task { ref_id }, FieldId::RefId) => Some(ref_id),
+            (NodeBody::Archy(action), FieldId::ArchyAction) => Some(&action.action),
             _ => None,
         }
     }
@@ -493,6 +590,8 @@ impl NodeBody {
             (NodeBody::DataAction(call), FieldId::Category) => &mut call.category,
             (NodeBody::DataAction(call), FieldId::Action) => &mut call.action,
             (NodeBody::Transfer { queue }, FieldId::Queue) => queue,
+            (NodeBody::Task { ref_id }, FieldId::RefId) => ref_id,
+            (NodeBody::Archy(action), FieldId::ArchyAction) => &mut action.action,
             _ => return false,
         };
         *slot = value;
@@ -529,31 +628,46 @@ impl NodeBody {
         let digits = self
             .choices()
             .iter()
-            .filter_map(|choice| PortName::of_digit(&choice.digit))
-            .map(|name| Port { name, required: true });
-        digits.chain(self.kind().spec().ports.iter().copied())
+            .filter_map(|choice| PortName::of_digit(&choice.digit).map(|name| (name, choice.archy.is_none())))
+            .map(|(name, required)| Port { name, required });
+        let paths = self.archy_paths().iter().map(|&name| Port { name, required: false });
+        digits.chain(paths).chain(self.kind().spec().ports.iter().copied())
+    }
+
+    /// The output paths of an Archy action (empty for other kinds).
+    pub fn archy_paths(&self) -> &[PortName] {
+        match self {
+            NodeBody::Archy(action) => &action.paths,
+            _ => &[],
+        }
     }
 
     /// The bit set (by [`PortName::bit`]) of this body's ports.
-    pub fn port_mask(&self) -> u32 {
+    pub fn port_mask(&self) -> PortSet {
         self.port_masks().0
     }
 
     /// The bit set of the ports that must carry an edge.
-    pub fn required_port_mask(&self) -> u32 {
+    pub fn required_port_mask(&self) -> PortSet {
         self.port_masks().1
     }
 
     /// (every port, the required ones) as bit sets, in one pass over the ports.
-    pub fn port_masks(&self) -> (u32, u32) {
-        // Every digit port is required (see `ports`).
-        let digits = self
-            .choices()
-            .iter()
-            .filter_map(|choice| PortName::of_digit(&choice.digit))
-            .fold(0, |mask, port| mask | port.bit());
-        let (all, required) = self.kind().port_masks();
-        (all | digits, required | digits)
+    pub fn port_masks(&self) -> (PortSet, PortSet) {
+        // A digit port is required unless its choice is an Archy choice without a path (see `ports`).
+        let (mut all, mut required) = self.kind().port_masks();
+        for choice in self.choices() {
+            if let Some(port) = PortName::of_digit(&choice.digit) {
+                all |= port.bit();
+                if choice.archy.is_none() {
+                    required |= port.bit();
+                }
+            }
+        }
+        for path in self.archy_paths() {
+            all |= path.bit();
+        }
+        (all, required)
     }
 
     /// How many ports the node shows (its height on the canvas depends on it).
@@ -573,7 +687,13 @@ impl NodeBody {
             }
             NodeBody::Decision { expression } | NodeBody::SetVariable { expression, .. } => expression.clone(),
             NodeBody::Play { prompt } | NodeBody::Menu { prompt, .. } => prompt.clone(),
-            NodeBody::Start | NodeBody::Disconnect => String::new(),
+            NodeBody::Archy(action) => action.action.clone(),
+            NodeBody::Task { ref_id } if !ref_id.is_empty() => format!("refId: {ref_id}"),
+            NodeBody::Start
+            | NodeBody::Disconnect
+            | NodeBody::Task { .. }
+            | NodeBody::JumpToTask
+            | NodeBody::JumpToMenu => String::new(),
         }
     }
 }
@@ -594,7 +714,7 @@ mod tests {
             // Every text field the table names can be set and read back.
             let mut body = NodeBody::new(kind);
             for spec in kind.spec().fields.iter().filter(|f| f.input != FieldInput::Form) {
-                if spec.id == FieldId::TimeoutSeconds {
+                if spec.id == FieldId::TimeoutSeconds || spec.id == FieldId::Paths {
                     continue;
                 }
                 assert!(body.set_text(spec.id, "x".to_owned()), "{kind:?} {:?}", spec.id);

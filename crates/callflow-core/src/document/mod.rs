@@ -21,9 +21,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use kind::{
-    DataActionCall, FieldId, FieldInput, FieldSpec, KindSpec, ModuleCall, NodeBody, NodeKind, PaletteGroup, KINDS,
+    ArchyAction, DataActionCall, FieldId, FieldInput, FieldSpec, KindSpec, ModuleCall, NodeBody, NodeKind,
+    PaletteGroup, KINDS,
 };
-pub use port::{digit_port, is_menu_digit, Port, PortName, PORT_SLOTS};
+pub use port::{digit_port, is_menu_digit, Port, PortName, PortSet, MAX_CASES, PORT_SLOTS};
 pub use value_type::{TypeName, ValueType};
 pub use wire::{kind_field_errors, parse};
 
@@ -35,6 +36,18 @@ pub const DEFAULT_TIMEOUT_SECONDS: i64 = 10;
 
 /// Module inputs/outputs and data action mappings keep the order the author wrote them in.
 pub type Mapping = IndexMap<String, String>;
+
+/// Archy keys kept as written (an imported flow's, action's or menu choice's), in their order.
+pub type ArchyKeys = serde_json::Map<String, serde_json::Value>;
+
+/// What an imported node keeps of its Archy action besides what the designer models: its other
+/// keys, written back as they came, and the node that followed it in its action list (so the export
+/// rebuilds the same list; ignored when that node is gone or no path leads there).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Carried {
+    pub after: Option<String>,
+    pub keys: ArchyKeys,
+}
 
 /// A whole flow document. Serialized and deserialized through [`wire::Document`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -62,6 +75,8 @@ pub struct Flow {
     pub variables: Vec<Variable>,
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
+    /// An imported flow's own Archy keys (settings, languages, ...), written back as they came.
+    pub archy: Option<Box<ArchyKeys>>,
 }
 
 /// A node: identity, label, position, and its kind's data.
@@ -73,12 +88,19 @@ pub struct Node {
     pub x: f64,
     pub y: f64,
     pub body: NodeBody,
+    /// What an imported action keeps besides its modeled fields; `None` for a drawn node.
+    pub carried: Option<Box<Carried>>,
 }
 
 impl Node {
     /// A node of `kind` as the palette adds it ([`NodeBody::new`]), labelled with the kind's title.
     pub fn new(id: impl Into<String>, kind: NodeKind, x: f64, y: f64) -> Node {
-        Node { id: id.into(), label: kind.title().to_owned(), x, y, body: NodeBody::new(kind) }
+        Node { id: id.into(), label: kind.title().to_owned(), x, y, body: NodeBody::new(kind), carried: None }
+    }
+
+    /// The Archy keys this node keeps as written (empty for a drawn node).
+    pub fn archy_keys(&self) -> Option<&ArchyKeys> {
+        self.carried.as_deref().map(|carried| &carried.keys)
     }
 
     pub fn kind(&self) -> NodeKind {
@@ -123,6 +145,10 @@ pub struct MenuChoice {
     pub digit: String,
     #[serde(default)]
     pub label: String,
+    /// An imported choice as written (`{"menuDisconnect": {...}}`). A choice that keeps one needs no
+    /// edge: with nothing connected it is written back as it came.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archy: Option<ArchyKeys>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -233,6 +259,7 @@ impl Document {
                 variables: Vec::new(),
                 nodes: vec![Node::new("start", NodeKind::Start, 40.0, 160.0)],
                 edges: Vec::new(),
+                archy: None,
             },
             modules: Vec::new(),
             queues: Vec::new(),
@@ -274,4 +301,4 @@ impl Document {
 }
 
 // Every per-node pass walks `flow.nodes`: keep a node small (the call bodies are boxed for this).
-const _: () = assert!(std::mem::size_of::<Node>() <= 120);
+const _: () = assert!(std::mem::size_of::<Node>() <= 128);

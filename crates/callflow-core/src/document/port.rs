@@ -4,7 +4,12 @@
 //! Menus open one port per digit (`"1"` → `digit_1`, `"*"` → `digit_star`, `"#"` → `digit_pound`);
 //! every other port is named by the kind table ([`crate::document::kind`]).
 
-/// One port name. `slot()` is below [`PORT_SLOTS`], so a node's ports fit in one `u32`.
+/// One port name. `slot()` is below [`PORT_SLOTS`], so a node's ports fit in one [`PortSet`].
+///
+/// The names after `Timeout` are the output paths of Architect actions as real Archy files name
+/// them (docs/export.md): schedule groups (`open`, `closed`, `holiday`, `emergency`), schedules
+/// (`active`, `inactive`), data table lookups (`found`, `notFound`), loops (`loop`), a jump's or a
+/// task call's `target`, and a switch's `default` and numbered cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PortName {
     /// A menu digit: slot 0–9 for `"0"`–`"9"`, 10 for `"*"`, 11 for `"#"`.
@@ -18,10 +23,58 @@ pub enum PortName {
     Success,
     Failure,
     Timeout,
+    Open,
+    Closed,
+    Holiday,
+    Emergency,
+    Active,
+    Inactive,
+    Found,
+    NotFound,
+    Loop,
+    Target,
+    Default,
+    /// A switch case, 0-based: `case_1` is `Case(0)`; at most [`MAX_CASES`].
+    Case(u8),
 }
 
+/// A set of port names, one bit per [`PortName::slot`].
+pub type PortSet = u64;
+
+/// How many cases a switch can have (each is a port).
+pub const MAX_CASES: usize = 16;
+
 /// How many distinct port names there are (the width of a port bit set).
-pub const PORT_SLOTS: usize = 21;
+pub const PORT_SLOTS: usize = 32 + MAX_CASES;
+
+/// The fixed names (not digits or cases), in slot order from 12.
+const FIXED: [(PortName, &str); 20] = [
+    (PortName::NoInput, "noInput"),
+    (PortName::Next, "next"),
+    (PortName::Yes, "yes"),
+    (PortName::No, "no"),
+    (PortName::Complete, "complete"),
+    (PortName::Error, "error"),
+    (PortName::Success, "success"),
+    (PortName::Failure, "failure"),
+    (PortName::Timeout, "timeout"),
+    (PortName::Open, "open"),
+    (PortName::Closed, "closed"),
+    (PortName::Holiday, "holiday"),
+    (PortName::Emergency, "emergency"),
+    (PortName::Active, "active"),
+    (PortName::Inactive, "inactive"),
+    (PortName::Found, "found"),
+    (PortName::NotFound, "notFound"),
+    (PortName::Loop, "loop"),
+    (PortName::Target, "target"),
+    (PortName::Default, "default"),
+];
+
+const CASE_PORTS: [&str; MAX_CASES] = [
+    "case_1", "case_2", "case_3", "case_4", "case_5", "case_6", "case_7", "case_8", "case_9", "case_10", "case_11",
+    "case_12", "case_13", "case_14", "case_15", "case_16",
+];
 
 const DIGIT_PORTS: [&str; 12] = [
     "digit_0",
@@ -45,31 +98,19 @@ impl PortName {
     pub fn as_str(self) -> &'static str {
         match self {
             PortName::Digit(slot) => DIGIT_PORTS.get(usize::from(slot)).copied().unwrap_or("digit_?"),
-            PortName::NoInput => "noInput",
-            PortName::Next => "next",
-            PortName::Yes => "yes",
-            PortName::No => "no",
-            PortName::Complete => "complete",
-            PortName::Error => "error",
-            PortName::Success => "success",
-            PortName::Failure => "failure",
-            PortName::Timeout => "timeout",
+            PortName::Case(index) => CASE_PORTS.get(usize::from(index)).copied().unwrap_or("case_?"),
+            fixed => FIXED.iter().find(|(name, _)| *name == fixed).map_or("?", |(_, text)| text),
         }
     }
 
     pub fn parse(name: &str) -> Option<PortName> {
-        Some(match name {
-            "noInput" => PortName::NoInput,
-            "next" => PortName::Next,
-            "yes" => PortName::Yes,
-            "no" => PortName::No,
-            "complete" => PortName::Complete,
-            "error" => PortName::Error,
-            "success" => PortName::Success,
-            "failure" => PortName::Failure,
-            "timeout" => PortName::Timeout,
-            other => PortName::Digit(digit_slot_of_port(other)?),
-        })
+        if let Some(&(port, _)) = FIXED.iter().find(|(_, text)| *text == name) {
+            return Some(port);
+        }
+        if let Some(index) = CASE_PORTS.iter().position(|text| *text == name) {
+            return u8::try_from(index).ok().map(PortName::Case);
+        }
+        Some(PortName::Digit(digit_slot_of_port(name)?))
     }
 
     /// The port a menu digit opens, when `digit` is one of `0`–`9`, `*`, `#`.
@@ -97,11 +138,26 @@ impl PortName {
             PortName::Success => 18,
             PortName::Failure => 19,
             PortName::Timeout => 20,
+            PortName::Open => 21,
+            PortName::Closed => 22,
+            PortName::Holiday => 23,
+            PortName::Emergency => 24,
+            PortName::Active => 25,
+            PortName::Inactive => 26,
+            PortName::Found => 27,
+            PortName::NotFound => 28,
+            PortName::Loop => 29,
+            PortName::Target => 30,
+            PortName::Default => 31,
+            PortName::Case(index) => {
+                let index = index as u32;
+                32 + if index < MAX_CASES as u32 { index } else { MAX_CASES as u32 - 1 }
+            }
         }
     }
 
     /// This port as a one-bit set.
-    pub const fn bit(self) -> u32 {
+    pub const fn bit(self) -> PortSet {
         1 << self.slot()
     }
 
@@ -166,24 +222,16 @@ mod tests {
 
     #[test]
     fn names_parse_back_and_slots_are_unique() {
-        let mut seen = 0u32;
-        let names = (0..12).map(PortName::Digit).chain([
-            PortName::NoInput,
-            PortName::Next,
-            PortName::Yes,
-            PortName::No,
-            PortName::Complete,
-            PortName::Error,
-            PortName::Success,
-            PortName::Failure,
-            PortName::Timeout,
-        ]);
+        let mut seen: PortSet = 0;
+        let names =
+            (0..12).map(PortName::Digit).chain(FIXED.iter().map(|(name, _)| *name)).chain((0..16).map(PortName::Case));
         for name in names {
             assert_eq!(PortName::parse(name.as_str()), Some(name));
             assert!((name.slot() as usize) < PORT_SLOTS);
             assert_eq!(seen & name.bit(), 0, "{name} shares a slot");
             seen |= name.bit();
         }
+        assert_eq!(FIXED.iter().map(|(name, _)| name.slot()).collect::<Vec<_>>(), (12..32).collect::<Vec<_>>());
         assert_eq!(seen.count_ones() as usize, PORT_SLOTS);
         assert_eq!(PortName::parse("digit_10"), None);
         assert_eq!(PortName::of_digit("#").map(PortName::as_str), Some("digit_pound"));

@@ -9,7 +9,8 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::kind::{DataActionCall, FieldId, ModuleCall, NodeBody, NodeKind};
+use super::kind::{ArchyAction, DataActionCall, FieldId, ModuleCall, NodeBody, NodeKind};
+use super::{ArchyKeys, Carried, PortName};
 use super::{Edge, FlowType, Mapping, MenuChoice, Module, Queue, Variable, FORMAT_V1};
 use crate::diagnostic::{Code, Diagnostic};
 
@@ -54,6 +55,9 @@ pub struct Flow {
     pub nodes: Vec<Node>,
     #[serde(default)]
     pub edges: Vec<Edge>,
+    /// An imported flow's Archy keys that the designer does not model, kept as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archy: Option<ArchyKeys>,
 }
 
 pub(crate) fn default_language() -> String {
@@ -99,6 +103,21 @@ pub struct Node {
     pub timeout_seconds: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<String>,
+    /// A task's Archy `refId`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ref_id: Option<String>,
+    /// An Archy action's key (`evaluateScheduleGroup`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archy_action: Option<String>,
+    /// An Archy action's output paths that are ports, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paths: Option<Vec<String>>,
+    /// An imported action's Archy keys that the designer does not model, kept as written (any kind).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archy: Option<ArchyKeys>,
+    /// The node that followed this one in its Archy action list (any kind).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
 }
 
 impl Node {
@@ -118,6 +137,9 @@ impl Node {
             FieldId::Action => self.action.is_some(),
             FieldId::TimeoutSeconds => self.timeout_seconds.is_some(),
             FieldId::Queue => self.queue.is_some(),
+            FieldId::RefId => self.ref_id.is_some(),
+            FieldId::ArchyAction => self.archy_action.is_some(),
+            FieldId::Paths => self.paths.is_some(),
         })
     }
 
@@ -145,7 +167,16 @@ impl Node {
     /// The model node, moving every string. Fields of other kinds must have been rejected before.
     fn into_model(mut self) -> super::Node {
         let (id, label) = (std::mem::take(&mut self.id), std::mem::take(&mut self.label));
-        super::Node { id, label, x: self.x, y: self.y, body: self.into_body() }
+        let carried = match (self.archy.take(), self.after.take()) {
+            (None, None) => None,
+            (keys, after) => Some(Box::new(Carried { after, keys: keys.unwrap_or_default() })),
+        };
+        super::Node { id, label, x: self.x, y: self.y, body: self.into_body(), carried }
+    }
+
+    /// The first path name of an Archy action that is not a known output path.
+    fn unknown_path(&self) -> Option<&str> {
+        self.paths.iter().flatten().map(String::as_str).find(|name| PortName::parse(name).is_none())
     }
 
     fn into_body(self) -> NodeBody {
@@ -174,6 +205,13 @@ impl Node {
             })),
             NodeKind::Transfer => NodeBody::Transfer { queue: text(self.queue) },
             NodeKind::Disconnect => NodeBody::Disconnect,
+            NodeKind::Task => NodeBody::Task { ref_id: text(self.ref_id) },
+            NodeKind::JumpToTask => NodeBody::JumpToTask,
+            NodeKind::JumpToMenu => NodeBody::JumpToMenu,
+            NodeKind::Archy => NodeBody::Archy(Box::new(ArchyAction {
+                action: text(self.archy_action),
+                paths: self.paths.iter().flatten().filter_map(|name| PortName::parse(name)).collect(),
+            })),
         }
     }
 }
@@ -184,6 +222,9 @@ impl TryFrom<Node> for super::Node {
     fn try_from(node: Node) -> Result<Self, String> {
         if let Some(field) = node.foreign_field() {
             return Err(node.foreign_field_error(None, field).message);
+        }
+        if let Some(path) = node.unknown_path() {
+            return Err(format!("node \"{}\": \"{path}\" is not an output path name", node.id));
         }
         Ok(node.into_model())
     }
@@ -210,6 +251,11 @@ impl From<&super::Node> for Node {
             action: None,
             timeout_seconds: None,
             queue: None,
+            ref_id: None,
+            archy_action: None,
+            paths: None,
+            archy: node.carried.as_ref().map(|carried| carried.keys.clone()).filter(|keys| !keys.is_empty()),
+            after: node.carried.as_ref().and_then(|carried| carried.after.clone()),
         };
         match &node.body {
             NodeBody::Start | NodeBody::Disconnect => {}
@@ -238,6 +284,12 @@ impl From<&super::Node> for Node {
                 wire.timeout_seconds = call.timeout_seconds;
             }
             NodeBody::Transfer { queue } => wire.queue = Some(queue.clone()),
+            NodeBody::Task { ref_id } => wire.ref_id = Some(ref_id.clone()).filter(|r| !r.is_empty()),
+            NodeBody::JumpToTask | NodeBody::JumpToMenu => {}
+            NodeBody::Archy(action) => {
+                wire.archy_action = Some(action.action.clone());
+                wire.paths = Some(action.paths.iter().map(|p| p.as_str().to_owned()).collect());
+            }
         }
         wire
     }
@@ -265,6 +317,7 @@ impl From<&super::Document> for Document {
                 variables: flow.variables.clone(),
                 nodes: flow.nodes.iter().map(Node::from).collect(),
                 edges: flow.edges.clone(),
+                archy: flow.archy.as_deref().cloned(),
             },
             modules: document.modules.clone(),
             queues: document.queues.clone(),
@@ -306,6 +359,7 @@ fn into_model(document: Document) -> super::Document {
             variables: flow.variables,
             nodes: flow.nodes.into_iter().map(Node::into_model).collect(),
             edges: flow.edges,
+            archy: flow.archy.map(Box::new),
         },
         modules: document.modules,
         queues: document.queues,
@@ -333,6 +387,15 @@ pub fn parse(text: &str) -> Result<super::Document, Diagnostic> {
     }
     if let Some(finding) = non_finite_positions(&document) {
         return Err(finding);
+    }
+    if let Some((index, node, path)) =
+        document.flow.nodes.iter().enumerate().find_map(|(i, n)| n.unknown_path().map(|p| (i, n, p)))
+    {
+        return Err(invalid_document(
+            format!("node \"{}\": \"{path}\" is not an output path name", node.id),
+            Some(format!("flow.nodes[{index}].paths")),
+        )
+        .with_node(&node.id));
     }
     Ok(into_model(document))
 }

@@ -1,20 +1,36 @@
 //! Archy YAML for an `inboundCall` flow (reference §G).
 //!
-//! The graph becomes Architect's structure: a start-up task, one task per node that is entered from
-//! more than one place (so loops too), one top-level menu per menu node, and `jumpToTask` /
-//! `jumpToMenu` wherever a path enters one of those. A node entered from one place only is written
-//! inline, so a straight flow reads as one task. The invoke `error` target becomes the flow's error
-//! handling. Shapes marked [unverified] in docs/export.md are kept in one place here to change easily.
+//! The graph becomes Architect's structure: tasks (the start-up task, every task node, and every
+//! node that would otherwise be written twice: entered from more than one place, loops too), one
+//! top-level menu per menu node, and `jumpToTask` / `jumpToMenu` wherever a path enters one of
+//! those. A node entered from one place only is written inline, so a straight flow reads as one
+//! task. The invoke `error` target becomes the flow's error handling.
+//!
+//! An imported flow comes back as it was: its keys, its tasks and menus in their order, each action
+//! list as it was (a node remembers which node followed it, and branches that ended there fall
+//! through to it again), and every key the designer does not model as written
+//! ([`crate::archy_codec`]). Shapes marked [unverified] in docs/export.md are kept in one place here.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
+use serde_json::Value as Json;
 
 use super::yaml::YamlText;
-use crate::document::{Document, Mapping, Node, NodeBody, NodeKind, PortName, TypeName, ValueType};
+use crate::archy_codec as codec;
+use crate::document::{
+    ArchyKeys, Document, MenuChoice, Node, NodeBody, NodeKind, PortName, TypeName, ValueType, DEFAULT_TIMEOUT_SECONDS,
+};
 use crate::index::FlowIndex;
 
 /// Branches nested deeper than this become tasks of their own, which bounds recursion (and the YAML's
 /// indentation) whatever the input.
 const MAX_INLINE_DEPTH: usize = 24;
+
+/// How many times the writer may find another node to make a task before it falls back to making
+/// a task of every node entered from more than one place.
+const MAX_PASSES: usize = 8;
+
+/// How far the writer looks for the node a remembered continuation names.
+const CONTINUATION_SEARCH: usize = 512;
 
 /// The YAML text and the notes a user should read before pasting it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,154 +50,25 @@ pub(crate) fn write(document: &Document) -> ArchyYaml {
 /// [`write`] with the index of this revision of `document`.
 pub(crate) fn write_indexed(document: &Document, index: &FlowIndex) -> ArchyYaml {
     let plan = Plan::new(document, index);
-    let flow = &document.flow;
-    let mut writer = Writer {
-        plan: &plan,
-        document,
-        out: YamlText::with_capacity(flow.nodes.len() * 400 + 1024),
-        queue: Vec::new(),
-        queued: FxHashSet::default(),
-    };
-    let mut notes = Vec::new();
-
-    // The start-up task first, then every head in the order it was first needed.
-    let mut tasks = YamlText::with_capacity(0);
-    writer.out.key(2, true, "task");
-    writer.out.scalar(UNIT_DEPTH, false, "name", "Start");
-    writer.out.scalar(UNIT_DEPTH, false, "refId", "startup");
-    let first = plan.start.and_then(|start| plan.target(start, PortName::Next));
-    writer.actions(UNIT_DEPTH, first, 0);
-    std::mem::swap(&mut tasks.text, &mut writer.out.text);
-
-    let mut menus = YamlText::with_capacity(0);
-    if let ErrorHandling::Task(handler) = plan.error_handling {
-        writer.request(handler);
-    }
-    let mut cursor = 0;
-    while cursor < writer.queue.len() {
-        let index = writer.queue[cursor];
-        cursor += 1;
-        let node = &flow.nodes[index];
-        if node.kind() == NodeKind::Menu {
-            let no_input = writer.menu(index);
-            menus.text.push_str(&writer.out.text);
-            writer.out.text.clear();
-            if let Some(target) = no_input {
-                let name = format!("{} - no input", plan.name(index));
-                writer.out.key(2, true, "task");
-                writer.out.scalar(UNIT_DEPTH, false, "name", &name);
-                writer.out.scalar(UNIT_DEPTH, false, "refId", &format!("{}_noInput", ref_id(node)));
-                writer.actions(UNIT_DEPTH, Some(target), 1);
-                notes.push(format!(
-                    "menu \"{}\": its noInput path is the task \"{name}\"; point the menu's no-input handling at it in Architect (Archy's key for that is not verified)",
-                    node.label
-                ));
+    let mut heads = plan.heads.clone();
+    for pass in 0.. {
+        let mut writer = Writer::new(&plan, document, heads);
+        let written = writer.write_flow();
+        if writer.repeated.is_empty() {
+            return written;
+        }
+        heads = std::mem::take(&mut writer.heads);
+        if pass + 1 >= MAX_PASSES {
+            // Every node entered from more than one place: no node can be written twice then.
+            for (node, count) in plan.incoming.iter().enumerate() {
+                heads[node] |= *count >= 2;
             }
-        } else {
-            writer.out.key(2, true, "task");
-            writer.out.scalar(UNIT_DEPTH, false, "name", plan.name(index));
-            writer.out.scalar(UNIT_DEPTH, false, "refId", &ref_id(node));
-            writer.out.key(UNIT_DEPTH, false, "actions");
-            writer.body(UNIT_DEPTH + 1, index, 0);
         }
-        tasks.text.push_str(&writer.out.text);
-        writer.out.text.clear();
-    }
-
-    let mut root = YamlText::with_capacity(tasks.text.len() + menus.text.len() + 1024);
-    // The keys in the order Architect's own exports use (docs/export.md).
-    root.key(0, false, "inboundCall");
-    root.scalar(1, false, "name", &flow.name);
-    if let Some(description) = flow.description.as_deref().filter(|d| !d.trim().is_empty()) {
-        root.scalar(1, false, "description", description);
-    }
-    // Archy finds a division by name; without one it uses the org's home division, whatever its name.
-    let division = flow.division.trim();
-    if !division.is_empty() {
-        root.scalar(1, false, "division", division);
-        if division.eq_ignore_ascii_case("home") {
-            notes.push(
-                "division: Home is written because the flow names it; Archy looks a division up by name, and many orgs' home division has another name (Genesys' own examples use \"New Home\"). Clear the division to publish into the org's home division.".to_owned(),
-            );
+        for node in writer.repeated {
+            heads[node] = true;
         }
     }
-    root.scalar(1, false, "startUpRef", "/inboundCall/tasks/task[startup]");
-    root.scalar(1, false, "defaultLanguage", &flow.default_language);
-    root.key(1, false, "supportedLanguages");
-    root.key(2, false, &flow.default_language);
-    root.key(3, false, "defaultLanguageSkill");
-    root.raw(4, false, "noValue", "true");
-    if flow.default_language.eq_ignore_ascii_case("en-us") {
-        root.key(3, false, "textToSpeech");
-        root.key(4, false, "defaultEngine");
-        root.scalar(5, false, "voice", "Jill");
-    }
-    root.key(1, false, "initialGreeting");
-    match flow.initial_greeting.as_deref().filter(|text| !text.trim().is_empty()) {
-        Some(text) => root.scalar(2, false, "tts", text),
-        // No greeting, as a real file writes it: an audio expression with no value.
-        None => root.scalar(2, false, "exp", "ToAudio(NOT_SET)"),
-    }
-    if !flow.variables.is_empty() {
-        root.key(1, false, "variables");
-        for variable in &flow.variables {
-            root.key(2, true, &variable_key(variable.value_type));
-            root.scalar(3, false, "name", &variable.name);
-            root.key(3, false, "initialValue");
-            root.raw(4, false, "noValue", "true");
-        }
-    }
-    root.key(1, false, "settingsErrorHandling");
-    root.key(2, false, "errorHandling");
-    match plan.error_handling {
-        ErrorHandling::Disconnect => {
-            root.key(3, false, "disconnect");
-            root.raw(4, false, "none", "true");
-        }
-        ErrorHandling::Queue(index) => {
-            let queue = match &flow.nodes[index].body {
-                NodeBody::Transfer { queue } => queue.as_str(),
-                _ => "",
-            };
-            root.key(3, false, "queue");
-            root.key(4, false, "targetQueue");
-            root.key(5, false, "lit");
-            root.scalar(6, false, "name", queue);
-        }
-        ErrorHandling::Task(index) => {
-            // [unverified] Architect's "Jump to Reusable Task" error handling. The key is the
-            // handling's choice name (`task`, as `disconnect` and `queue` are), per the Architect
-            // Scripting SDK's list of error-handling choices; no public file shows it.
-            root.key(3, false, "task");
-            root.scalar(4, false, "targetTaskRef", &task_ref(&flow.nodes[index]));
-            notes.push(format!(
-                "the flow's error handling jumps to the task \"{}\" with the key errorHandling.task, which no public Archy file confirms; if Archy refuses it, make the error path a hang-up or a queue transfer, or set Event Handling in Architect",
-                plan.name(index)
-            ));
-        }
-    }
-    if !menus.text.is_empty() {
-        root.key(1, false, "menus");
-        root.text.push_str(&menus.text);
-    }
-    root.key(1, false, "tasks");
-    root.text.push_str(&tasks.text);
-
-    let skipped = (0..flow.nodes.len()).filter(|&i| !plan.index.is_reachable(i)).count();
-    if skipped > 0 {
-        notes.push(format!("{skipped} node(s) that no path reaches are left out of the YAML"));
-    }
-    ArchyYaml { yaml: root.text, notes }
-}
-
-/// What the writer needs to know about the graph, computed once.
-struct Plan<'a> {
-    index: &'a FlowIndex,
-    /// Nodes written as tasks (or menus) of their own.
-    heads: Vec<bool>,
-    start: Option<usize>,
-    error_handling: ErrorHandling,
-    names: Vec<String>,
+    unreachable!("the loop returns")
 }
 
 /// What `settingsErrorHandling` does, from the target of the invoke `error` edges.
@@ -195,12 +82,37 @@ enum ErrorHandling {
     Task(usize),
 }
 
+/// What `startUpRef` names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    /// A task written for the start node's path (`refId: startup`).
+    Startup,
+    /// A task node or a menu the start leads to.
+    Unit(usize),
+}
+
+/// What the writer needs to know about the graph, computed once.
+struct Plan<'a> {
+    document: &'a Document,
+    index: &'a FlowIndex,
+    /// Nodes written as tasks or menus of their own from the start.
+    heads: Vec<bool>,
+    /// Links entering each node from reachable nodes, error edges left out.
+    incoming: Vec<u32>,
+    entry: Entry,
+    first: Option<usize>,
+    error_handling: ErrorHandling,
+    names: Vec<String>,
+    /// The node each node continues with after its branches (an imported node's remembered one,
+    /// when a path from the node leads there).
+    after: Vec<Option<usize>>,
+}
+
 impl<'a> Plan<'a> {
     fn new(document: &'a Document, index: &'a FlowIndex) -> Plan<'a> {
         let flow = &document.flow;
         let count = flow.nodes.len();
-        let start = index.start_id_target();
-        let mut incoming = vec![0usize; count];
+        let mut incoming = vec![0u32; count];
         for from in (0..count).filter(|&from| index.is_reachable(from)) {
             // An error edge is not a path in the YAML: the flow's error handling takes it.
             for (edge, to) in index.links_from(from) {
@@ -227,13 +139,40 @@ impl<'a> Plan<'a> {
                 _ => ErrorHandling::Task(i),
             },
         };
-        let heads = (0..count)
+        let first = index.start_node(document).and_then(|start| index.target(start, PortName::Next));
+        let entry = match first {
+            Some(node) if matches!(flow.nodes[node].kind(), NodeKind::Task | NodeKind::Menu) => Entry::Unit(node),
+            _ => Entry::Startup,
+        };
+        let structural = (0..count)
             .map(|i| {
-                incoming[i] >= 2 || flow.nodes[i].kind() == NodeKind::Menu || error_handling == ErrorHandling::Task(i)
+                matches!(flow.nodes[i].kind(), NodeKind::Menu | NodeKind::Task)
+                    || error_handling == ErrorHandling::Task(i)
             })
             .collect();
-        let names = unique_names(document);
-        Plan { index, heads, start, error_handling, names }
+        let names = names(document);
+        let mut plan = Plan {
+            document,
+            index,
+            heads: structural,
+            incoming,
+            entry,
+            first,
+            error_handling,
+            names,
+            after: vec![None; count],
+        };
+        plan.after = (0..count).map(|i| plan.continuation(i)).collect();
+        // A node entered from more than one place is a task of its own, unless a node's branches
+        // fall through to it (then it follows that node in the same list).
+        let mut continues = vec![false; count];
+        for after in plan.after.iter().flatten() {
+            continues[*after] = true;
+        }
+        for ((head, &incoming), &continues) in plan.heads.iter_mut().zip(&plan.incoming).zip(&continues) {
+            *head |= incoming >= 2 && !continues;
+        }
+        plan
     }
 
     fn target(&self, index: usize, port: PortName) -> Option<usize> {
@@ -243,10 +182,46 @@ impl<'a> Plan<'a> {
     fn name(&self, index: usize) -> &str {
         &self.names[index]
     }
+
+    /// The node `index` continues with after its branches: an Archy action's `next`; for the
+    /// designer's branching kinds, the node an import remembered, when one of the node's paths
+    /// leads there (else none: the branches are written whole).
+    fn continuation(&self, index: usize) -> Option<usize> {
+        let node = &self.document.flow.nodes[index];
+        match node.kind() {
+            NodeKind::Archy => return self.target(index, PortName::Next),
+            NodeKind::Decision | NodeKind::Transfer | NodeKind::DataAction => {}
+            _ => return None,
+        }
+        let after = node.carried.as_ref()?.after.as_deref()?;
+        let wanted = self.index.node(self.document, after)?;
+        if wanted == index || !self.index.is_reachable(wanted) {
+            return None;
+        }
+        // A bounded search along the node's paths, not entering tasks or menus.
+        let mut stack: Vec<usize> = self.index.links_from(index).map(|(_, to)| to).collect();
+        let mut seen = 0;
+        while let Some(at) = stack.pop() {
+            if at == wanted {
+                return Some(wanted);
+            }
+            seen += 1;
+            if seen > CONTINUATION_SEARCH || at == index || self.heads_kind(at) {
+                continue;
+            }
+            stack.extend(self.index.links_from(at).map(|(_, to)| to));
+        }
+        None
+    }
+
+    fn heads_kind(&self, index: usize) -> bool {
+        matches!(self.document.flow.nodes[index].kind(), NodeKind::Menu | NodeKind::Task)
+    }
 }
 
-/// Task and action names: the node's label, made unique with the node id where labels repeat.
-fn unique_names(document: &Document) -> Vec<String> {
+/// Action and task names: an imported node's label as it is (real flows repeat names); a drawn
+/// node's label, made unique with the node id where labels repeat, or its kind and id when empty.
+fn names(document: &Document) -> Vec<String> {
     let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
     for node in &document.flow.nodes {
         *counts.entry(node.label.trim()).or_default() += 1;
@@ -257,7 +232,9 @@ fn unique_names(document: &Document) -> Vec<String> {
         .iter()
         .map(|node| {
             let label = node.label.trim();
-            if label.is_empty() {
+            if node.carried.is_some() {
+                node.label.clone()
+            } else if label.is_empty() {
                 format!("{} {}", node.kind().title(), node.id)
             } else if counts.get(label).copied().unwrap_or(0) > 1 {
                 format!("{label} ({})", node.id)
@@ -268,55 +245,319 @@ fn unique_names(document: &Document) -> Vec<String> {
         .collect()
 }
 
+/// One key of an action, task or menu as the designer writes it.
+enum Part {
+    /// A value; a carried value that decodes the same (by `same`) is written instead, as it came.
+    Value(Json, fn(&Json) -> Option<String>),
+    /// A value always written as the designer has it.
+    Fixed(Json),
+    /// `actions:` from `entry`, falling through at `stop`.
+    Actions { entry: Option<usize>, stop: Option<usize>, branch_depth: usize },
+    /// `outputs:` with the connected paths that do not fall through; left out when none is left.
+    Outputs { paths: Vec<(PortName, usize)>, stop: Option<usize>, branch_depth: usize },
+    /// A menu's `choices`.
+    Choices(usize),
+    /// A menu choice's inline `task:` (its kept keys and `actions` from `entry`).
+    InlineTask { entry: usize, kept: Option<ArchyKeys> },
+    /// Nothing: the key is left out (a carried one too).
+    Omit,
+}
+
 struct Writer<'p, 'a> {
     plan: &'p Plan<'a>,
     document: &'a Document,
+    heads: Vec<bool>,
     /// The task or menu being written.
     out: YamlText,
-    /// Heads to write as tasks or menus, in the order they were first needed.
+    /// Heads made here (not task or menu nodes) to write as tasks, in the order first needed.
     queue: Vec<usize>,
-    queued: FxHashSet<usize>,
+    queued: Vec<bool>,
+    /// How often each node was written inline.
+    written: Vec<u8>,
+    /// Nodes written inline more than once in this pass: tasks of their own in the next.
+    repeated: Vec<usize>,
+    /// Tasks written while writing menus (their no-input paths), for the end of the task list.
+    extra_tasks: String,
+    notes: Vec<String>,
 }
 
-impl Writer<'_, '_> {
+impl<'p, 'a> Writer<'p, 'a> {
+    fn new(plan: &'p Plan<'a>, document: &'a Document, heads: Vec<bool>) -> Writer<'p, 'a> {
+        let count = document.flow.nodes.len();
+        Writer {
+            plan,
+            document,
+            heads,
+            out: YamlText::with_capacity(count * 400 + 1024),
+            queue: Vec::new(),
+            queued: vec![false; count],
+            written: vec![0; count],
+            repeated: Vec::new(),
+            extra_tasks: String::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn write_flow(&mut self) -> ArchyYaml {
+        let document = self.document;
+        let flow = &document.flow;
+        let plan = self.plan;
+
+        // Tasks: the start-up task, every task node in order, then the heads made here.
+        if plan.entry == Entry::Startup {
+            self.out.key(2, true, "task");
+            self.out.scalar(UNIT_DEPTH, false, "name", "Start");
+            self.out.scalar(UNIT_DEPTH, false, "refId", "startup");
+            self.actions(UNIT_DEPTH, plan.first, None, 0);
+        }
+        if let ErrorHandling::Task(handler) = plan.error_handling {
+            self.request(handler);
+        }
+        for (index, node) in flow.nodes.iter().enumerate() {
+            if node.kind() == NodeKind::Task {
+                self.task_node(index);
+            }
+        }
+        let mut tasks = std::mem::take(&mut self.out.text);
+        for (index, node) in flow.nodes.iter().enumerate() {
+            if node.kind() == NodeKind::Menu {
+                self.menu(index);
+            }
+        }
+        let menus = std::mem::take(&mut self.out.text);
+        let mut cursor = 0;
+        while cursor < self.queue.len() {
+            let index = self.queue[cursor];
+            cursor += 1;
+            self.out.key(2, true, "task");
+            self.out.scalar(UNIT_DEPTH, false, "name", plan.name(index));
+            self.out.scalar(UNIT_DEPTH, false, "refId", &ref_id(&flow.nodes[index]));
+            self.out.key(UNIT_DEPTH, false, "actions");
+            self.items(UNIT_DEPTH + 1, index, None, 0, true);
+        }
+        tasks.push_str(&self.out.text);
+        tasks.push_str(&self.extra_tasks);
+        self.out.text.clear();
+
+        let root = self.root(menus, tasks);
+        let unwritten = (0..flow.nodes.len())
+            .filter(|&i| {
+                let kind = flow.nodes[i].kind();
+                let written = self.written[i] > 0 || self.queued[i];
+                let unit = matches!(kind, NodeKind::Start | NodeKind::Task | NodeKind::Menu);
+                let handled = matches!(plan.error_handling, ErrorHandling::Queue(h) if h == i)
+                    || (kind == NodeKind::Disconnect && plan.incoming[i] == 0);
+                !(written || unit || handled)
+            })
+            .count();
+        let mut notes = std::mem::take(&mut self.notes);
+        if unwritten > 0 {
+            notes.push(format!("{unwritten} node(s) that no path reaches are left out of the YAML"));
+        }
+        ArchyYaml { yaml: root, notes }
+    }
+
+    /// The flow's own keys, in the order Architect's exports use (or an imported flow's order).
+    fn root(&mut self, menus: String, tasks: String) -> String {
+        let flow = &self.document.flow;
+        let mut parts: Vec<(&str, Part)> = Vec::new();
+        parts.push(("name", Part::Fixed(Json::String(flow.name.clone()))));
+        match flow.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            Some(description) => parts.push(("description", Part::Fixed(Json::String(description.to_owned())))),
+            None => parts.push(("description", Part::Omit)),
+        }
+        // Archy finds a division by name; without one it uses the org's home division, whatever its name.
+        let division = flow.division.trim();
+        if division.is_empty() {
+            parts.push(("division", Part::Omit));
+        } else {
+            parts.push(("division", Part::Fixed(Json::String(division.to_owned()))));
+            if division.eq_ignore_ascii_case("home") {
+                self.notes.push(
+                    "division: Home is written because the flow names it; Archy looks a division up by name, and many orgs' home division has another name (Genesys' own examples use \"New Home\"). Clear the division to publish into the org's home division.".to_owned(),
+                );
+            }
+        }
+        let start_ref = match self.plan.entry {
+            Entry::Startup => "/inboundCall/tasks/task[startup]".to_owned(),
+            Entry::Unit(index) => unit_ref(&flow.nodes[index]),
+        };
+        parts.push(("startUpRef", Part::Value(Json::String(start_ref), reference)));
+        parts.push(("defaultLanguage", Part::Fixed(Json::String(flow.default_language.clone()))));
+        let mut language = serde_json::Map::new();
+        language.insert("defaultLanguageSkill".to_owned(), serde_json::json!({ "noValue": true }));
+        if flow.default_language.eq_ignore_ascii_case("en-us") {
+            language.insert("textToSpeech".to_owned(), serde_json::json!({ "defaultEngine": { "voice": "Jill" } }));
+        }
+        let mut languages = serde_json::Map::new();
+        languages.insert(flow.default_language.clone(), Json::Object(language));
+        parts.push(("supportedLanguages", Part::Value(Json::Object(languages), supported_language)));
+        let greeting = match flow.initial_greeting.as_deref().filter(|text| !text.trim().is_empty()) {
+            Some(text) => codec::tts_value(text),
+            // No greeting, as a real file writes it: an audio expression with no value.
+            None => serde_json::json!({ "exp": "ToAudio(NOT_SET)" }),
+        };
+        parts.push(("initialGreeting", Part::Value(greeting, greeting_text)));
+        if flow.variables.is_empty() {
+            parts.push(("variables", Part::Omit));
+        } else {
+            let variables = flow
+                .variables
+                .iter()
+                .map(|variable| {
+                    serde_json::json!({ variable_key(variable.value_type): {
+                        "name": variable.name, "initialValue": { "noValue": true } } })
+                })
+                .collect();
+            parts.push(("variables", Part::Value(Json::Array(variables), variable_names)));
+        }
+        parts.push(("settingsErrorHandling", Part::Value(self.error_handling(), error_handling_key)));
+        let carried = flow.archy.as_deref();
+        let mut root = YamlText::with_capacity(menus.len() + tasks.len() + 2048);
+        root.key(0, false, "inboundCall");
+        let mut body = YamlText::with_capacity(0);
+        std::mem::swap(&mut body, &mut self.out);
+        self.keys(1, false, carried, parts, |key| matches!(key, "menus" | "tasks"));
+        std::mem::swap(&mut body, &mut self.out);
+        root.text.push_str(&body.text);
+        if !menus.is_empty() {
+            root.key(1, false, "menus");
+            root.text.push_str(&menus);
+        }
+        if !tasks.is_empty() {
+            root.key(1, false, "tasks");
+            root.text.push_str(&tasks);
+        }
+        root.text
+    }
+
+    fn error_handling(&mut self) -> Json {
+        let flow = &self.document.flow;
+        let handling = match self.plan.error_handling {
+            ErrorHandling::Disconnect => serde_json::json!({ "disconnect": { "none": true } }),
+            ErrorHandling::Queue(index) => {
+                let queue = match &flow.nodes[index].body {
+                    NodeBody::Transfer { queue } => queue.as_str(),
+                    _ => "",
+                };
+                serde_json::json!({ "queue": { "targetQueue": codec::literal_name_value(queue) } })
+            }
+            ErrorHandling::Task(index) => {
+                // [unverified] Architect's "Jump to Reusable Task" error handling. The key is the
+                // handling's choice name (`task`, as `disconnect` and `queue` are), per the Architect
+                // Scripting SDK's list of error-handling choices; no public file shows it.
+                self.notes.push(format!(
+                    "the flow's error handling jumps to the task \"{}\" with the key errorHandling.task, which no public Archy file confirms; if Archy refuses it, make the error path a hang-up or a queue transfer, or set Event Handling in Architect",
+                    self.plan.name(index)
+                ));
+                serde_json::json!({ "task": { "targetTaskRef": unit_ref(&flow.nodes[index]) } })
+            }
+        };
+        serde_json::json!({ "errorHandling": handling })
+    }
+
+    /// Writes keys at `depth`: the carried keys in their order, each modeled one where the carried
+    /// one was (the carried value when it means the same), then the modeled keys not carried.
+    /// `generated` names keys written by the caller afterwards (left out here).
+    fn keys(
+        &mut self,
+        depth: usize,
+        item: bool,
+        carried: Option<&ArchyKeys>,
+        mut parts: Vec<(&str, Part)>,
+        generated: impl Fn(&str) -> bool,
+    ) {
+        let mut first = item;
+        if let Some(carried) = carried {
+            for (key, value) in carried {
+                if let Some(at) = parts.iter().position(|(name, _)| name == key) {
+                    let (name, part) = parts.remove(at);
+                    first &= !self.part(depth, first, name, part, Some(value));
+                } else if key == "outputs" || generated(key) {
+                    // Rebuilt from the graph (an imported action's unknown paths are kept with its paths).
+                } else {
+                    self.out.value(depth, first, key, value);
+                    first = false;
+                }
+            }
+        }
+        for (name, part) in parts {
+            first &= !self.part(depth, first, name, part, None);
+        }
+    }
+
+    /// Writes one modeled key; false when it wrote nothing.
+    fn part(&mut self, depth: usize, item: bool, name: &str, part: Part, carried: Option<&Json>) -> bool {
+        match part {
+            Part::Omit => false,
+            Part::Fixed(value) => {
+                self.out.value(depth, item, name, &value);
+                true
+            }
+            Part::Value(value, decode) => {
+                match carried.filter(|old| decode(old).is_some() && decode(old) == decode(&value)) {
+                    Some(old) => self.out.value(depth, item, name, old),
+                    None => self.out.value(depth, item, name, &value),
+                }
+                true
+            }
+            Part::Actions { entry, stop, branch_depth } => {
+                self.out.key(depth, item, name);
+                match entry {
+                    Some(entry) => self.items(depth + 1, entry, stop, branch_depth, false),
+                    None => self.disconnect(depth + 1, "Disconnect"),
+                }
+                true
+            }
+            Part::Choices(menu) => {
+                let choices = match &self.document.flow.nodes[menu].body {
+                    NodeBody::Menu { choices, .. } => choices.as_slice(),
+                    _ => &[],
+                };
+                self.choices(depth, item, menu, choices);
+                true
+            }
+            Part::InlineTask { entry, kept } => {
+                self.out.key(depth, item, name);
+                let actions = Part::Actions { entry: Some(entry), stop: None, branch_depth: 1 };
+                self.keys(depth + 1, false, kept.as_ref(), vec![("actions", actions)], |_| false);
+                true
+            }
+            Part::Outputs { paths, stop, branch_depth } => {
+                let kept = carried.and_then(Json::as_object);
+                let written: Vec<(PortName, usize)> =
+                    paths.into_iter().filter(|&(_, target)| Some(target) != stop).collect();
+                let unknown: Vec<(&String, &Json)> =
+                    kept.into_iter().flatten().filter(|(key, _)| PortName::parse(key).is_none()).collect();
+                if written.is_empty() && unknown.is_empty() {
+                    return false;
+                }
+                self.out.key(depth, item, name);
+                for (port, target) in written {
+                    self.out.key(depth + 1, false, port.as_str());
+                    self.out.key(depth + 2, false, "actions");
+                    self.items(depth + 3, target, stop, branch_depth + 1, false);
+                }
+                for (key, value) in unknown {
+                    self.out.value(depth + 1, false, key, value);
+                }
+                true
+            }
+        }
+    }
+
     fn request(&mut self, index: usize) {
-        if self.queued.insert(index) {
+        let kind = self.document.flow.nodes[index].kind();
+        if !matches!(kind, NodeKind::Task | NodeKind::Menu) && !self.queued[index] {
+            self.queued[index] = true;
             self.queue.push(index);
         }
     }
 
-    /// `actions:` at `depth`, then the actions that take the call into `entry`, or a disconnect when
-    /// nothing is connected (real files never write an empty action list).
-    fn actions(&mut self, depth: usize, entry: Option<usize>, branch_depth: usize) {
-        self.out.key(depth, false, "actions");
-        match entry {
-            Some(index) => self.enter(depth + 1, index, branch_depth),
-            None => self.disconnect(depth + 1, "Disconnect"),
-        }
-    }
-
-    /// The actions that take the call into `index`: a jump when it is a head, else its body.
-    fn enter(&mut self, depth: usize, index: usize, branch_depth: usize) {
-        if self.plan.heads[index] || branch_depth > MAX_INLINE_DEPTH {
-            self.request(index);
-            self.jump(depth, index);
-        } else {
-            self.body(depth, index, branch_depth);
-        }
-    }
-
-    fn jump(&mut self, depth: usize, index: usize) {
-        let node = &self.document.flow.nodes[index];
-        let name = format!("Go to {}", self.plan.name(index));
-        if node.kind() == NodeKind::Menu {
-            self.out.key(depth, true, "jumpToMenu");
-            self.out.scalar(depth + 1, false, "name", &name);
-            self.out.scalar(depth + 1, false, "targetMenuRef", &format!("/inboundCall/menus/menu[{}]", ref_id(node)));
-        } else {
-            self.out.key(depth, true, "jumpToTask");
-            self.out.scalar(depth + 1, false, "name", &name);
-            self.out.scalar(depth + 1, false, "targetTaskRef", &task_ref(node));
-        }
+    /// `actions:` at `depth` from `entry` (a disconnect when nothing is connected: real files never
+    /// write an empty action list).
+    fn actions(&mut self, depth: usize, entry: Option<usize>, stop: Option<usize>, branch_depth: usize) {
+        self.part(depth, false, "actions", Part::Actions { entry, stop, branch_depth }, None);
     }
 
     fn disconnect(&mut self, depth: usize, name: &str) {
@@ -324,211 +565,341 @@ impl Writer<'_, '_> {
         self.out.scalar(depth + 1, false, "name", name);
     }
 
-    /// The node's own action and what follows it, as items of an action list at `depth`. A straight
-    /// chain is written in a loop, so it costs no stack; only branches recurse, and those are bounded
-    /// by `MAX_INLINE_DEPTH`.
-    fn body(&mut self, depth: usize, first: usize, branch_depth: usize) {
+    /// A jump into a task or menu (a node written as one).
+    fn jump(&mut self, depth: usize, index: usize) {
+        let node = &self.document.flow.nodes[index];
+        let name = format!("Go to {}", self.plan.name(index));
+        self.request(index);
+        if node.kind() == NodeKind::Menu {
+            self.out.key(depth, true, "jumpToMenu");
+            self.out.scalar(depth + 1, false, "name", &name);
+            self.out.scalar(depth + 1, false, "targetMenuRef", &unit_ref(node));
+        } else {
+            self.out.key(depth, true, "jumpToTask");
+            self.out.scalar(depth + 1, false, "name", &name);
+            self.out.scalar(depth + 1, false, "targetTaskRef", &unit_ref(node));
+        }
+    }
+
+    /// The actions from `first` on, as items of an action list at `depth`, until `stop` (where the
+    /// list falls through to the enclosing one), a jump or an end. `own` is set when `first` is the
+    /// head whose task this is. A straight chain is written in a loop, so it costs no stack; only
+    /// branches recurse, and those are bounded by `MAX_INLINE_DEPTH`.
+    fn items(&mut self, depth: usize, first: usize, stop: Option<usize>, branch_depth: usize, own: bool) {
         let document = self.document;
+
         let mut current = first;
         let mut steps = 0usize;
-        let d = depth;
+        let mut at_own_head = own;
         loop {
             // Invariant: validation guarantees every cycle has a head, so a chain ends within the node
             // count; the bound only keeps a broken caller from hanging.
             steps += 1;
-            if steps > document.flow.nodes.len() {
-                self.disconnect(d, "Disconnect");
+            if steps > document.flow.nodes.len() + 1 {
+                self.disconnect(depth, "Disconnect");
                 return;
             }
-            let node = &document.flow.nodes[current];
-            let plan = self.plan;
-            let name = plan.name(current);
-            let next = match &node.body {
-                NodeBody::Start => self.plan.target(current, PortName::Next),
-                NodeBody::Play { prompt } => {
-                    self.out.key(d, true, "playAudio");
-                    self.out.scalar(d + 1, false, "name", name);
-                    self.out.key(d + 1, false, "audio");
-                    self.out.scalar(d + 2, false, "tts", prompt);
-                    self.plan.target(current, PortName::Next)
+            if (self.heads[current] && !at_own_head) || branch_depth > MAX_INLINE_DEPTH {
+                self.jump(depth, current);
+                return;
+            }
+            at_own_head = false;
+            if !own || current != first {
+                self.written[current] = self.written[current].saturating_add(1);
+                if self.written[current] == 2 {
+                    self.repeated.push(current);
                 }
-                NodeBody::SetVariable { variable, expression } => {
-                    let value_type = document
-                        .flow
-                        .variables
-                        .iter()
-                        .find(|v| &v.name == variable)
-                        .map_or(TypeName::scalar(ValueType::String), |v| v.value_type);
-                    self.out.key(d, true, "updateData");
-                    self.out.scalar(d + 1, false, "name", name);
-                    self.out.key(d + 1, false, "statements");
-                    self.out.key(d + 2, true, &type_word(value_type));
-                    self.out.scalar(d + 3, false, "variable", variable);
-                    self.out.key(d + 3, false, "value");
-                    self.out.scalar(d + 4, false, "exp", expression);
-                    self.plan.target(current, PortName::Next)
-                }
-                NodeBody::Invoke(call) => {
-                    let version = match call.version.as_deref() {
-                        None | Some("latest") => "ver_latestPublished".to_owned(),
-                        Some(version) => format!("ver_{version}"),
-                    };
-                    self.out.key(d, true, "callCommonModule");
-                    self.out.scalar(d + 1, false, "name", name);
-                    self.out.key(d + 1, false, "commonModule");
-                    self.out.key(d + 2, false, &call.module);
-                    self.mappings(
-                        d + 3,
-                        &version,
-                        [("inputs", "exp", &call.inputs), ("outputs", "var", &call.outputs)],
-                    );
-                    self.plan.target(current, PortName::Complete)
-                }
-                NodeBody::DataAction(call) => {
-                    let seconds = call.timeout_seconds.unwrap_or(crate::document::DEFAULT_TIMEOUT_SECONDS);
-                    self.out.key(d, true, "callData");
-                    self.out.scalar(d + 1, false, "name", name);
-                    self.out.key(d + 1, false, "timeout");
-                    self.out.key(d + 2, false, "lit");
-                    self.out.raw(d + 3, false, "seconds", &seconds.to_string());
-                    self.out.key(d + 1, false, "category");
-                    self.out.key(d + 2, false, &call.category);
-                    self.out.key(d + 3, false, "dataAction");
-                    self.mappings(
-                        d + 4,
-                        &call.action,
-                        [("inputs", "exp", &call.inputs), ("successOutputs", "var", &call.outputs)],
-                    );
-                    let paths =
-                        [PortName::Failure, PortName::Timeout].map(|port| (port, self.plan.target(current, port)));
-                    self.outputs(d + 1, &paths, branch_depth);
-                    self.plan.target(current, PortName::Success)
-                }
-                NodeBody::Decision { expression } => {
-                    self.out.key(d, true, "decision");
-                    self.out.scalar(d + 1, false, "name", name);
-                    self.out.key(d + 1, false, "condition");
-                    self.out.scalar(d + 2, false, "exp", expression);
-                    let paths = [PortName::Yes, PortName::No].map(|port| (port, self.plan.target(current, port)));
-                    self.outputs(d + 1, &paths, branch_depth);
+                // A pass that repeats nodes is written again, so once it has repeated some there is
+                // no point in writing on (a graph of merges would repeat exponentially).
+                if self.repeated.len() > 64 {
                     return;
                 }
-                NodeBody::Transfer { queue } => {
-                    let failure = self.plan.target(current, PortName::Failure);
-                    self.out.key(d, true, "transferToAcd");
-                    self.out.scalar(d + 1, false, "name", name);
-                    self.out.key(d + 1, false, "targetQueue");
-                    self.out.key(d + 2, false, "lit");
-                    self.out.scalar(d + 3, false, "name", queue);
-                    self.outputs(d + 1, &[(PortName::Failure, failure)], branch_depth);
-                    if failure.is_none() {
-                        // With nothing on the failure path Architect would fall off the end of the task.
-                        self.disconnect(d, &format!("{name} failed: disconnect"));
-                    }
-                    return;
-                }
-                NodeBody::Disconnect => {
-                    self.disconnect(d, name);
-                    return;
-                }
-                NodeBody::Menu { .. } => {
-                    // Menus are always heads, so a body never starts at one; jump to be safe.
-                    self.request(current);
-                    self.jump(d, current);
-                    return;
-                }
-            };
+            }
+            let next = self.action(depth, current, branch_depth);
             match next {
-                Some(next) if self.plan.heads[next] => {
-                    self.request(next);
-                    self.jump(d, next);
+                Some(next) if Some(next) == stop => return,
+                Some(next) if next == first && own => {
+                    self.jump(depth, next);
                     return;
                 }
                 Some(next) => current = next,
+                None => return,
+            }
+        }
+    }
+
+    /// Writes node `index`'s action as one list item at `depth`; returns the node the list goes on
+    /// with, if any.
+    fn action(&mut self, depth: usize, index: usize, branch_depth: usize) -> Option<usize> {
+        let document = self.document;
+        let plan = self.plan;
+        let node = &document.flow.nodes[index];
+        let carried = node.carried.as_deref().map(|c| &c.keys);
+        let name = plan.name(index).to_owned();
+        let name_part = if node.carried.is_some() && name.is_empty() {
+            Part::Omit
+        } else {
+            Part::Fixed(Json::String(name.clone()))
+        };
+        let d = depth;
+        let target = |port| plan.target(index, port);
+        match &node.body {
+            NodeBody::Start => target(PortName::Next),
+            NodeBody::Task { .. } | NodeBody::Menu { .. } => {
+                // Tasks and menus are heads: a list never holds one; jump to be safe.
+                self.jump(d, index);
+                None
+            }
+            NodeBody::Play { prompt } => {
+                let parts = vec![("name", name_part), ("audio", Part::Value(codec::tts_value(prompt), codec::tts))];
+                self.out.key(d, true, "playAudio");
+                self.keys(d + 1, false, carried, parts, |_| false);
+                target(PortName::Next)
+            }
+            NodeBody::SetVariable { variable, expression } => {
+                let value_type = document
+                    .flow
+                    .variables
+                    .iter()
+                    .find(|v| &v.name == variable)
+                    .map_or(TypeName::scalar(ValueType::String), |v| v.value_type);
+                let statements = codec::statement_value(&type_word(value_type), variable, expression);
+                let parts = vec![("name", name_part), ("statements", Part::Value(statements, statement_text))];
+                self.out.key(d, true, "updateData");
+                self.keys(d + 1, false, carried, parts, |_| false);
+                target(PortName::Next)
+            }
+            NodeBody::Invoke(call) => {
+                let reference = codec::ModuleRef {
+                    module: call.module.clone(),
+                    version: call.version.clone().unwrap_or_else(|| "latest".to_owned()),
+                    inputs: call.inputs.clone(),
+                    outputs: call.outputs.clone(),
+                };
+                let parts = vec![
+                    ("name", name_part),
+                    ("commonModule", Part::Value(codec::module_ref_value(&reference), module_text)),
+                ];
+                self.out.key(d, true, "callCommonModule");
+                self.keys(d + 1, false, carried, parts, |_| false);
+                target(PortName::Complete)
+            }
+            NodeBody::DataAction(call) => {
+                let reference = codec::DataActionRef {
+                    category: call.category.clone(),
+                    action: call.action.clone(),
+                    inputs: call.inputs.clone(),
+                    outputs: call.outputs.clone(),
+                };
+                let seconds = call.timeout_seconds.unwrap_or(DEFAULT_TIMEOUT_SECONDS);
+                // Drawn: success goes on in the list. Imported: the node the list went on with.
+                let stop = match plan.after[index] {
+                    Some(after) => Some(after),
+                    None => target(PortName::Success),
+                };
+                let paths: Vec<(PortName, usize)> = [PortName::Success, PortName::Failure, PortName::Timeout]
+                    .into_iter()
+                    .filter_map(|port| target(port).map(|t| (port, t)))
+                    .collect();
+                let parts = vec![
+                    ("name", name_part),
+                    ("timeout", Part::Value(codec::seconds_value(seconds), seconds_text)),
+                    ("category", Part::Value(codec::data_action_ref_value(&reference), data_action_text)),
+                    ("outputs", Part::Outputs { paths, stop, branch_depth }),
+                ];
+                self.out.key(d, true, "callData");
+                self.keys(d + 1, false, carried, parts, |_| false);
+                stop
+            }
+            NodeBody::Decision { expression } => {
+                let stop = plan.after[index];
+                let paths =
+                    [PortName::Yes, PortName::No].into_iter().filter_map(|p| target(p).map(|t| (p, t))).collect();
+                let parts = vec![
+                    ("name", name_part),
+                    ("condition", Part::Value(codec::expression_value(expression), codec::expression)),
+                    ("outputs", Part::Outputs { paths, stop, branch_depth }),
+                ];
+                self.out.key(d, true, "decision");
+                self.keys(d + 1, false, carried, parts, |_| false);
+                stop
+            }
+            NodeBody::Transfer { queue } => {
+                let stop = plan.after[index];
+                let failure = target(PortName::Failure);
+                let paths = failure.map(|t| (PortName::Failure, t)).into_iter().collect();
+                let parts = vec![
+                    ("name", name_part),
+                    ("targetQueue", Part::Value(codec::literal_name_value(queue), codec::literal_name)),
+                    ("outputs", Part::Outputs { paths, stop, branch_depth }),
+                ];
+                self.out.key(d, true, "transferToAcd");
+                self.keys(d + 1, false, carried, parts, |_| false);
+                if stop.is_none() && failure.is_none() {
+                    // With nothing on the failure path Architect would fall off the end of the task.
+                    self.disconnect(d, &format!("{name} failed: disconnect"));
+                }
+                stop
+            }
+            NodeBody::Disconnect => {
+                self.out.key(d, true, "disconnect");
+                match (carried, node.carried.is_some() && name.is_empty()) {
+                    // A nameless imported disconnect: `disconnect: none: true`, or its keys.
+                    (Some(keys), true) if keys.is_empty() => self.out.raw(d + 1, false, "none", "true"),
+                    _ => self.keys(d + 1, false, carried, vec![("name", name_part)], |_| false),
+                }
+                None
+            }
+            NodeBody::JumpToTask | NodeBody::JumpToMenu => {
+                let (key, reference_key) = match node.kind() {
+                    NodeKind::JumpToTask => ("jumpToTask", "targetTaskRef"),
+                    _ => ("jumpToMenu", "targetMenuRef"),
+                };
+                let reference = target(PortName::Target).map(|t| unit_ref(&document.flow.nodes[t]));
+                let reference_part = match reference {
+                    Some(reference) => Part::Value(Json::String(reference), self::reference),
+                    None => Part::Omit,
+                };
+                self.out.key(d, true, key);
+                self.keys(d + 1, false, carried, vec![("name", name_part), (reference_key, reference_part)], |_| false);
+                None
+            }
+            NodeBody::Archy(action) => {
+                let next = target(PortName::Next);
+                let paths = action.paths.iter().filter_map(|&p| target(p).map(|t| (p, t))).collect();
+                let parts = vec![("name", name_part), ("outputs", Part::Outputs { paths, stop: next, branch_depth })];
+                let key = if action.action.is_empty() { "unknownAction" } else { action.action.as_str() };
+                match carried {
+                    // `- someAction: none: true` and other bodies that are not a mapping of keys.
+                    Some(keys) if keys.is_empty() && name.is_empty() => self.out.raw(d, true, key, "{}"),
+                    _ => {
+                        self.out.key(d, true, key);
+                        self.keys(d + 1, false, carried, parts, |_| false);
+                    }
+                }
+                next
+            }
+        }
+    }
+
+    /// A task node: `task:` with its name, refId, kept keys and actions.
+    fn task_node(&mut self, index: usize) {
+        let node = &self.document.flow.nodes[index];
+        let entry = self.plan.target(index, PortName::Next);
+        let parts = vec![
+            ("name", Part::Fixed(Json::String(self.plan.name(index).to_owned()))),
+            ("refId", Part::Fixed(Json::String(unit_ref_id(node)))),
+            ("actions", Part::Actions { entry, stop: None, branch_depth: 0 }),
+        ];
+        self.out.key(2, true, "task");
+        self.keys(UNIT_DEPTH, false, node.archy_keys(), parts, |_| false);
+    }
+
+    /// A top-level menu.
+    fn menu(&mut self, index: usize) {
+        let node = &self.document.flow.nodes[index];
+        let prompt = match &node.body {
+            NodeBody::Menu { prompt, .. } => prompt.as_str(),
+            _ => "",
+        };
+        let parts = vec![
+            ("name", Part::Fixed(Json::String(self.plan.name(index).to_owned()))),
+            ("refId", Part::Fixed(Json::String(unit_ref_id(node)))),
+            ("audio", Part::Value(codec::tts_value(prompt), codec::tts)),
+            ("choices", Part::Choices(index)),
+        ];
+        self.out.key(2, true, "menu");
+        self.keys(UNIT_DEPTH, false, node.archy_keys(), parts, |_| false);
+        if let Some(target) = self.plan.target(index, PortName::NoInput) {
+            let name = format!("{} - no input", self.plan.name(index));
+            let menu = std::mem::replace(&mut self.out, YamlText::with_capacity(0));
+            self.out.key(2, true, "task");
+            self.out.scalar(UNIT_DEPTH, false, "name", &name);
+            self.out.scalar(UNIT_DEPTH, false, "refId", &format!("{}_noInput", ref_id(node)));
+            self.actions(UNIT_DEPTH, Some(target), None, 1);
+            // The no-input task goes to the end of the task list.
+            let task = std::mem::replace(&mut self.out, menu);
+            self.extra_tasks.push_str(&task.text);
+            self.notes.push(format!(
+                "menu \"{}\": its noInput path is the task \"{name}\"; point the menu's no-input handling at it in Architect (Archy's key for that is not verified)",
+                node.label
+            ));
+        }
+    }
+
+    fn choices(&mut self, depth: usize, item: bool, index: usize, choices: &[MenuChoice]) {
+        if choices.is_empty() {
+            self.out.raw(depth, item, "choices", "[]");
+            return;
+        }
+        self.out.key(depth, item, "choices");
+        let d = depth + 1;
+        for choice in choices {
+            let port = PortName::of_digit(&choice.digit);
+            let target = port.and_then(|port| self.plan.target(index, port));
+            let label =
+                if choice.label.trim().is_empty() { format!("Press {}", choice.digit) } else { choice.label.clone() };
+            let kept = choice.archy.as_ref().and_then(codec::single);
+            let kept_as = |wanted: &str| {
+                kept.filter(|(key, _)| key.as_str() == wanted).and_then(|(_, body)| body.as_object()).cloned()
+            };
+            let name = Part::Fixed(Json::String(label));
+            let dtmf = Part::Fixed(Json::String(dtmf(&choice.digit)));
+            match target {
+                // An imported choice with nothing connected: as it came, with its name and digit.
+                None if kept.is_some_and(|(_, body)| body.is_object()) => {
+                    let Some((key, Json::Object(keys))) = kept else { continue };
+                    self.out.key(d, true, key);
+                    self.keys(d + 1, false, Some(keys), vec![("name", name), ("dtmf", dtmf)], |_| false);
+                }
+                // A choice leads somewhere in a valid flow; one that does not hangs up.
                 None => {
-                    self.disconnect(d, "Disconnect");
-                    return;
+                    self.out.key(d, true, "menuDisconnect");
+                    self.keys(d + 1, false, None, vec![("name", name), ("dtmf", dtmf)], |_| false);
+                }
+                Some(target) if self.document.flow.nodes[target].kind() == NodeKind::Task => {
+                    let keys = kept_as("menuJumpToTask");
+                    let reference = Part::Value(Json::String(unit_ref(&self.document.flow.nodes[target])), reference);
+                    let parts = vec![("name", name), ("dtmf", dtmf), ("targetTaskRef", reference)];
+                    self.out.key(d, true, "menuJumpToTask");
+                    self.keys(d + 1, false, keys.as_ref(), parts, |_| false);
+                }
+                Some(target) => {
+                    let keys = kept_as("menuTask");
+                    let task_keys = keys.as_ref().and_then(|k| k.get("task")).and_then(Json::as_object).cloned();
+                    let parts = vec![
+                        ("name", name),
+                        ("dtmf", dtmf),
+                        ("task", Part::InlineTask { entry: target, kept: task_keys }),
+                    ];
+                    self.out.key(d, true, "menuTask");
+                    self.keys(d + 1, false, keys.as_ref(), parts, |_| false);
                 }
             }
         }
     }
+}
 
-    /// `outputs:` with one entry per connected path, in order, or nothing at all when no path is
-    /// connected: real files leave an empty path out, and `outputs` with it (docs/export.md).
-    fn outputs(&mut self, depth: usize, paths: &[(PortName, Option<usize>)], branch_depth: usize) {
-        if paths.iter().all(|(_, target)| target.is_none()) {
-            return;
-        }
-        self.out.key(depth, false, "outputs");
-        for &(port, target) in paths {
-            if let Some(target) = target {
-                self.out.key(depth + 1, false, port.as_str());
-                self.actions(depth + 2, Some(target), branch_depth + 1);
-            }
-        }
-    }
-
-    /// `key:` then its non-empty mappings (`inputs: {name: {exp: ...}}`), or `key: none: true` when
-    /// none (Archy's empty-object marker; real files never write `{}`).
-    fn mappings(&mut self, depth: usize, key: &str, parts: [(&str, &str, &Mapping); 2]) {
-        let present: Vec<_> = parts.iter().filter(|(_, _, mapping)| !mapping.is_empty()).collect();
-        if present.is_empty() {
-            self.out.key(depth, false, key);
-            self.out.raw(depth + 1, false, "none", "true");
-            return;
-        }
-        self.out.key(depth, false, key);
-        for &&(name, wrapper, mapping) in &present {
-            self.out.key(depth + 1, false, name);
-            for (variable, value) in mapping {
-                self.out.key(depth + 2, false, variable);
-                self.out.scalar(depth + 3, false, wrapper, value);
-            }
-        }
-    }
-
-    /// A top-level menu into `self.out`; returns the noInput target when one is connected.
-    fn menu(&mut self, index: usize) -> Option<usize> {
-        let document = self.document;
-        let node = &document.flow.nodes[index];
-        self.out.key(2, true, "menu");
-        self.out.scalar(UNIT_DEPTH, false, "name", self.plan.name(index));
-        self.out.scalar(UNIT_DEPTH, false, "refId", &ref_id(node));
-        self.out.key(UNIT_DEPTH, false, "audio");
-        let (prompt, choices) = match &node.body {
-            NodeBody::Menu { prompt, choices } => (prompt.as_str(), choices.as_slice()),
-            _ => ("", &[][..]),
-        };
-        self.out.scalar(UNIT_DEPTH + 1, false, "tts", prompt);
-        if choices.is_empty() {
-            self.out.raw(UNIT_DEPTH, false, "choices", "[]");
-        } else {
-            self.out.key(UNIT_DEPTH, false, "choices");
-        }
-        for choice in choices {
-            let port = PortName::of_digit(&choice.digit);
-            let label =
-                if choice.label.trim().is_empty() { format!("Press {}", choice.digit) } else { choice.label.clone() };
-            let d = UNIT_DEPTH + 1;
-            let target = port.and_then(|port| self.plan.target(index, port));
-            // A choice leads somewhere in a valid flow; one that does not hangs up.
-            self.out.key(d, true, if target.is_some() { "menuTask" } else { "menuDisconnect" });
-            self.out.scalar(d + 1, false, "name", &label);
-            self.out.scalar(d + 1, false, "dtmf", &dtmf(&choice.digit));
-            if target.is_some() {
-                self.out.key(d + 1, false, "task");
-                self.actions(d + 2, target, 1);
-            }
-        }
-        self.plan.target(index, PortName::NoInput)
+/// The refId of a node written as a task or menu.
+fn unit_ref_id(node: &Node) -> String {
+    match &node.body {
+        NodeBody::Task { ref_id } if !ref_id.is_empty() => ref_id.clone(),
+        _ => match node.archy_keys().and_then(|keys| keys.get("refId")).and_then(Json::as_str) {
+            Some(ref_id) => ref_id.to_owned(),
+            None => ref_id(node),
+        },
     }
 }
 
-fn task_ref(node: &Node) -> String {
-    format!("/inboundCall/tasks/task[{}]", ref_id(node))
+/// The absolute reference to a node written as a task or menu.
+fn unit_ref(node: &Node) -> String {
+    match node.kind() {
+        NodeKind::Menu => format!("/inboundCall/menus/menu[{}]", unit_ref_id(node)),
+        _ => format!("/inboundCall/tasks/task[{}]", unit_ref_id(node)),
+    }
 }
 
-/// A task's or menu's refId: the node id (ids are already reference-safe).
+/// A made-up refId for a drawn node written as a task or menu (ids are already reference-safe).
 fn ref_id(node: &Node) -> String {
     match node.kind() {
         NodeKind::Menu => format!("menu_{}", node.id),
@@ -554,7 +925,7 @@ fn type_word(value_type: TypeName) -> String {
         ValueType::DateTime => "dateTime",
         ValueType::Duration => "duration",
     };
-    // [unverified] the collection spelling.
+    // [unverified] the collection spelling of statements (`stringCollectionVariable` is real).
     if value_type.list {
         format!("{base}Collection")
     } else {
@@ -564,4 +935,62 @@ fn type_word(value_type: TypeName) -> String {
 
 fn variable_key(value_type: TypeName) -> String {
     format!("{}Variable", type_word(value_type))
+}
+
+// Decoders for `Part::Value`: what a key means, so a carried value that means the same is kept.
+
+fn reference(value: &Json) -> Option<String> {
+    value.as_str().and_then(codec::ref_id_of).map(str::to_owned)
+}
+
+fn greeting_text(value: &Json) -> Option<String> {
+    match codec::tts(value) {
+        Some(text) => Some(text),
+        None => Some(String::new()).filter(|_| value.get("exp").is_some() || value.get("noValue").is_some()),
+    }
+}
+
+/// The default language is what the designer models of `supportedLanguages`.
+fn supported_language(value: &Json) -> Option<String> {
+    value.as_object().and_then(|map| map.keys().next().cloned())
+}
+
+/// The declared names and types, in order.
+fn variable_names(value: &Json) -> Option<String> {
+    let items = value.as_array()?;
+    let mut text = String::new();
+    for item in items {
+        let (key, body) = codec::single(item.as_object()?)?;
+        text.push_str(key);
+        text.push(' ');
+        text.push_str(body.get("name")?.as_str()?);
+        text.push('\n');
+    }
+    Some(text)
+}
+
+fn error_handling_key(value: &Json) -> Option<String> {
+    let handling = value.get("errorHandling")?.as_object()?;
+    let (choice, body) = codec::single(handling)?;
+    Some(match choice.as_str() {
+        "queue" => format!("queue {}", codec::literal_name(body.get("targetQueue")?)?),
+        "task" => format!("task {}", reference(body.get("targetTaskRef")?)?),
+        other => other.to_owned(),
+    })
+}
+
+fn statement_text(value: &Json) -> Option<String> {
+    codec::single_statement(value).map(|(_, variable, expression)| format!("{variable} = {expression}"))
+}
+
+fn module_text(value: &Json) -> Option<String> {
+    codec::module_ref(value).map(|call| format!("{call:?}"))
+}
+
+fn data_action_text(value: &Json) -> Option<String> {
+    codec::data_action_ref(value).map(|call| format!("{call:?}"))
+}
+
+fn seconds_text(value: &Json) -> Option<String> {
+    codec::seconds(value).map(|seconds| seconds.to_string())
 }

@@ -43,6 +43,52 @@ impl YamlText {
         self.text.push('\n');
     }
 
+    /// `key: <value>` for any JSON value (carried Archy keys): scalars inline, mappings and lists as
+    /// blocks, empty ones as `{}` and `[]`.
+    pub fn value(&mut self, depth: usize, item: bool, key: &str, value: &serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::String(text) => self.scalar(depth, item, key, text),
+            Value::Object(map) if map.is_empty() => self.raw(depth, item, key, "{}"),
+            Value::Array(items) if items.is_empty() => self.raw(depth, item, key, "[]"),
+            Value::Object(map) => {
+                self.key(depth, item, key);
+                for (inner, child) in map {
+                    self.value(depth + 1, false, inner, child);
+                }
+            }
+            Value::Array(items) => {
+                self.key(depth, item, key);
+                for child in items {
+                    self.sequence_item(depth + 1, child);
+                }
+            }
+            scalar => self.raw(depth, item, key, &scalar.to_string()),
+        }
+    }
+
+    /// One item of a block sequence whose items' keys sit at `depth`.
+    pub fn sequence_item(&mut self, depth: usize, value: &serde_json::Value) {
+        use serde_json::Value;
+        match value {
+            Value::Object(map) if !map.is_empty() => {
+                for (index, (key, child)) in map.iter().enumerate() {
+                    self.value(depth, index == 0, key, child);
+                }
+            }
+            other => {
+                push_spaces(&mut self.text, depth.saturating_sub(1) * 2);
+                self.text.push_str("- ");
+                match other {
+                    Value::String(text) => push_scalar(&mut self.text, text),
+                    // Empty mappings and lists, numbers, booleans, null and nested lists: JSON is YAML.
+                    other => self.text.push_str(&other.to_string()),
+                }
+                self.text.push('\n');
+            }
+        }
+    }
+
     /// `key: 42` or `key: true`: a value written as is.
     pub fn raw(&mut self, depth: usize, item: bool, key: &str, value: &str) {
         self.start(depth, item, key);
