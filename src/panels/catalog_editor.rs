@@ -88,6 +88,7 @@ pub fn CatalogEditor() -> impl IntoView {
                     compatible_flow_types: vec!["inboundcall".to_owned()],
                     inputs: inputs_list,
                     outputs: outputs_list,
+                    unknown_contract: false,
                 };
                 if studio.dispatch(Command::AddModule { module, index: None }).is_ok() {
                     name.set(String::new());

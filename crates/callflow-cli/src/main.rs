@@ -70,6 +70,14 @@ enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Turn an Archy `inboundCall` YAML file into a flow document (everything the designer does
+    /// not model is kept as written, so exporting it gives the same YAML data back).
+    Import {
+        file: String,
+        /// Write here instead of standard output.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
     /// Explain any pasted JSON payload against what the real Genesys Cloud API expects.
     Doctor {
         file: String,
@@ -119,6 +127,26 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
             let report = Report::new(callflow_core::check(&text));
             print_report(&report, format, None);
             Ok(u8::from(!report.ok))
+        }
+        Command::Import { file, output } => {
+            let text = read_input(&file)?;
+            match callflow_core::import::import_archy(&text) {
+                Ok(imported) => {
+                    for note in &imported.notes {
+                        eprintln!("note: {note}");
+                    }
+                    let findings = callflow_core::validate(&imported.document);
+                    let errors = findings.iter().filter(|d| d.is_error()).count();
+                    eprintln!(
+                        "imported \"{}\": {} node(s), {errors} error(s), {} warning(s)",
+                        imported.document.flow.name,
+                        imported.document.flow.nodes.len(),
+                        findings.len() - errors
+                    );
+                    write_output(output.as_deref(), &imported.document.to_json()).map(|()| 0)
+                }
+                Err(finding) => Ok(refuse("import", &[finding])),
+            }
         }
         Command::Doctor { file, format } => {
             let text = read_input(&file)?;

@@ -59,6 +59,15 @@ fn exit_codes_and_outputs() {
         (vec!["check".into(), seed.clone(), "--format".into(), "xml".into()], None, 2, "", "invalid value"),
         (vec!["export".into(), seed.clone(), "--format".into(), "archy".into()], None, 0, "callCommonModule:", ""),
         (
+            vec!["import".into(), "-".into()],
+            Some("inboundCall:\n  name: Imported\n  startUpRef: ./tasks/task[t]\n  tasks:\n    - task:\n        name: T\n        refId: t\n        actions:\n          - disconnect:\n              name: Bye\n".into()),
+            0,
+            "\"kind\": \"task\"",
+            "imported \"Imported\": 3 node(s), 0 error(s)",
+        ),
+        (vec!["import".into(), "-".into()], Some("inboundCall: [oops\n".into()), 1, "", "the YAML does not parse (line"),
+        (vec!["import".into(), "-".into()], Some("workflow:\n  name: W\n".into()), 1, "", "this is a workflow"),
+        (
             vec!["export".into(), "-".into(), "--format".into(), "archy".into()],
             Some(broken_seed()),
             1,

@@ -117,10 +117,22 @@ fn export(c: &mut Criterion) {
     });
 }
 
+/// Import and re-export of an Archy file of about 2,000 actions (the generator's flow, exported).
+fn import(c: &mut Criterion) {
+    let yaml = callflow_core::export::archy(&large_flow(2_000)).map(|a| a.yaml).unwrap_or_default();
+    c.bench_function("archy_import/2000", |b| {
+        b.iter(|| callflow_core::import::import_archy(black_box(&yaml)).map(|i| i.document.flow.nodes.len()))
+    });
+    let document = callflow_core::import::import_archy(&yaml).map(|i| i.document).unwrap_or_else(|_| large_flow(1));
+    c.bench_function("archy_reexport/2000", |b| {
+        b.iter(|| callflow_core::export::archy(black_box(&document)).map(|a| a.yaml.len()))
+    });
+}
+
 fn parse(c: &mut Criterion) {
     let text = large_flow(10_000).to_json();
     c.bench_function("parse/10000", |b| b.iter(|| callflow_core::parse(black_box(&text)).is_ok()));
 }
 
-criterion_group!(benches, validate, incremental, graph_edit, index, bulk_edits, export, parse);
+criterion_group!(benches, validate, incremental, graph_edit, index, bulk_edits, export, import, parse);
 criterion_main!(benches);

@@ -17,6 +17,7 @@ pub mod document;
 pub mod export;
 pub mod expression;
 pub mod hint;
+pub mod import;
 pub mod index;
 pub mod schema;
 #[cfg(feature = "testing")]

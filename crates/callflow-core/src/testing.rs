@@ -134,6 +134,7 @@ fn add_catalog(document: &mut Document) {
             value_type: TypeName::scalar(ValueType::Boolean),
             required: false,
         }],
+        unknown_contract: false,
     }];
     document.queues = vec![Queue { id: None, name: "Support".into() }];
 }

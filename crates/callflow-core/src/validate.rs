@@ -569,6 +569,9 @@ impl<'a> Validator<'a> {
             );
             return;
         };
+        if module.unknown_contract {
+            return;
+        }
         self.module_state(node, call, module);
         self.module_inputs(node, &call.inputs, module);
         self.module_outputs(node, &call.outputs, module);

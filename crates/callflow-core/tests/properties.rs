@@ -107,6 +107,7 @@ fn module() -> impl Strategy<Value = Module> {
         compatible_flow_types: vec!["inboundcall".to_owned()],
         inputs: vec![Parameter { name: "Common.callerId".to_owned(), value_type, required }],
         outputs: vec![Parameter { name: "Common.verified".to_owned(), value_type, required: false }],
+        unknown_contract: false,
     })
 }
 
@@ -268,6 +269,35 @@ proptest! {
             prop_assert!(findings.iter().any(|f| f.code.as_str() == "invalid-document"));
         }
         let _ = callflow_core::doctor(&text);
+    }
+
+    /// Mangled Archy files never make the import panic: it imports or says what is wrong, and what
+    /// it imports exports without panicking.
+    #[test]
+    fn mangled_archy_never_panics(seed in 0usize..2, edits in prop::collection::vec((any::<prop::sample::Index>(), 0u8..4, any::<char>()), 1..8)) {
+        let files = [
+            include_str!("fixtures/import/business-hours-ivr.yaml"),
+            include_str!("fixtures/import/substitutions.yaml"),
+        ];
+        let mut chars: Vec<char> = files[seed].chars().collect();
+        for (at, operation, c) in edits {
+            if chars.is_empty() { break; }
+            let index = at.index(chars.len());
+            match operation {
+                0 => { chars.remove(index); }
+                1 => chars.insert(index, c),
+                2 => chars[index] = c,
+                _ => chars.truncate(index),
+            }
+        }
+        let text: String = chars.into_iter().collect();
+        match callflow_core::import::import_archy(&text) {
+            Ok(imported) => {
+                let _ = callflow_core::validate(&imported.document);
+                let _ = export::archy(&imported.document);
+            }
+            Err(finding) => prop_assert_eq!(finding.code.as_str(), "invalid-document"),
+        }
     }
 }
 

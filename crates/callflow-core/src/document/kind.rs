@@ -628,7 +628,7 @@ impl NodeBody {
         let digits = self
             .choices()
             .iter()
-            .filter_map(|choice| PortName::of_digit(&choice.digit).map(|name| (name, choice.archy.is_none())))
+            .filter_map(|choice| PortName::of_digit(&choice.digit).map(|name| (name, choice.needs_path())))
             .map(|(name, required)| Port { name, required });
         let paths = self.archy_paths().iter().map(|&name| Port { name, required: false });
         digits.chain(paths).chain(self.kind().spec().ports.iter().copied())
@@ -654,12 +654,12 @@ impl NodeBody {
 
     /// (every port, the required ones) as bit sets, in one pass over the ports.
     pub fn port_masks(&self) -> (PortSet, PortSet) {
-        // A digit port is required unless its choice is an Archy choice without a path (see `ports`).
+        // A digit port is required unless its choice keeps an imported choice without a path.
         let (mut all, mut required) = self.kind().port_masks();
         for choice in self.choices() {
             if let Some(port) = PortName::of_digit(&choice.digit) {
                 all |= port.bit();
-                if choice.archy.is_none() {
+                if choice.needs_path() {
                     required |= port.bit();
                 }
             }

@@ -151,6 +151,18 @@ pub struct MenuChoice {
     pub archy: Option<ArchyKeys>,
 }
 
+impl MenuChoice {
+    /// Does this choice need an edge from its digit port? Yes, unless it keeps an imported choice
+    /// that goes nowhere in the flow (`menuDisconnect`, `menuTransferToAcd`, ...): a `menuTask`
+    /// or `menuJumpToTask` leads somewhere.
+    pub fn needs_path(&self) -> bool {
+        match &self.archy {
+            None => true,
+            Some(keys) => keys.keys().any(|key| key == "menuTask" || key == "menuJumpToTask"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Edge {
@@ -223,6 +235,10 @@ pub struct Module {
     pub inputs: Vec<Parameter>,
     #[serde(default)]
     pub outputs: Vec<Parameter>,
+    /// Named by an imported flow, with a contract nobody has loaded yet: calls to it are not
+    /// checked against inputs, outputs, versions or publication until the catalog is loaded.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unknown_contract: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -360,9 +360,14 @@ impl<'p, 'a> Writer<'p, 'a> {
     /// The flow's own keys, in the order Architect's exports use (or an imported flow's order).
     fn root(&mut self, menus: String, tasks: String) -> String {
         let flow = &self.document.flow;
+        let carried = flow.archy.as_deref();
+        // An imported flow without a key that the designer would write with its default value
+        // stays without it.
+        let had = |key: &str| carried.is_none_or(|keys| keys.contains_key(key));
         let mut parts: Vec<(&str, Part)> = Vec::new();
         parts.push(("name", Part::Fixed(Json::String(flow.name.clone()))));
-        match flow.description.as_deref().filter(|d| !d.trim().is_empty()) {
+        match flow.description.as_deref().filter(|d| !d.trim().is_empty() || (carried.is_some() && had("description")))
+        {
             Some(description) => parts.push(("description", Part::Fixed(Json::String(description.to_owned())))),
             None => parts.push(("description", Part::Omit)),
         }
@@ -391,15 +396,31 @@ impl<'p, 'a> Writer<'p, 'a> {
         }
         let mut languages = serde_json::Map::new();
         languages.insert(flow.default_language.clone(), Json::Object(language));
-        parts.push(("supportedLanguages", Part::Value(Json::Object(languages), supported_language)));
+        // An imported flow's languages stay as they were while its default language does.
+        let kept_languages = carried
+            .filter(|keys| keys.get("defaultLanguage").and_then(Json::as_str) == Some(flow.default_language.as_str()))
+            .and_then(|keys| keys.get("supportedLanguages"));
+        match kept_languages {
+            Some(kept) => parts.push(("supportedLanguages", Part::Fixed(kept.clone()))),
+            None if had("supportedLanguages") => {
+                parts.push(("supportedLanguages", Part::Value(Json::Object(languages), supported_language)))
+            }
+            None => {}
+        }
         let greeting = match flow.initial_greeting.as_deref().filter(|text| !text.trim().is_empty()) {
             Some(text) => codec::tts_value(text),
             // No greeting, as a real file writes it: an audio expression with no value.
             None => serde_json::json!({ "exp": "ToAudio(NOT_SET)" }),
         };
-        parts.push(("initialGreeting", Part::Value(greeting, greeting_text)));
-        if flow.variables.is_empty() {
+        if had("initialGreeting") || flow.initial_greeting.is_some() {
+            parts.push(("initialGreeting", Part::Value(greeting, greeting_text)));
+        }
+        let carried_variables = carried.is_some_and(|keys| keys.contains_key("variables"));
+        if flow.variables.is_empty() && !carried_variables {
             parts.push(("variables", Part::Omit));
+        } else if flow.variables.is_empty() {
+            // Kept as written when it holds only variables the designer does not model.
+            parts.push(("variables", Part::Value(Json::Array(Vec::new()), variable_names)));
         } else {
             let variables = flow
                 .variables
@@ -411,8 +432,9 @@ impl<'p, 'a> Writer<'p, 'a> {
                 .collect();
             parts.push(("variables", Part::Value(Json::Array(variables), variable_names)));
         }
-        parts.push(("settingsErrorHandling", Part::Value(self.error_handling(), error_handling_key)));
-        let carried = flow.archy.as_deref();
+        if had("settingsErrorHandling") || self.plan.error_handling != ErrorHandling::Disconnect {
+            parts.push(("settingsErrorHandling", Part::Value(self.error_handling(), error_handling_key)));
+        }
         let mut root = YamlText::with_capacity(menus.len() + tasks.len() + 2048);
         root.key(0, false, "inboundCall");
         let mut body = YamlText::with_capacity(0);
@@ -805,7 +827,7 @@ impl<'p, 'a> Writer<'p, 'a> {
         let parts = vec![
             ("name", Part::Fixed(Json::String(self.plan.name(index).to_owned()))),
             ("refId", Part::Fixed(Json::String(unit_ref_id(node)))),
-            ("audio", Part::Value(codec::tts_value(prompt), codec::tts)),
+            ("audio", Part::Value(codec::tts_value(prompt), menu_audio)),
             ("choices", Part::Choices(index)),
         ];
         self.out.key(2, true, "menu");
@@ -847,7 +869,7 @@ impl<'p, 'a> Writer<'p, 'a> {
             let dtmf = Part::Fixed(Json::String(dtmf(&choice.digit)));
             match target {
                 // An imported choice with nothing connected: as it came, with its name and digit.
-                None if kept.is_some_and(|(_, body)| body.is_object()) => {
+                None if !choice.needs_path() && kept.is_some_and(|(_, body)| body.is_object()) => {
                     let Some((key, Json::Object(keys))) = kept else { continue };
                     self.out.key(d, true, key);
                     self.keys(d + 1, false, Some(keys), vec![("name", name), ("dtmf", dtmf)], |_| false);
@@ -943,6 +965,12 @@ fn reference(value: &Json) -> Option<String> {
     value.as_str().and_then(codec::ref_id_of).map(str::to_owned)
 }
 
+/// A menu's prompt: its text to speech, or empty for audio of another form (which the import leaves
+/// as written, so it stays while the prompt is empty).
+fn menu_audio(value: &Json) -> Option<String> {
+    codec::tts(value).or_else(|| value.is_object().then(String::new))
+}
+
 fn greeting_text(value: &Json) -> Option<String> {
     match codec::tts(value) {
         Some(text) => Some(text),
@@ -955,16 +983,20 @@ fn supported_language(value: &Json) -> Option<String> {
     value.as_object().and_then(|map| map.keys().next().cloned())
 }
 
-/// The declared names and types, in order.
+/// The declared flow variables the designer models (names and types), in order: an imported list
+/// with other types in it (`jsonVariable`, task variables) stays as written while these do.
 fn variable_names(value: &Json) -> Option<String> {
     let items = value.as_array()?;
     let mut text = String::new();
     for item in items {
         let (key, body) = codec::single(item.as_object()?)?;
-        text.push_str(key);
-        text.push(' ');
-        text.push_str(body.get("name")?.as_str()?);
-        text.push('\n');
+        let name = body.get("name")?.as_str()?;
+        if let (Some(value_type), true) = (crate::import::variable_type(key), name.starts_with("Flow.")) {
+            text.push_str(&variable_key(value_type));
+            text.push(' ');
+            text.push_str(name);
+            text.push('\n');
+        }
     }
     Some(text)
 }

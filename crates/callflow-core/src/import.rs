@@ -1,0 +1,632 @@
+//! Archy YAML → flow document: `callflow import` and the designer's open, paste and drop.
+//!
+//! An `inboundCall` becomes a graph: each task a `task` node, each menu a `menu` node, each action a
+//! node of the kind that models it, or an `archy` node that keeps it exactly as written when the
+//! designer does not model it (or not in the form it has). Sequence becomes `next`-style edges, an
+//! output path an edge from its port, and the end of a path an edge to the action after the
+//! branching one (Archy falls through to it), which each node also remembers (`after`) so that the
+//! export writes the same lists. Every key the designer does not model is carried as written, so an
+//! import followed by an export gives back the same data ([`crate::archy_codec`]).
+//!
+//! Archy substitution tokens (`{{name}}`) are not YAML until Archy or Terraform replaces them; they
+//! are masked before parsing and restored after, so they stay text through import and export.
+//! Terraform template references (`${name}`) are plain YAML text already.
+
+use serde_json::Value as Json;
+
+use crate::archy_codec as codec;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::document::{
+    ArchyAction, ArchyKeys, Carried, DataActionCall, Document, Edge, Flow, FlowType, MenuChoice, Module, ModuleCall,
+    Node, NodeBody, NodeKind, PortName, Queue, TypeName, ValueType, Variable, FORMAT_V1,
+};
+
+/// An imported flow, and what the user should know about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    pub document: Document,
+    pub notes: Vec<String>,
+}
+
+/// Flow types Archy knows that the importer refuses (for now), with the designer's name for them.
+const OTHER_FLOW_TYPES: [(&str, &str); 14] = [
+    ("commonModule", "common module"),
+    ("inqueueCall", "in-queue call flow"),
+    ("outboundCall", "outbound call flow"),
+    ("secureCall", "secure call flow"),
+    ("workflow", "workflow"),
+    ("inboundShortMessage", "inbound message flow"),
+    ("inboundEmail", "inbound email flow"),
+    ("inboundChat", "inbound chat flow"),
+    ("botFlow", "bot flow"),
+    ("digitalBot", "digital bot flow"),
+    ("inqueueShortMessage", "in-queue message flow"),
+    ("inqueueEmail", "in-queue email flow"),
+    ("workitem", "workitem flow"),
+    ("surveyInvite", "survey invite flow"),
+];
+
+const MASK_OPEN: &str = "\u{e000}\u{e000}";
+const MASK_CLOSE: &str = "\u{e001}\u{e001}";
+
+/// Reads an Archy YAML file. Broken YAML is `invalid-document` with line and column; a flow of
+/// another type is refused with its name. Nothing is partial: either a whole document or an error.
+pub fn import_archy(text: &str) -> Result<Imported, Diagnostic> {
+    let value = parse_yaml(text)?;
+    let Some(root) = value.as_object() else {
+        return Err(invalid("the file is not an Archy flow: its top level is not a mapping"));
+    };
+    let Some(flow) = root.get("inboundCall") else {
+        for key in root.keys() {
+            if let Some((_, name)) = OTHER_FLOW_TYPES.iter().find(|(k, _)| k == key) {
+                return Err(invalid(&format!(
+                    "this is a {name} (`{key}`); only inbound call flows (`inboundCall`) can be imported so far"
+                )));
+            }
+        }
+        let keys: Vec<&str> = root.keys().map(String::as_str).collect();
+        return Err(invalid(&format!(
+            "the file is not an Archy inbound call flow: its top-level key is {}, not inboundCall",
+            if keys.is_empty() { "missing".to_owned() } else { keys.join(", ") }
+        )));
+    };
+    let Some(flow) = flow.as_object() else {
+        return Err(invalid("inboundCall is not a mapping of the flow's keys"));
+    };
+    Importer::default().flow(flow)
+}
+
+/// Parses Archy YAML with its substitution tokens kept as text. Broken YAML is `invalid-document`
+/// with line and column.
+pub fn parse_yaml(text: &str) -> Result<Json, Diagnostic> {
+    let masked = mask_tokens(text);
+    let mut value: Json = serde_norway::from_str(&masked).map_err(|error| {
+        let message = error.to_string().replace(MASK_OPEN, "{{").replace(MASK_CLOSE, "}}");
+        let (line, column) = error.location().map_or((0, 0), |at| (at.line(), at.column()));
+        let position = if line > 0 { format!("line {line}, column {column}: ") } else { String::new() };
+        Diagnostic::error(Code::InvalidDocument, format!("the YAML does not parse ({position}{message})"))
+    })?;
+    unmask(&mut value);
+    Ok(value)
+}
+
+fn invalid(message: &str) -> Diagnostic {
+    Diagnostic::error(Code::InvalidDocument, message.to_owned())
+}
+
+/// `{{name}}` → masked, so that YAML reads it as text.
+fn mask_tokens(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        let after = &rest[open + 2..];
+        match after.find("}}") {
+            Some(close) if !after[..close].contains(['\n', '{', '}']) => {
+                out.push_str(&rest[..open]);
+                out.push_str(MASK_OPEN);
+                out.push_str(&after[..close]);
+                out.push_str(MASK_CLOSE);
+                rest = &after[close + 2..];
+            }
+            _ => {
+                out.push_str(&rest[..open + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn unmask(value: &mut Json) {
+    let restore = |text: &str| text.replace(MASK_OPEN, "{{").replace(MASK_CLOSE, "}}");
+    match value {
+        Json::String(text) if text.contains('\u{e000}') => *text = restore(text),
+        Json::Array(items) => items.iter_mut().for_each(unmask),
+        Json::Object(map) => {
+            if map.keys().any(|key| key.contains('\u{e000}')) {
+                let entries = std::mem::take(map);
+                for (key, mut child) in entries {
+                    unmask(&mut child);
+                    map.insert(restore(&key), child);
+                }
+            } else {
+                map.values_mut().for_each(unmask);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Canvas spacing of the import's layout.
+const COLUMN: f64 = 220.0;
+const ROW: f64 = 130.0;
+
+#[derive(Default)]
+struct Importer {
+    nodes: Vec<Node>,
+    edges: Vec<Edge>,
+    taken: std::collections::HashSet<String>,
+    /// refId → task node index, menu node index.
+    tasks: Vec<(String, usize)>,
+    menus: Vec<(String, usize)>,
+    /// Jumps to resolve once every task and menu exists: (node index, reference).
+    jumps: Vec<(usize, String)>,
+    queues: Vec<String>,
+    modules: Vec<String>,
+    notes: Vec<String>,
+    /// The next free canvas row.
+    row: f64,
+}
+
+impl Importer {
+    fn flow(mut self, flow: &ArchyKeys) -> Result<Imported, Diagnostic> {
+        let name = flow.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+        if name.trim().is_empty() {
+            return Err(invalid("inboundCall has no name"));
+        }
+        let text = |key: &str| flow.get(key).and_then(Json::as_str).map(str::to_owned);
+        let start = self.add("start", Node::new("start", NodeKind::Start, 40.0, 40.0));
+
+        // Units first, so that jumps and menu choices can find them; their actions after.
+        let menus = list_of(flow.get("menus"), "menu");
+        let tasks = list_of(flow.get("tasks"), "task");
+        let mut units = Vec::new();
+        for (ref_id, body) in &menus {
+            let index = self.menu_node(ref_id, body);
+            self.menus.push((ref_id.clone(), index));
+            units.push((index, *body));
+        }
+        for (ref_id, body) in &tasks {
+            let label = body.get("name").and_then(Json::as_str).unwrap_or_default();
+            let mut node = Node::new(self.fresh_id("task", ref_id), NodeKind::Task, 0.0, 0.0);
+            node.label = label.to_owned();
+            node.body = NodeBody::Task { ref_id: ref_id.clone() };
+            let mut keys = (*body).clone();
+            keys.insert("actions".to_owned(), Json::Null);
+            node.carried = Some(Box::new(Carried { after: None, keys }));
+            let index = self.add_node(node);
+            self.tasks.push((ref_id.clone(), index));
+            units.push((index, *body));
+        }
+        for (unit, body) in units {
+            self.row_start(unit);
+            if self.nodes[unit].kind() == NodeKind::Task {
+                let actions = actions_of(body.get("actions"));
+                let entry = self.list(&actions, None, 1);
+                self.link(unit, PortName::Next, entry);
+            } else {
+                self.menu_choices(unit, body);
+            }
+        }
+        for (index, reference) in std::mem::take(&mut self.jumps) {
+            let target = self.unit(&reference);
+            match target {
+                Some(target) => self.link(index, PortName::Target, Some(target)),
+                None => self.notes.push(format!("\"{reference}\" names no task or menu in the file")),
+            }
+        }
+        // The start goes where startUpRef points.
+        let start_ref = text("startUpRef").unwrap_or_default();
+        match self.unit(&start_ref) {
+            Some(target) => self.link(start, PortName::Next, Some(target)),
+            None => self.notes.push(format!("startUpRef \"{start_ref}\" names no task or menu in the file")),
+        }
+
+        let variables = variables(flow.get("variables"));
+        let greeting = flow.get("initialGreeting").and_then(codec::tts);
+        let mut keys = flow.clone();
+        keys.insert("menus".to_owned(), Json::Null);
+        keys.insert("tasks".to_owned(), Json::Null);
+        if !flow.contains_key("menus") {
+            keys.shift_remove("menus");
+        }
+        if !flow.contains_key("tasks") {
+            keys.shift_remove("tasks");
+        }
+        let document = Document {
+            format: FORMAT_V1.to_owned(),
+            flow: Flow {
+                name,
+                flow_type: FlowType::Inboundcall,
+                description: text("description"),
+                division: text("division").unwrap_or_default(),
+                default_language: text("defaultLanguage").unwrap_or_else(|| "en-us".to_owned()),
+                start_node_id: "start".to_owned(),
+                initial_greeting: greeting,
+                variables,
+                nodes: self.nodes,
+                edges: self.edges,
+                archy: Some(Box::new(keys)),
+            },
+            modules: self.modules.iter().map(|name| unknown_module(name)).collect(),
+            queues: self.queues.iter().map(|name| Queue { id: None, name: name.clone() }).collect(),
+        };
+        Ok(Imported { document, notes: self.notes })
+    }
+
+    fn unit(&self, reference: &str) -> Option<usize> {
+        let ref_id = codec::ref_id_of(reference)?;
+        let list = if reference.contains("menus/menu[") { &self.menus } else { &self.tasks };
+        list.iter().find(|(id, _)| id == ref_id).map(|&(_, index)| index)
+    }
+
+    fn row_start(&mut self, unit: usize) {
+        self.nodes[unit].x = 40.0 + COLUMN;
+        self.nodes[unit].y = 40.0 + self.row * ROW;
+        self.row += 1.0;
+    }
+
+    fn menu_node(&mut self, ref_id: &str, body: &ArchyKeys) -> usize {
+        let mut node = Node::new(self.fresh_id("menu", ref_id), NodeKind::Menu, 0.0, 0.0);
+        node.label = body.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+        let prompt = body.get("audio").and_then(codec::tts).unwrap_or_default();
+        node.body = NodeBody::Menu { prompt, choices: Vec::new() };
+        let mut keys = body.clone();
+        if keys.contains_key("choices") {
+            keys.insert("choices".to_owned(), Json::Null);
+        }
+        node.carried = Some(Box::new(Carried { after: None, keys }));
+        self.add_node(node)
+    }
+
+    fn menu_choices(&mut self, menu: usize, body: &ArchyKeys) {
+        let mut choices = Vec::new();
+        let mut links = Vec::new();
+        for item in body.get("choices").and_then(Json::as_array).into_iter().flatten() {
+            let Some((kind, choice)) = item.as_object().and_then(codec::single) else { continue };
+            let choice = choice.as_object().cloned().unwrap_or_default();
+            let digit = choice.get("dtmf").and_then(Json::as_str).map(digit_of).unwrap_or_default();
+            let label = choice.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+            let port = PortName::of_digit(&digit);
+            let mut kept = ArchyKeys::new();
+            match kind.as_str() {
+                "menuTask" => {
+                    let actions = actions_of(choice.get("task").and_then(|task| task.get("actions")));
+                    let mut body = choice.clone();
+                    if let Some(Json::Object(task)) = body.get_mut("task") {
+                        task.insert("actions".to_owned(), Json::Null);
+                    }
+                    kept.insert(kind.clone(), Json::Object(body));
+                    let entry = self.list(&actions, None, 2);
+                    links.push((port, entry));
+                }
+                "menuJumpToTask" => {
+                    let reference = choice.get("targetTaskRef").and_then(Json::as_str).unwrap_or_default();
+                    kept.insert(kind.clone(), Json::Object(choice.clone()));
+                    match self.unit(reference) {
+                        Some(task) => links.push((port, Some(task))),
+                        None => self.notes.push(format!("menu choice \"{label}\": \"{reference}\" names no task")),
+                    }
+                }
+                _ => {
+                    if kind == "menuTransferToAcd" {
+                        if let Some(queue) = choice.get("targetQueue").and_then(codec::literal_name) {
+                            self.note_queue(&queue);
+                        }
+                    }
+                    kept.insert(kind.clone(), Json::Object(choice.clone()));
+                }
+            }
+            choices.push(MenuChoice { digit, label, archy: Some(kept) });
+        }
+        if let NodeBody::Menu { choices: slot, .. } = &mut self.nodes[menu].body {
+            *slot = choices;
+        }
+        for (port, entry) in links {
+            if let Some(port) = port {
+                self.link(menu, port, entry);
+            }
+        }
+    }
+}
+
+impl Importer {
+    fn add(&mut self, _hint: &str, node: Node) -> usize {
+        self.add_node(node)
+    }
+
+    fn add_node(&mut self, node: Node) -> usize {
+        self.taken.insert(node.id.clone());
+        self.nodes.push(node);
+        self.nodes.len() - 1
+    }
+
+    /// A node id from a prefix and a name: `task_Main_Menu_10`, unique, within the id rule.
+    fn fresh_id(&mut self, prefix: &str, name: &str) -> String {
+        let mut base = String::with_capacity(prefix.len() + name.len() + 1);
+        base.push_str(prefix);
+        base.push('_');
+        for c in name.chars() {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                base.push(c);
+            } else if !base.ends_with('_') {
+                base.push('_');
+            }
+        }
+        let mut base: String = base.trim_end_matches('_').chars().take(56).collect();
+        if base.is_empty() {
+            base = prefix.to_owned();
+        }
+        let mut id = base.clone();
+        let mut counter = 2;
+        while self.taken.contains(&id) {
+            id = format!("{base}_{counter}");
+            counter += 1;
+        }
+        id
+    }
+
+    fn link(&mut self, from: usize, port: PortName, to: Option<usize>) {
+        let Some(to) = to else { return };
+        let port = (port != PortName::Next).then(|| port.as_str());
+        let edge = Edge::new(self.nodes[from].id.as_str(), port, self.nodes[to].id.as_str());
+        self.edges.push(edge);
+    }
+
+    fn note_queue(&mut self, name: &str) {
+        if !name.is_empty() && !self.queues.iter().any(|q| q == name) {
+            self.queues.push(name.to_owned());
+        }
+    }
+
+    fn note_module(&mut self, name: &str) {
+        if !name.is_empty() && !self.modules.iter().any(|m| m == name) {
+            self.modules.push(name.to_owned());
+        }
+    }
+
+    /// Imports an action list on a canvas row of its own; returns its first node, or `cont` when
+    /// the list is empty. `cont` is where the list falls through at its end.
+    fn list(&mut self, actions: &[Json], cont: Option<usize>, column: usize) -> Option<usize> {
+        if actions.is_empty() {
+            return cont;
+        }
+        let y = 40.0 + self.row * ROW;
+        self.row += 1.0;
+        // Every node of the list first, so each knows the one after it; then their paths.
+        let mut made = Vec::with_capacity(actions.len());
+        for (offset, item) in actions.iter().enumerate() {
+            let (key, body) = match item.as_object().and_then(codec::single) {
+                Some((key, Json::Object(body))) => (key.clone(), body.clone()),
+                Some((key, _)) => (key.clone(), ArchyKeys::new()),
+                None => ("unknownAction".to_owned(), ArchyKeys::new()),
+            };
+            let (node, shape) = self.action_node(&key, &body);
+            let index = self.add_node(node);
+            self.nodes[index].x = 40.0 + (column + offset) as f64 * COLUMN;
+            self.nodes[index].y = y;
+            made.push((index, shape, body));
+        }
+        for position in 0..made.len() {
+            let successor = made.get(position + 1).map(|(index, _, _)| *index).or(cont);
+            let (index, shape, body) = (made[position].0, made[position].1.clone(), &made[position].2);
+            let outputs = body.get("outputs").and_then(Json::as_object).cloned().unwrap_or_default();
+            let path_list = |port: PortName| {
+                outputs.get(port.as_str()).and_then(|p| p.get("actions")).and_then(Json::as_array).cloned()
+            };
+            match shape {
+                Shape::Linear(port) => self.link(index, port, successor),
+                Shape::Terminal => {}
+                Shape::Branching(ports) => {
+                    for port in ports {
+                        let entry = match path_list(port) {
+                            Some(actions) => self.list(&actions, successor, column + position + 1),
+                            None => successor,
+                        };
+                        self.link(index, port, entry);
+                    }
+                    let after = successor.map(|after| self.nodes[after].id.clone());
+                    if let (Some(carried), Some(after)) = (self.nodes[index].carried.as_mut(), after) {
+                        carried.after = Some(after);
+                    }
+                }
+                Shape::Kept(paths) => {
+                    for port in paths {
+                        let entry = match path_list(port) {
+                            Some(actions) => self.list(&actions, successor, column + position + 1),
+                            None => successor,
+                        };
+                        self.link(index, port, entry);
+                    }
+                    self.link(index, PortName::Next, successor);
+                }
+            }
+        }
+        made.first().map(|(index, _, _)| *index)
+    }
+
+    /// The node for one action, and how its paths continue. An action the designer models in the
+    /// form it has becomes a node of that kind; any other becomes an `archy` node kept as written.
+    fn action_node(&mut self, key: &str, body: &ArchyKeys) -> (Node, Shape) {
+        let label = body.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
+        let id_name = if label.is_empty() { key } else { label.as_str() };
+        let id = self.fresh_id(key, id_name);
+        let modeled = self.modeled(key, body);
+        let (node_body, shape) = match modeled {
+            Some(found) => found,
+            None => {
+                // Kept as written: its known paths are ports, the rest of its keys are carried.
+                let paths: Vec<PortName> = body
+                    .get("outputs")
+                    .and_then(Json::as_object)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|(name, _)| PortName::parse(name))
+                    .filter(|port| !matches!(port, PortName::Digit(_) | PortName::Next))
+                    .collect();
+                let action = ArchyAction { action: key.to_owned(), paths: paths.clone() };
+                (NodeBody::Archy(Box::new(action)), Shape::Kept(paths))
+            }
+        };
+        let mut keys = body.clone();
+        if let Some(Json::Object(outputs)) = keys.get_mut("outputs") {
+            // The known paths are edges now; only unknown ones stay with the keys.
+            outputs.retain(|name, _| PortName::parse(name).is_none());
+            if outputs.is_empty() {
+                keys.shift_remove("outputs");
+            }
+        }
+        let node =
+            Node { id, label, x: 0.0, y: 0.0, body: node_body, carried: Some(Box::new(Carried { after: None, keys })) };
+        (node, shape)
+    }
+
+    fn modeled(&mut self, key: &str, body: &ArchyKeys) -> Option<(NodeBody, Shape)> {
+        let get = |name: &str| body.get(name);
+        Some(match key {
+            "playAudio" => (NodeBody::Play { prompt: codec::tts(get("audio")?)? }, Shape::Linear(PortName::Next)),
+            "decision" => (
+                NodeBody::Decision { expression: codec::expression(get("condition")?)? },
+                Shape::Branching(vec![PortName::Yes, PortName::No]),
+            ),
+            "transferToAcd" => {
+                let queue = codec::literal_name(get("targetQueue")?)?;
+                self.note_queue(&queue);
+                (NodeBody::Transfer { queue }, Shape::Branching(vec![PortName::Failure]))
+            }
+            "callData" => {
+                let call = codec::data_action_ref(get("category")?)?;
+                // The designer's outputs are flow variables; task variables keep the action as written.
+                if call.outputs.values().any(|variable| !variable.starts_with("Flow.")) {
+                    return None;
+                }
+                let seconds = codec::seconds(get("timeout")?)?;
+                let body = DataActionCall {
+                    category: call.category,
+                    action: call.action,
+                    inputs: call.inputs,
+                    outputs: call.outputs,
+                    timeout_seconds: Some(seconds),
+                };
+                (
+                    NodeBody::DataAction(Box::new(body)),
+                    Shape::Branching(vec![PortName::Success, PortName::Failure, PortName::Timeout]),
+                )
+            }
+            "callCommonModule" => {
+                let call = codec::module_ref(get("commonModule")?)?;
+                if call.outputs.values().any(|variable| !variable.starts_with("Flow.")) {
+                    return None;
+                }
+                self.note_module(&call.module);
+                let body = ModuleCall {
+                    module: call.module,
+                    module_id: None,
+                    version: Some(call.version),
+                    inputs: call.inputs,
+                    outputs: call.outputs,
+                };
+                (NodeBody::Invoke(Box::new(body)), Shape::Linear(PortName::Complete))
+            }
+            "updateData" => {
+                let (_, variable, expression) = codec::single_statement(get("statements")?)?;
+                if !variable.starts_with("Flow.") {
+                    return None;
+                }
+                (NodeBody::SetVariable { variable, expression }, Shape::Linear(PortName::Next))
+            }
+            "disconnect" => (NodeBody::Disconnect, Shape::Terminal),
+            "jumpToTask" | "jumpToMenu" => {
+                let reference_key = if key == "jumpToTask" { "targetTaskRef" } else { "targetMenuRef" };
+                let reference = get(reference_key)?.as_str()?.to_owned();
+                // Resolved once every task and menu exists (see `flow`).
+                let index = self.nodes.len();
+                self.jumps.push((index, reference));
+                let kind = if key == "jumpToTask" { NodeBody::JumpToTask } else { NodeBody::JumpToMenu };
+                (kind, Shape::Terminal)
+            }
+            _ => return None,
+        })
+    }
+}
+
+/// How an imported action's paths continue.
+#[derive(Debug, Clone)]
+enum Shape {
+    /// One way on (`next` or `complete`) to the action after it.
+    Linear(PortName),
+    /// Ends its list (disconnect, jumps).
+    Terminal,
+    /// The designer's branching kinds: each path, and an absent path goes to the action after it.
+    Branching(Vec<PortName>),
+    /// An action kept as written: its paths, and `next` to the action after it.
+    Kept(Vec<PortName>),
+}
+
+/// `digit_3` → `3`, `star` → `*`, `pound` → `#`.
+fn digit_of(dtmf: &str) -> String {
+    match dtmf {
+        "star" => "*".to_owned(),
+        "pound" => "#".to_owned(),
+        other => other.strip_prefix("digit_").unwrap_or(other).to_owned(),
+    }
+}
+
+/// The items of a `menus` or `tasks` list as (refId, body), in order; an item without a refId gets
+/// its name as one.
+fn list_of<'v>(value: Option<&'v Json>, item: &str) -> Vec<(String, &'v ArchyKeys)> {
+    value
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|entry| entry.get(item)?.as_object())
+        .map(|body| {
+            let ref_id =
+                body.get("refId").or_else(|| body.get("name")).and_then(Json::as_str).unwrap_or_default().to_owned();
+            (ref_id, body)
+        })
+        .collect()
+}
+
+fn actions_of(value: Option<&Json>) -> Vec<Json> {
+    value.and_then(Json::as_array).cloned().unwrap_or_default()
+}
+
+fn unknown_module(name: &str) -> Module {
+    Module {
+        id: None,
+        name: name.to_owned(),
+        module_type: Default::default(),
+        published: true,
+        published_version: None,
+        versions: Vec::new(),
+        compatible_flow_types: vec!["inboundcall".to_owned()],
+        inputs: Vec::new(),
+        outputs: Vec::new(),
+        unknown_contract: true,
+    }
+}
+
+/// The flow variables the designer models (`Flow.` names of the v1 types), in order.
+fn variables(value: Option<&Json>) -> Vec<Variable> {
+    let mut found = Vec::new();
+    for item in value.and_then(Json::as_array).into_iter().flatten() {
+        let Some((key, body)) = item.as_object().and_then(codec::single) else { continue };
+        let Some(name) = body.get("name").and_then(Json::as_str) else { continue };
+        if let (Some(value_type), true) = (variable_type(key), name.starts_with("Flow.")) {
+            found.push(Variable { name: name.to_owned(), value_type });
+        }
+    }
+    found
+}
+
+/// `stringVariable` → string, `integerCollectionVariable` → integer[]; other types are not modeled.
+pub fn variable_type(key: &str) -> Option<TypeName> {
+    let base = key.strip_suffix("Variable")?;
+    let (base, list) = match base.strip_suffix("Collection") {
+        Some(base) => (base, true),
+        None => (base, false),
+    };
+    let base = match base {
+        "string" => ValueType::String,
+        "integer" => ValueType::Integer,
+        "decimal" => ValueType::Decimal,
+        "boolean" => ValueType::Boolean,
+        "date" => ValueType::Date,
+        "dateTime" => ValueType::DateTime,
+        "duration" => ValueType::Duration,
+        _ => return None,
+    };
+    Some(TypeName { base, list })
+}
