@@ -116,16 +116,21 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    let fit_after_import = expect_context::<FitRequest>();
     let drop_file = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
         let Some(file) = ev.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) else { return };
         leptos::task::spawn_local(async move {
             if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                crate::import::import_text(studio, dock, doctor_text, &text.as_string().unwrap_or_default());
+                if crate::import::import_text(studio, dock, doctor_text, &text.as_string().unwrap_or_default())
+                    == crate::import::Imported::Opened
+                {
+                    fit_after_import.open();
+                }
             }
         });
     };
-    // Pasting JSON anywhere outside a text field imports it (never destructively). On the window,
+    // Pasting JSON or Archy YAML anywhere outside a text field imports it (never destructively). On the window,
     // because a paste with nothing focused goes to the body, outside the app's element.
     let paste_handle = window_event_listener(leptos::ev::paste, move |ev: leptos::ev::ClipboardEvent| {
         use wasm_bindgen::JsCast;
@@ -137,9 +142,11 @@ pub fn App() -> impl IntoView {
             return;
         }
         if let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) {
-            if text.trim_start().starts_with('{') {
+            if text.trim_start().starts_with('{') || callflow_core::import::looks_like_archy(&text) {
                 ev.prevent_default();
-                crate::import::import_text(studio, dock, doctor_text, &text);
+                if crate::import::import_text(studio, dock, doctor_text, &text) == crate::import::Imported::Opened {
+                    fit_after_import.open();
+                }
             }
         }
     });

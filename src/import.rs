@@ -1,6 +1,6 @@
 //! Opening text the user brought (a file, a paste, a drop): never destructive. A v1 document opens;
-//! a tutorial graph opens through the doctor's conversion; anything else goes to the doctor, and the
-//! current flow stays as it was.
+//! an Archy YAML flow is imported; a tutorial graph opens through the doctor's conversion; anything
+//! else goes to the doctor, and the current flow stays as it was.
 
 use callflow_core::doctor::PayloadKind;
 use leptos::prelude::*;
@@ -18,6 +18,9 @@ pub enum Imported {
 }
 
 pub fn import_text(studio: Studio, dock: RwSignal<DockTab>, doctor_text: RwSignal<String>, text: &str) -> Imported {
+    if callflow_core::import::looks_like_archy(text) {
+        return import_archy(studio, text);
+    }
     match callflow_core::parse(text) {
         Ok(document) => {
             studio.replace_document(document, storage::fresh_id());
@@ -54,6 +57,34 @@ pub fn import_text(studio: Studio, dock: RwSignal<DockTab>, doctor_text: RwSigna
             dock.set(DockTab::Doctor);
             studio.tell_error("That is not a flow document: the doctor explains what it is. Your flow is unchanged.");
             Imported::SentToDoctor
+        }
+    }
+}
+
+/// An Archy YAML flow: opens as a new flow when it imports whole, else nothing changes.
+fn import_archy(studio: Studio, text: &str) -> Imported {
+    match callflow_core::import::import_archy(text) {
+        Ok(imported) => {
+            let flow = &imported.document.flow;
+            let kept = flow.nodes.iter().filter(|n| n.kind() == callflow_core::NodeKind::Archy).count();
+            let mut message = format!(
+                "Imported the Archy flow \"{}\": {} steps, {kept} of them kept exactly as written (export gives them back unchanged).",
+                flow.name,
+                flow.nodes.len()
+            );
+            for note in &imported.notes {
+                message.push(' ');
+                message.push_str(note);
+                message.push('.');
+            }
+            studio.replace_document(imported.document, storage::fresh_id());
+            studio.tell(message);
+            Imported::Opened
+        }
+        Err(finding) => {
+            let message = format!("Nothing was imported: {}. Your flow is unchanged.", finding.message);
+            studio.tell_error(message.clone());
+            Imported::Refused(message)
         }
     }
 }

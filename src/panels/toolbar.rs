@@ -58,7 +58,7 @@ pub fn Toolbar() -> impl IntoView {
                 studio.replace_document(Document::empty("New inbound flow"), storage::fresh_id());
             }>"New"</button>
             <button class="cf-button" data-testid="open" on:click=move |_| { if let Some(input) = file_input.get() { input.click(); } }>"Open"</button>
-            <input type="file" accept=".json,application/json" class="cf-hidden" node_ref=file_input data-testid="open-file" on:change=open_file />
+            <input type="file" accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml" class="cf-hidden" node_ref=file_input data-testid="open-file" on:change=open_file />
             <button class="cf-button" data-testid="save" on:click=save>"Save"</button>
             <select class="cf-field__input" data-testid="template-select" aria-label="Templates"
                 on:change:target=move |ev| {

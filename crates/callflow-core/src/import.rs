@@ -76,6 +76,18 @@ pub fn import_archy(text: &str) -> Result<Imported, Diagnostic> {
     Importer::default().flow(flow)
 }
 
+/// Does `text` look like an Archy flow file (its first key, past comments, is a flow type)? What
+/// the designer uses to send a paste or a dropped file to the import rather than the JSON parser.
+pub fn looks_like_archy(text: &str) -> bool {
+    let first = text
+        .lines()
+        .map(str::trim_end)
+        .find(|line| !line.trim().is_empty() && !line.trim_start().starts_with('#') && line.trim() != "---");
+    let Some(line) = first else { return false };
+    let Some(key) = line.strip_suffix(':') else { return false };
+    key == "inboundCall" || OTHER_FLOW_TYPES.iter().any(|(k, _)| *k == key)
+}
+
 /// Parses Archy YAML with its substitution tokens kept as text. Broken YAML is `invalid-document`
 /// with line and column.
 pub fn parse_yaml(text: &str) -> Result<Json, Diagnostic> {
@@ -140,7 +152,12 @@ fn unmask(value: &mut Json) {
 
 /// Canvas spacing of the import's layout.
 const COLUMN: f64 = 220.0;
-const ROW: f64 = 130.0;
+/// The space between two rows, below the taller of their nodes.
+const ROW_GAP: f64 = 44.0;
+/// A node's height on the canvas: a header and a row per port (the designer's canvas draws it so).
+fn node_height(node: &Node) -> f64 {
+    40.0 + node.ports().count().max(1) as f64 * 20.0 + 6.0
+}
 
 #[derive(Default)]
 struct Importer {
@@ -155,8 +172,9 @@ struct Importer {
     queues: Vec<String>,
     modules: Vec<String>,
     notes: Vec<String>,
-    /// The next free canvas row.
-    row: f64,
+    /// The next free canvas row, and each node's row.
+    row: usize,
+    rows: Vec<usize>,
 }
 
 impl Importer {
@@ -190,13 +208,18 @@ impl Importer {
             units.push((index, *body));
         }
         for (unit, body) in units {
+            let row = self.row;
             self.row_start(unit);
             if self.nodes[unit].kind() == NodeKind::Task {
                 let actions = actions_of(body.get("actions"));
-                let entry = self.list(&actions, None, 1);
+                let entry = self.list(&actions, None, 2);
                 self.link(unit, PortName::Next, entry);
             } else {
                 self.menu_choices(unit, body);
+            }
+            // The next region starts below this one, even when it had no list of its own.
+            if self.row == row {
+                self.row += 1;
             }
         }
         for (index, reference) in std::mem::take(&mut self.jumps) {
@@ -213,6 +236,7 @@ impl Importer {
             None => self.notes.push(format!("startUpRef \"{start_ref}\" names no task or menu in the file")),
         }
 
+        self.place_rows();
         let variables = variables(flow.get("variables"));
         let greeting = flow.get("initialGreeting").and_then(codec::tts);
         let mut keys = flow.clone();
@@ -251,10 +275,10 @@ impl Importer {
         list.iter().find(|(id, _)| id == ref_id).map(|&(_, index)| index)
     }
 
+    /// A task or menu starts a region: the unit in the second column, its first list beside it.
     fn row_start(&mut self, unit: usize) {
         self.nodes[unit].x = 40.0 + COLUMN;
-        self.nodes[unit].y = 40.0 + self.row * ROW;
-        self.row += 1.0;
+        self.rows[unit] = self.row;
     }
 
     fn menu_node(&mut self, ref_id: &str, body: &ArchyKeys) -> usize {
@@ -329,7 +353,25 @@ impl Importer {
     fn add_node(&mut self, node: Node) -> usize {
         self.taken.insert(node.id.clone());
         self.nodes.push(node);
+        self.rows.push(0);
         self.nodes.len() - 1
+    }
+
+    /// Each row as high as its tallest node, so that no two nodes overlap.
+    fn place_rows(&mut self) {
+        let mut heights = vec![0.0f64; self.row + 1];
+        for (node, &row) in self.nodes.iter().zip(&self.rows) {
+            heights[row] = heights[row].max(node_height(node));
+        }
+        let mut tops = Vec::with_capacity(heights.len());
+        let mut top = 40.0;
+        for height in heights {
+            tops.push(top);
+            top += height + ROW_GAP;
+        }
+        for (node, &row) in self.nodes.iter_mut().zip(&self.rows) {
+            node.y = tops[row];
+        }
     }
 
     /// A node id from a prefix and a name: `task_Main_Menu_10`, unique, within the id rule.
@@ -382,8 +424,8 @@ impl Importer {
         if actions.is_empty() {
             return cont;
         }
-        let y = 40.0 + self.row * ROW;
-        self.row += 1.0;
+        let row = self.row;
+        self.row += 1;
         // Every node of the list first, so each knows the one after it; then their paths.
         let mut made = Vec::with_capacity(actions.len());
         for (offset, item) in actions.iter().enumerate() {
@@ -395,7 +437,7 @@ impl Importer {
             let (node, shape) = self.action_node(&key, &body);
             let index = self.add_node(node);
             self.nodes[index].x = 40.0 + (column + offset) as f64 * COLUMN;
-            self.nodes[index].y = y;
+            self.rows[index] = row;
             made.push((index, shape, body));
         }
         for position in 0..made.len() {

@@ -38,6 +38,20 @@ pub fn FlowInspector() -> impl IntoView {
         <TextField label="Default language" value=show(|p| p.default_language.clone())
             on_commit=move |v: String| commit(Box::new(move |p| p.default_language = v)) />
         <VariablesPanel />
+        {move || studio.document.with(|d| d.flow.archy.as_deref().map(|keys| {
+            let shown: callflow_core::document::ArchyKeys = keys
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            view! {
+                <details class="cf-kept" data-testid="flow-kept">
+                    <summary>"Settings kept from the imported file"</summary>
+                    <p class="cf-muted">"Written back as they were (settings, languages, greeting, event handling); the fields above replace the ones they model when you change them."</p>
+                    <pre class="cf-code">{callflow_core::export::keys_yaml(&shown)}</pre>
+                </details>
+            }
+        }))}
         <CatalogEditor />
     }
 }

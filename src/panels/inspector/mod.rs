@@ -8,6 +8,7 @@ mod connections;
 mod field;
 mod flow;
 mod invoke;
+mod kept;
 mod menu;
 mod node;
 

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use super::connections::Connections;
 use super::field::{update_node, LiveProblems, TextField};
 use super::invoke::InvokeFields;
+use super::kept::KeptKeys;
 use super::menu::MenuFields;
 use crate::state::{use_studio, Selection};
 
@@ -50,6 +51,7 @@ pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
         {fields}
         {(kind == NodeKind::Menu).then(|| view! { <MenuFields id=id.clone() body=body /> })}
         {(kind == NodeKind::Invoke).then(|| view! { <InvokeFields id=id.clone() body=body /> })}
+        <KeptKeys id=id.clone() node=node />
         <Connections id=id.clone() ports=Signal::derive(move || body.with(|b| b.as_ref().map(|b| b.ports().collect()).unwrap_or_default())) />
         <button class="cf-button cf-button--danger" on:click=move |_| crate::canvas::delete_selection(studio)>"Delete node"</button>
     }

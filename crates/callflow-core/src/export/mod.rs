@@ -30,6 +30,15 @@ fn unblocked(document: &Document) -> Result<Vec<Diagnostic>, Blocked> {
     }
 }
 
+/// Archy keys as block YAML (what the inspector shows of an action or a flow kept as written).
+pub fn keys_yaml(keys: &crate::document::ArchyKeys) -> String {
+    let mut out = yaml::YamlText::with_capacity(256);
+    for (key, value) in keys {
+        out.value(0, false, key, value);
+    }
+    out.text
+}
+
 /// The Archy YAML of the flow.
 pub fn archy(document: &Document) -> Result<ArchyYaml, Blocked> {
     unblocked(document)?;
