@@ -214,6 +214,44 @@ pub fn single(map: &ArchyKeys) -> Option<(&String, &Json)> {
     entries.next().is_none().then_some(first)
 }
 
+/// The value at `path` under `value` (`[]` is `value` itself).
+pub fn at_path<'v>(value: &'v Json, path: &[&str]) -> Option<&'v Json> {
+    path.iter().try_fold(value, |value, key| value.as_object()?.get(*key))
+}
+
+/// A table-described field's text from its Archy value (`None` when the value has another form).
+pub fn read_form(form: crate::document::ArchyForm, value: &Json) -> Option<String> {
+    use crate::document::ArchyForm;
+    match form {
+        ArchyForm::Tts => tts(value),
+        ArchyForm::Expression => expression(value),
+        ArchyForm::LiteralName => literal_name(value),
+        ArchyForm::Variable => variable(value),
+        ArchyForm::Plain => match value {
+            Json::String(text) => Some(text.clone()),
+            Json::Number(number) => Some(number.to_string()),
+            _ => None,
+        },
+        ArchyForm::Key => single(value.as_object()?).map(|(key, _)| key.clone()),
+    }
+}
+
+/// A table-described field's canonical Archy value.
+pub fn write_form(form: crate::document::ArchyForm, text: &str) -> Json {
+    use crate::document::ArchyForm;
+    match form {
+        ArchyForm::Tts => tts_value(text),
+        ArchyForm::Expression => expression_value(text),
+        ArchyForm::LiteralName => literal_name_value(text),
+        ArchyForm::Variable => json!({ "var": text }),
+        ArchyForm::Plain => match text.parse::<i64>() {
+            Ok(number) => json!(number),
+            Err(_) => Json::String(text.to_owned()),
+        },
+        ArchyForm::Key => json!({ text: {} }),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

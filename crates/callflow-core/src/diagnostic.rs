@@ -67,6 +67,10 @@ codes! {
     EmptyPrompt = "empty-prompt",
     UnhandledTimeout = "unhandled-timeout",
     JumpTarget = "jump-target",
+    MissingTarget = "missing-target",
+    MissingInputVariable = "missing-input-variable",
+    BadNumber = "bad-number",
+    BadDigitRange = "bad-digit-range",
     // Doctor codes (spec §5).
     UnknownPayload = "unknown-payload",
     ExecutionMissingFlowId = "execution-missing-flow-id",

@@ -419,7 +419,14 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
             | NodeKind::Task
             | NodeKind::JumpToTask
             | NodeKind::JumpToMenu
-            | NodeKind::Archy => NodeBody::empty(kind),
+            | NodeKind::Archy
+            | NodeKind::ScheduleGroup
+            | NodeKind::CollectInput
+            | NodeKind::Loop
+            | NodeKind::DataTableLookup
+            | NodeKind::TransferToNumber
+            | NodeKind::TransferToFlow
+            | NodeKind::TransferToVoicemail => NodeBody::empty(kind),
         };
         id_map.entry(original_id).or_insert((id, kind));
         nodes.push(node);

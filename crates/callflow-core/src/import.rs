@@ -17,8 +17,8 @@ use serde_json::Value as Json;
 use crate::archy_codec as codec;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{
-    ArchyAction, ArchyKeys, Carried, DataActionCall, Document, Edge, Flow, FlowType, MenuChoice, Module, ModuleCall,
-    Node, NodeBody, NodeKind, PortName, Queue, TypeName, ValueType, Variable, FORMAT_V1,
+    ArchyAction, ArchyForm, ArchyKeys, Carried, DataActionCall, Document, Edge, FieldId, Flow, FlowType, MenuChoice,
+    Module, ModuleCall, Node, NodeBody, NodeKind, PortName, Queue, Step, TypeName, ValueType, Variable, FORMAT_V1,
 };
 
 /// An imported flow, and what the user should know about it.
@@ -463,6 +463,14 @@ impl Importer {
                         carried.after = Some(after);
                     }
                 }
+                Shape::Looping => {
+                    let entry = match path_list(PortName::Loop) {
+                        Some(actions) => self.list(&actions, Some(index), column + position + 1),
+                        None => Some(index),
+                    };
+                    self.link(index, PortName::Loop, entry);
+                    self.link(index, PortName::Next, successor);
+                }
                 Shape::Kept(paths) => {
                     for port in paths {
                         let entry = match path_list(port) {
@@ -569,6 +577,34 @@ impl Importer {
                 (NodeBody::SetVariable { variable, expression }, Shape::Linear(PortName::Next))
             }
             "disconnect" => (NodeBody::Disconnect, Shape::Terminal),
+            _ if step_kind(key).is_some() => {
+                let kind = step_kind(key)?;
+                let shape = kind.spec().archy?;
+                let mut step = Step::new(kind);
+                for field in shape.fields {
+                    let Some(value) = body.get(field.path[0]).and_then(|v| codec::at_path(v, &field.path[1..])) else {
+                        continue;
+                    };
+                    let text = codec::read_form(field.form, value)?;
+                    // The designer's variables are flow variables; task variables keep the action as written.
+                    if field.form == ArchyForm::Variable && !text.starts_with("Flow.") {
+                        return None;
+                    }
+                    if field.field == FieldId::Queue {
+                        self.note_queue(&text);
+                    }
+                    step.set(field.field, text);
+                }
+                let ports = kind.spec().ports;
+                let shape = if kind == NodeKind::Loop {
+                    Shape::Looping
+                } else if ports.iter().any(|p| p.name == PortName::Next) {
+                    Shape::Linear(PortName::Next)
+                } else {
+                    Shape::Branching(ports.iter().map(|p| p.name).collect())
+                };
+                (NodeBody::Step(Box::new(step)), shape)
+            }
             "jumpToTask" | "jumpToMenu" => {
                 let reference_key = if key == "jumpToTask" { "targetTaskRef" } else { "targetMenuRef" };
                 let reference = get(reference_key)?.as_str()?.to_owned();
@@ -594,6 +630,13 @@ enum Shape {
     Branching(Vec<PortName>),
     /// An action kept as written: its paths, and `next` to the action after it.
     Kept(Vec<PortName>),
+    /// A loop: its `loop` path comes back to it (the next turn), `next` goes on after it.
+    Looping,
+}
+
+/// The table-described kind written as Archy action `key`.
+fn step_kind(key: &str) -> Option<NodeKind> {
+    NodeKind::ALL.into_iter().find(|kind| kind.spec().archy.is_some() && kind.spec().archy_action == Some(key))
 }
 
 /// `digit_3` → `3`, `star` → `*`, `pound` → `#`.

@@ -15,8 +15,8 @@ type FxHashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedStat
 
 use crate::diagnostic::{Code, Diagnostic};
 use crate::document::{
-    DataActionCall, Document, Mapping, MenuChoice, Module, ModuleCall, ModuleType, Node, NodeBody, NodeKind, PortName,
-    TypeName, FORMAT_V1,
+    DataActionCall, Document, FieldId, FieldInput, Mapping, MenuChoice, Module, ModuleCall, ModuleType, Node, NodeBody,
+    NodeKind, PortName, Step, TypeName, FORMAT_V1,
 };
 use crate::expression::{self, Shape};
 use crate::hint::{Hints, NODE_HINT_BUDGET};
@@ -435,6 +435,7 @@ impl<'a> Validator<'a> {
             NodeBody::Transfer { queue } => self.transfer(node, queue),
             NodeBody::Task { .. } | NodeBody::JumpToTask | NodeBody::JumpToMenu => {}
             NodeBody::Archy(action) => self.archy_action(node, &action.action),
+            NodeBody::Step(step) => self.step(node, step),
         }
     }
 
@@ -757,6 +758,78 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A table-described kind: each field by its input, then the kind's own rules.
+    fn step(&mut self, node: &Node, step: &Step) {
+        for (spec, value) in step.kind.spec().fields.iter().zip(&step.values) {
+            let field = Field::Name(spec.id.wire_name());
+            match (spec.id, spec.input) {
+                (FieldId::Queue, _) => self.transfer(node, value),
+                (FieldId::Prompt, _) => self.prompt(node, value),
+                (FieldId::Variable, _) if value.trim().is_empty() => self.push(
+                    Diagnostic::error(
+                        Code::MissingInputVariable,
+                        format!(
+                            "{} \"{}\" has no variable to store what the caller enters",
+                            node.kind().title(),
+                            node.label
+                        ),
+                    )
+                    .with_node(&node.id)
+                    .with_field(field.text())
+                    .with_hint("a Flow. variable, such as Flow.accountNumber"),
+                ),
+                (FieldId::IndexVariable, _) if value.trim().is_empty() => {}
+                (_, FieldInput::VariableTarget) => self.write_target(node, field, value),
+                (_, FieldInput::Expression) => {
+                    if let Some(Shape::Literal(crate::document::ValueType::String)) =
+                        self.expression(node, field, value)
+                    {
+                        if spec.id == FieldId::Number && !is_phone_number(value) {
+                            self.push(
+                                Diagnostic::error(
+                                    Code::BadNumber,
+                                    format!("{value} is not a phone number: digits, with an optional + and spaces or dashes"),
+                                )
+                                .with_node(&node.id)
+                                .with_field(field.text())
+                                .with_hint("\"+13175550100\", or an expression such as ToPhoneNumber(Flow.number)"),
+                            );
+                        }
+                    }
+                }
+                (FieldId::MinDigits | FieldId::MaxDigits, _) => {}
+                _ if value.trim().is_empty() => self.push(
+                    Diagnostic::error(
+                        Code::MissingTarget,
+                        format!("{} \"{}\" names no {}", node.kind().title(), node.label, spec.label.to_lowercase()),
+                    )
+                    .with_node(&node.id)
+                    .with_field(field.text()),
+                ),
+                _ => {}
+            }
+        }
+        if step.kind == NodeKind::CollectInput {
+            let digits = |field| step.get(field).and_then(|v| v.trim().parse::<u32>().ok());
+            match (digits(FieldId::MinDigits), digits(FieldId::MaxDigits)) {
+                (Some(min), Some(max)) if (1..=50).contains(&min) && (min..=50).contains(&max) => {}
+                (min, max) => self.push(
+                    Diagnostic::error(
+                        Code::BadDigitRange,
+                        match (min, max) {
+                            (Some(min), Some(max)) => {
+                                format!("collect {min} to {max} digits: the range must be 1 to 50, fewest first")
+                            }
+                            _ => "the fewest and most digits must be whole numbers from 1 to 50".to_owned(),
+                        },
+                    )
+                    .with_node(&node.id)
+                    .with_field(if min.is_none() { "minDigits" } else { "maxDigits" }),
+                ),
+            }
+        }
+    }
+
     /// An Archy action is named by its key: letters and digits, starting with a letter.
     fn archy_action(&mut self, node: &Node, action: &str) {
         if !expression::is_identifier(action) {
@@ -1075,6 +1148,15 @@ impl Field<'_> {
             Field::Keyed(prefix, key) => format!("{prefix}.{key}"),
         }
     }
+}
+
+/// A string literal that can be dialled: `"+1 317-555-0100"` (quotes included), digits with an
+/// optional leading `+`, and spaces, dashes, dots or parentheses between.
+fn is_phone_number(literal: &str) -> bool {
+    let inner = literal.trim().trim_matches('"');
+    let digits = inner.chars().filter(char::is_ascii_digit).count();
+    let body = inner.strip_prefix('+').unwrap_or(inner);
+    (3..=20).contains(&digits) && body.chars().all(|c| c.is_ascii_digit() || " -.()".contains(c))
 }
 
 /// Node ids: 1 to 64 characters of `A-Z a-z 0-9 _ -`.

@@ -86,6 +86,14 @@ fn node() -> impl Strategy<Value = Node> {
                 NodeKind::Start | NodeKind::Disconnect | NodeKind::JumpToTask | NodeKind::JumpToMenu => {
                     NodeBody::new(kind)
                 }
+                // Table-described kinds: every field from the generated text (valid or not).
+                _ => {
+                    let mut body = NodeBody::new(kind);
+                    for spec in kind.spec().fields {
+                        body.set_text(spec.id, text.clone());
+                    }
+                    body
+                }
             };
             node
         })

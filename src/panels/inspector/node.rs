@@ -150,5 +150,14 @@ fn testid(field: FieldId) -> &'static str {
         FieldId::RefId => "field-ref-id",
         FieldId::ArchyAction => "field-archy-action",
         FieldId::Paths => "field-paths",
+        FieldId::ScheduleGroup => "field-schedule-group",
+        FieldId::MinDigits => "field-min-digits",
+        FieldId::MaxDigits => "field-max-digits",
+        FieldId::LoopCount => "field-loop-count",
+        FieldId::IndexVariable => "field-index-variable",
+        FieldId::Table => "field-table",
+        FieldId::LookupKey => "field-lookup-key",
+        FieldId::Number => "field-number",
+        FieldId::FlowName => "field-flow-name",
     }
 }

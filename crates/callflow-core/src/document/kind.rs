@@ -33,6 +33,13 @@ pub enum NodeKind {
     JumpToMenu,
     /// An Architect action the designer does not model, kept exactly as written.
     Archy,
+    ScheduleGroup,
+    CollectInput,
+    Loop,
+    DataTableLookup,
+    TransferToNumber,
+    TransferToFlow,
+    TransferToVoicemail,
 }
 
 /// Where the palette lists a kind.
@@ -84,11 +91,20 @@ pub enum FieldId {
     RefId,
     ArchyAction,
     Paths,
+    ScheduleGroup,
+    MinDigits,
+    MaxDigits,
+    LoopCount,
+    IndexVariable,
+    Table,
+    LookupKey,
+    Number,
+    FlowName,
 }
 
 impl FieldId {
     /// Every kind field, in wire order.
-    pub const ALL: [FieldId; 16] = [
+    pub const ALL: [FieldId; 25] = [
         FieldId::Prompt,
         FieldId::Choices,
         FieldId::Expression,
@@ -105,6 +121,15 @@ impl FieldId {
         FieldId::RefId,
         FieldId::ArchyAction,
         FieldId::Paths,
+        FieldId::ScheduleGroup,
+        FieldId::MinDigits,
+        FieldId::MaxDigits,
+        FieldId::LoopCount,
+        FieldId::IndexVariable,
+        FieldId::Table,
+        FieldId::LookupKey,
+        FieldId::Number,
+        FieldId::FlowName,
     ];
 
     pub fn wire_name(self) -> &'static str {
@@ -125,6 +150,15 @@ impl FieldId {
             FieldId::RefId => "refId",
             FieldId::ArchyAction => "archyAction",
             FieldId::Paths => "paths",
+            FieldId::ScheduleGroup => "scheduleGroup",
+            FieldId::MinDigits => "minDigits",
+            FieldId::MaxDigits => "maxDigits",
+            FieldId::LoopCount => "loopCount",
+            FieldId::IndexVariable => "indexVariable",
+            FieldId::Table => "table",
+            FieldId::LookupKey => "lookupKey",
+            FieldId::Number => "number",
+            FieldId::FlowName => "flowName",
         }
     }
 }
@@ -154,6 +188,44 @@ pub struct FieldSpec {
     pub input: FieldInput,
 }
 
+/// How a table-described field's value is written in its Archy action.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchyForm {
+    /// `{tts: text}`.
+    Tts,
+    /// `{exp: text}`; a literal (`{lit: 3}`) reads as the expression that means the same.
+    Expression,
+    /// `{lit: {name: text}}`: a resource by name (queue, schedule group).
+    LiteralName,
+    /// `{var: Flow.x}`: a flow variable that receives a value.
+    Variable,
+    /// A bare scalar (a whole number or text).
+    Plain,
+    /// The one key of a mapping (a data table's name); what is under it is kept.
+    Key,
+}
+
+/// Where a field of a table-described kind sits in its Archy action, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArchyField {
+    pub field: FieldId,
+    /// The keys from the action down to the value: `["digits", "range", "min"]`.
+    pub path: &'static [&'static str],
+    pub form: ArchyForm,
+}
+
+/// How a table-described kind is written to and read from Archy: its fields' places, and the keys
+/// a drawn node also writes (JSON text), as real files have them.
+#[derive(Debug, Clone, Copy)]
+pub struct ArchyShape {
+    pub fields: &'static [ArchyField],
+    pub defaults: &'static [(&'static str, &'static str)],
+}
+
+const fn at(field: FieldId, path: &'static [&'static str], form: ArchyForm) -> ArchyField {
+    ArchyField { field, path, form }
+}
+
 /// Everything the designer, the validator and the export know about a kind, in one place.
 #[derive(Debug, Clone, Copy)]
 pub struct KindSpec {
@@ -173,6 +245,9 @@ pub struct KindSpec {
     pub terminal: bool,
     /// The Archy action it becomes (`None` for the start, which is the flow's entry).
     pub archy_action: Option<&'static str>,
+    /// For a kind whose data is its fields' text ([`NodeBody::Step`]): where each field sits in
+    /// the Archy action. The export and the import are generic over this.
+    pub archy: Option<ArchyShape>,
 }
 
 const fn field(id: FieldId, label: &'static str, input: FieldInput) -> FieldSpec {
@@ -204,7 +279,7 @@ const PORT_MASKS: [(PortSet, PortSet); KINDS.len()] = {
 };
 
 /// The kind table, in [`NodeKind`] order (a test checks the order).
-pub const KINDS: [KindSpec; 13] = [
+pub const KINDS: [KindSpec; 20] = [
     KindSpec {
         kind: NodeKind::Start,
         name: "start",
@@ -215,6 +290,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: None,
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::Play,
@@ -226,6 +302,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("playAudio"),
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::Menu,
@@ -240,6 +317,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::NoInput, false)],
         terminal: false,
         archy_action: Some("menu"),
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::Decision,
@@ -251,6 +329,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::Yes, true), port(PortName::No, true)],
         terminal: false,
         archy_action: Some("decision"),
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::SetVariable,
@@ -265,6 +344,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("updateData"),
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::Invoke,
@@ -282,6 +362,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::Complete, true), port(PortName::Error, false)],
         terminal: false,
         archy_action: Some("callCommonModule"),
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::DataAction,
@@ -299,6 +380,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::Success, true), port(PortName::Failure, true), port(PortName::Timeout, false)],
         terminal: false,
         archy_action: Some("callData"),
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::Transfer,
@@ -310,6 +392,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::Failure, false)],
         terminal: true,
         archy_action: Some("transferToAcd"),
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::Disconnect,
@@ -321,6 +404,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[],
         terminal: true,
         archy_action: Some("disconnect"),
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::Task,
@@ -332,6 +416,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("task"),
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::JumpToTask,
@@ -343,6 +428,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::Target, true)],
         terminal: false,
         archy_action: Some("jumpToTask"),
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::JumpToMenu,
@@ -354,6 +440,7 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::Target, true)],
         terminal: false,
         archy_action: Some("jumpToMenu"),
+        archy: None,
     },
     KindSpec {
         kind: NodeKind::Archy,
@@ -368,11 +455,156 @@ pub const KINDS: [KindSpec; 13] = [
         ports: &[port(PortName::Next, false)],
         terminal: false,
         archy_action: None,
+        archy: None,
+    },
+    // Table-described kinds (`NodeBody::Step`): docs/export.md names the real file each shape comes from.
+    KindSpec {
+        kind: NodeKind::ScheduleGroup,
+        name: "scheduleGroup",
+        title: "Evaluate schedule group",
+        group: PaletteGroup::Logic,
+        summary: "Branches on business hours: open, closed, holiday or emergency.",
+        fields: &[field(FieldId::ScheduleGroup, "Schedule group", FieldInput::Text)],
+        ports: &[
+            port(PortName::Open, true),
+            port(PortName::Closed, true),
+            port(PortName::Holiday, false),
+            port(PortName::Emergency, false),
+        ],
+        terminal: false,
+        archy_action: Some("evaluateScheduleGroup"),
+        archy: Some(ArchyShape {
+            fields: &[at(FieldId::ScheduleGroup, &["scheduleGroup"], ArchyForm::LiteralName)],
+            defaults: &[
+                ("inServiceSchedules", r#"{"noValue": true}"#),
+                ("evaluate", r#"{"now": true}"#),
+                ("emergencyGroup", r#"{"noValue": true}"#),
+            ],
+        }),
+    },
+    KindSpec {
+        kind: NodeKind::CollectInput,
+        name: "collectInput",
+        title: "Collect input",
+        group: PaletteGroup::Caller,
+        summary: "Plays a prompt and stores the digits the caller enters.",
+        fields: &[
+            field(FieldId::Prompt, "Prompt (text to speech)", FieldInput::Text),
+            field(FieldId::Variable, "Store the digits in (Flow.name)", FieldInput::VariableTarget),
+            field(FieldId::MinDigits, "Fewest digits", FieldInput::Text),
+            field(FieldId::MaxDigits, "Most digits", FieldInput::Text),
+        ],
+        ports: &[port(PortName::Success, true), port(PortName::Failure, false)],
+        terminal: false,
+        archy_action: Some("collectInput"),
+        archy: Some(ArchyShape {
+            fields: &[
+                at(FieldId::Variable, &["inputData"], ArchyForm::Variable),
+                at(FieldId::MinDigits, &["digits", "range", "min"], ArchyForm::Plain),
+                at(FieldId::MaxDigits, &["digits", "range", "max"], ArchyForm::Plain),
+                at(FieldId::Prompt, &["inputAudio"], ArchyForm::Tts),
+            ],
+            defaults: &[
+                ("interDigitTimeout", r#"{"noValue": true}"#),
+                ("noEntryTimeout", r#"{"noValue": true}"#),
+                ("acceptJustStar", r#"{"lit": false}"#),
+                ("acceptJustPound", r#"{"lit": false}"#),
+                ("verificationType", r#""none""#),
+            ],
+        }),
+    },
+    KindSpec {
+        kind: NodeKind::Loop,
+        name: "loop",
+        title: "Loop",
+        group: PaletteGroup::Logic,
+        summary: "Runs the loop path a number of times, then goes on.",
+        fields: &[
+            field(FieldId::LoopCount, "Times (expression)", FieldInput::Expression),
+            field(FieldId::IndexVariable, "Current index in (Flow.name)", FieldInput::VariableTarget),
+        ],
+        ports: &[port(PortName::Loop, true), port(PortName::Next, true)],
+        terminal: false,
+        archy_action: Some("loop"),
+        archy: Some(ArchyShape {
+            fields: &[
+                at(FieldId::IndexVariable, &["currentIndex"], ArchyForm::Variable),
+                at(FieldId::LoopCount, &["loopCount"], ArchyForm::Expression),
+            ],
+            defaults: &[],
+        }),
+    },
+    KindSpec {
+        kind: NodeKind::DataTableLookup,
+        name: "dataTableLookup",
+        title: "Data table lookup",
+        group: PaletteGroup::Integration,
+        summary: "Looks a key up in a data table: found or not found.",
+        fields: &[
+            field(FieldId::Table, "Data table", FieldInput::Text),
+            field(FieldId::LookupKey, "Key (expression)", FieldInput::Expression),
+        ],
+        ports: &[port(PortName::Found, true), port(PortName::NotFound, true), port(PortName::Failure, false)],
+        terminal: false,
+        archy_action: Some("dataTableLookup"),
+        archy: Some(ArchyShape {
+            fields: &[
+                at(FieldId::LookupKey, &["lookupValue"], ArchyForm::Expression),
+                at(FieldId::Table, &["dataTable"], ArchyForm::Key),
+            ],
+            defaults: &[],
+        }),
+    },
+    KindSpec {
+        kind: NodeKind::TransferToNumber,
+        name: "transferToNumber",
+        title: "Transfer to number",
+        group: PaletteGroup::End,
+        summary: "Transfers the call to a phone number; the failure port runs when it fails.",
+        fields: &[field(FieldId::Number, "Number (expression)", FieldInput::Expression)],
+        ports: &[port(PortName::Failure, false)],
+        terminal: true,
+        archy_action: Some("transferToNumber"),
+        archy: Some(ArchyShape {
+            // [unverified] no public file has this action; the key follows the action defaults.
+            fields: &[at(FieldId::Number, &["targetNumber"], ArchyForm::Expression)],
+            defaults: &[],
+        }),
+    },
+    KindSpec {
+        kind: NodeKind::TransferToFlow,
+        name: "transferToFlow",
+        title: "Transfer to flow",
+        group: PaletteGroup::End,
+        summary: "Hands the call to another flow by name; the failure port runs when it fails.",
+        fields: &[field(FieldId::FlowName, "Flow", FieldInput::Text)],
+        ports: &[port(PortName::Failure, false)],
+        terminal: true,
+        archy_action: Some("transferToFlow"),
+        archy: Some(ArchyShape {
+            fields: &[at(FieldId::FlowName, &["targetFlow", "name"], ArchyForm::Plain)],
+            defaults: &[],
+        }),
+    },
+    KindSpec {
+        kind: NodeKind::TransferToVoicemail,
+        name: "transferToVoicemail",
+        title: "Transfer to voicemail",
+        group: PaletteGroup::End,
+        summary: "Sends the caller to a queue's voicemail; the failure port runs when it fails.",
+        fields: &[field(FieldId::Queue, "Queue", FieldInput::Queue)],
+        ports: &[port(PortName::Failure, false)],
+        terminal: true,
+        archy_action: Some("transferToVoicemail"),
+        archy: Some(ArchyShape {
+            fields: &[at(FieldId::Queue, &["destination", "queue", "targetQueue"], ArchyForm::LiteralName)],
+            defaults: &[],
+        }),
     },
 ];
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 13] = [
+    pub const ALL: [NodeKind; 20] = [
         NodeKind::Start,
         NodeKind::Play,
         NodeKind::Menu,
@@ -386,6 +618,13 @@ impl NodeKind {
         NodeKind::JumpToTask,
         NodeKind::JumpToMenu,
         NodeKind::Archy,
+        NodeKind::ScheduleGroup,
+        NodeKind::CollectInput,
+        NodeKind::Loop,
+        NodeKind::DataTableLookup,
+        NodeKind::TransferToNumber,
+        NodeKind::TransferToFlow,
+        NodeKind::TransferToVoicemail,
     ];
 
     /// This kind's entry in [`KINDS`].
@@ -491,6 +730,44 @@ pub enum NodeBody {
     JumpToTask,
     JumpToMenu,
     Archy(Box<ArchyAction>),
+    /// A kind described by its table entry alone ([`KindSpec::archy`]): one text per field, in the
+    /// order of the kind's `fields`.
+    Step(Box<Step>),
+}
+
+/// The data of a table-described kind: its kind and one text per field of its table entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub kind: NodeKind,
+    pub values: Vec<String>,
+}
+
+impl Step {
+    /// The empty data of `kind` (every field empty).
+    pub fn new(kind: NodeKind) -> Step {
+        Step { kind, values: vec![String::new(); kind.spec().fields.len()] }
+    }
+
+    fn slot(&self, field: FieldId) -> Option<usize> {
+        self.kind.spec().fields.iter().position(|spec| spec.id == field)
+    }
+
+    pub fn get(&self, field: FieldId) -> Option<&str> {
+        self.slot(field).and_then(|slot| self.values.get(slot)).map(String::as_str)
+    }
+
+    pub fn set(&mut self, field: FieldId, value: String) -> bool {
+        match self.slot(field) {
+            Some(slot) => {
+                if self.values.len() <= slot {
+                    self.values.resize(slot + 1, String::new());
+                }
+                self.values[slot] = value;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 impl NodeBody {
@@ -519,6 +796,20 @@ impl NodeBody {
             NodeKind::JumpToTask => NodeBody::JumpToTask,
             NodeKind::JumpToMenu => NodeBody::JumpToMenu,
             NodeKind::Archy => NodeBody::Archy(Box::default()),
+            NodeKind::ScheduleGroup
+            | NodeKind::CollectInput
+            | NodeKind::Loop
+            | NodeKind::DataTableLookup
+            | NodeKind::TransferToNumber
+            | NodeKind::TransferToFlow
+            | NodeKind::TransferToVoicemail => {
+                let mut step = Step::new(kind);
+                if kind == NodeKind::CollectInput {
+                    step.set(FieldId::MinDigits, "1".to_owned());
+                    step.set(FieldId::MaxDigits, "10".to_owned());
+                }
+                NodeBody::Step(Box::new(step))
+            }
         }
     }
 
@@ -547,6 +838,7 @@ impl NodeBody {
             NodeBody::JumpToTask => NodeKind::JumpToTask,
             NodeBody::JumpToMenu => NodeKind::JumpToMenu,
             NodeBody::Archy(_) => NodeKind::Archy,
+            NodeBody::Step(step) => step.kind,
         }
     }
 
@@ -566,6 +858,7 @@ impl NodeBody {
             (NodeBody::Transfer { queue }, FieldId::Queue) => Some(queue),
             (NodeBody::Task { ref_id }, FieldId::RefId) => Some(ref_id),
             (NodeBody::Archy(action), FieldId::ArchyAction) => Some(&action.action),
+            (NodeBody::Step(step), field) => step.get(field),
             _ => None,
         }
     }
@@ -592,6 +885,7 @@ impl NodeBody {
             (NodeBody::Transfer { queue }, FieldId::Queue) => queue,
             (NodeBody::Task { ref_id }, FieldId::RefId) => ref_id,
             (NodeBody::Archy(action), FieldId::ArchyAction) => &mut action.action,
+            (NodeBody::Step(step), field) => return step.set(field, value),
             _ => return false,
         };
         *slot = value;
@@ -688,6 +982,9 @@ impl NodeBody {
             NodeBody::Decision { expression } | NodeBody::SetVariable { expression, .. } => expression.clone(),
             NodeBody::Play { prompt } | NodeBody::Menu { prompt, .. } => prompt.clone(),
             NodeBody::Archy(action) => action.action.clone(),
+            NodeBody::Step(step) => {
+                step.values.iter().filter(|v| !v.is_empty()).cloned().collect::<Vec<_>>().join(" · ")
+            }
             NodeBody::Task { ref_id } if !ref_id.is_empty() => format!("refId: {ref_id}"),
             NodeBody::Start
             | NodeBody::Disconnect

@@ -21,8 +21,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use kind::{
-    ArchyAction, DataActionCall, FieldId, FieldInput, FieldSpec, KindSpec, ModuleCall, NodeBody, NodeKind,
-    PaletteGroup, KINDS,
+    ArchyAction, ArchyField, ArchyForm, ArchyShape, DataActionCall, FieldId, FieldInput, FieldSpec, KindSpec,
+    ModuleCall, NodeBody, NodeKind, PaletteGroup, Step, KINDS,
 };
 pub use port::{digit_port, is_menu_digit, Port, PortName, PortSet, MAX_CASES, PORT_SLOTS};
 pub use value_type::{TypeName, ValueType};

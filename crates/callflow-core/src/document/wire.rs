@@ -9,7 +9,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::kind::{ArchyAction, DataActionCall, FieldId, ModuleCall, NodeBody, NodeKind};
+use super::kind::{ArchyAction, DataActionCall, FieldId, ModuleCall, NodeBody, NodeKind, Step};
 use super::{ArchyKeys, Carried, PortName};
 use super::{Edge, FlowType, Mapping, MenuChoice, Module, Queue, Variable, FORMAT_V1};
 use crate::diagnostic::{Code, Diagnostic};
@@ -112,6 +112,24 @@ pub struct Node {
     /// An Archy action's output paths that are ports, in order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paths: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule_group: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_digits: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_digits: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub loop_count: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_variable: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lookup_key: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow_name: Option<String>,
     /// An imported action's Archy keys that the designer does not model, kept as written (any kind).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archy: Option<ArchyKeys>,
@@ -140,6 +158,44 @@ impl Node {
             FieldId::RefId => self.ref_id.is_some(),
             FieldId::ArchyAction => self.archy_action.is_some(),
             FieldId::Paths => self.paths.is_some(),
+            other => self.text_field(*other).is_some(),
+        })
+    }
+
+    /// The wire slot of a text field of the table-described kinds.
+    fn text_field(&self, field: FieldId) -> &Option<String> {
+        match field {
+            FieldId::Prompt => &self.prompt,
+            FieldId::Variable => &self.variable,
+            FieldId::Queue => &self.queue,
+            FieldId::ScheduleGroup => &self.schedule_group,
+            FieldId::MinDigits => &self.min_digits,
+            FieldId::MaxDigits => &self.max_digits,
+            FieldId::LoopCount => &self.loop_count,
+            FieldId::IndexVariable => &self.index_variable,
+            FieldId::Table => &self.table,
+            FieldId::LookupKey => &self.lookup_key,
+            FieldId::Number => &self.number,
+            FieldId::FlowName => &self.flow_name,
+            _ => &None,
+        }
+    }
+
+    fn text_field_mut(&mut self, field: FieldId) -> Option<&mut Option<String>> {
+        Some(match field {
+            FieldId::Prompt => &mut self.prompt,
+            FieldId::Variable => &mut self.variable,
+            FieldId::Queue => &mut self.queue,
+            FieldId::ScheduleGroup => &mut self.schedule_group,
+            FieldId::MinDigits => &mut self.min_digits,
+            FieldId::MaxDigits => &mut self.max_digits,
+            FieldId::LoopCount => &mut self.loop_count,
+            FieldId::IndexVariable => &mut self.index_variable,
+            FieldId::Table => &mut self.table,
+            FieldId::LookupKey => &mut self.lookup_key,
+            FieldId::Number => &mut self.number,
+            FieldId::FlowName => &mut self.flow_name,
+            _ => return None,
         })
     }
 
@@ -179,7 +235,7 @@ impl Node {
         self.paths.iter().flatten().map(String::as_str).find(|name| PortName::parse(name).is_none())
     }
 
-    fn into_body(self) -> NodeBody {
+    fn into_body(mut self) -> NodeBody {
         let text = |value: Option<String>| value.unwrap_or_default();
         match self.kind {
             NodeKind::Start => NodeBody::Start,
@@ -212,6 +268,15 @@ impl Node {
                 action: text(self.archy_action),
                 paths: self.paths.iter().flatten().filter_map(|name| PortName::parse(name)).collect(),
             })),
+            kind => {
+                let mut step = Step::new(kind);
+                for (slot, spec) in kind.spec().fields.iter().enumerate() {
+                    if let Some(Some(value)) = self.text_field_mut(spec.id).map(Option::take) {
+                        step.values[slot] = value;
+                    }
+                }
+                NodeBody::Step(Box::new(step))
+            }
         }
     }
 }
@@ -254,6 +319,15 @@ impl From<&super::Node> for Node {
             ref_id: None,
             archy_action: None,
             paths: None,
+            schedule_group: None,
+            min_digits: None,
+            max_digits: None,
+            loop_count: None,
+            index_variable: None,
+            table: None,
+            lookup_key: None,
+            number: None,
+            flow_name: None,
             archy: node.carried.as_ref().map(|carried| carried.keys.clone()).filter(|keys| !keys.is_empty()),
             after: node.carried.as_ref().and_then(|carried| carried.after.clone()),
         };
@@ -289,6 +363,13 @@ impl From<&super::Node> for Node {
             NodeBody::Archy(action) => {
                 wire.archy_action = Some(action.action.clone());
                 wire.paths = Some(action.paths.iter().map(|p| p.as_str().to_owned()).collect());
+            }
+            NodeBody::Step(step) => {
+                for (spec, value) in step.kind.spec().fields.iter().zip(&step.values) {
+                    if let Some(slot) = wire.text_field_mut(spec.id) {
+                        *slot = Some(value.clone());
+                    }
+                }
             }
         }
         wire

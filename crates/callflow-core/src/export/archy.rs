@@ -169,6 +169,10 @@ impl<'a> Plan<'a> {
         for after in plan.after.iter().flatten() {
             continues[*after] = true;
         }
+        // A loop is entered again by the end of its loop path: that is the next turn, not a jump.
+        for (node, continues) in flow.nodes.iter().zip(continues.iter_mut()) {
+            *continues |= node.kind() == NodeKind::Loop;
+        }
         for ((head, &incoming), &continues) in plan.heads.iter_mut().zip(&plan.incoming).zip(&continues) {
             *head |= incoming >= 2 && !continues;
         }
@@ -191,6 +195,7 @@ impl<'a> Plan<'a> {
         match node.kind() {
             NodeKind::Archy => return self.target(index, PortName::Next),
             NodeKind::Decision | NodeKind::Transfer | NodeKind::DataAction => {}
+            kind if kind.spec().archy.is_some() && !kind.spec().ports.iter().any(|p| p.name == PortName::Next) => {}
             _ => return None,
         }
         let after = node.carried.as_ref()?.after.as_deref()?;
@@ -255,6 +260,9 @@ enum Part {
     Actions { entry: Option<usize>, stop: Option<usize>, branch_depth: usize },
     /// `outputs:` with the connected paths that do not fall through; left out when none is left.
     Outputs { paths: Vec<(PortName, usize)>, stop: Option<usize>, branch_depth: usize },
+    /// One top-level key of a table-described kind: its canonical value, and the fields (paths
+    /// below the key) that say what it means.
+    Step(Json, Vec<(&'static [&'static str], crate::document::ArchyForm)>),
     /// A menu's `choices`.
     Choices(usize),
     /// A menu choice's inline `task:` (its kept keys and `actions` from `entry`).
@@ -531,6 +539,19 @@ impl<'p, 'a> Writer<'p, 'a> {
                 }
                 true
             }
+            Part::Step(value, fields) => {
+                let meaning = |v: &Json| -> Option<Vec<String>> {
+                    fields
+                        .iter()
+                        .map(|(path, form)| codec::at_path(v, path).and_then(|v| codec::read_form(*form, v)))
+                        .collect()
+                };
+                match carried.filter(|old| meaning(old).is_some() && meaning(old) == meaning(&value)) {
+                    Some(old) => self.out.value(depth, item, name, old),
+                    None => self.out.value(depth, item, name, &value),
+                }
+                true
+            }
             Part::Choices(menu) => {
                 let choices = match &self.document.flow.nodes[menu].body {
                     NodeBody::Menu { choices, .. } => choices.as_slice(),
@@ -786,6 +807,56 @@ impl<'p, 'a> Writer<'p, 'a> {
                 self.keys(d + 1, false, carried, vec![("name", name_part), (reference_key, reference_part)], |_| false);
                 None
             }
+            NodeBody::Step(step) => {
+                let spec = step.kind.spec();
+                let shape = spec.archy?;
+                let linear = spec.ports.iter().any(|p| p.name == PortName::Next);
+                let next = if linear { target(PortName::Next) } else { plan.after[index] };
+                // A loop's path ends at the loop itself: the next turn.
+                let stop = if step.kind == NodeKind::Loop { Some(index) } else { next };
+                let paths: Vec<(PortName, usize)> = spec
+                    .ports
+                    .iter()
+                    .filter(|p| p.name != PortName::Next)
+                    .filter_map(|p| target(p.name).map(|t| (p.name, t)))
+                    .collect();
+                let mut parts = vec![("name", name_part)];
+                let mut keys: Vec<&'static str> = Vec::new();
+                for field in shape.fields {
+                    if !keys.contains(&field.path[0]) {
+                        keys.push(field.path[0]);
+                    }
+                }
+                for key in keys {
+                    let fields: Vec<_> = shape.fields.iter().filter(|f| f.path[0] == key).collect();
+                    let empty = fields.iter().all(|f| step.get(f.field).is_none_or(str::is_empty));
+                    if empty && carried.is_some_and(|keys| !keys.contains_key(key)) {
+                        continue;
+                    }
+                    let mut value = Json::Null;
+                    for field in &fields {
+                        let text = step.get(field.field).unwrap_or_default();
+                        insert_at(&mut value, &field.path[1..], codec::write_form(field.form, text));
+                    }
+                    let meaning = fields.iter().map(|f| (&f.path[1..], f.form)).collect();
+                    parts.push((key, Part::Step(value, meaning)));
+                }
+                if carried.is_none() {
+                    for (key, text) in shape.defaults {
+                        if let Ok(value) = serde_json::from_str::<Json>(text) {
+                            parts.push((key, Part::Fixed(value)));
+                        }
+                    }
+                }
+                parts.push(("outputs", Part::Outputs { paths, stop, branch_depth }));
+                self.out.key(d, true, spec.archy_action.unwrap_or("unknownAction"));
+                self.keys(d + 1, false, carried, parts, |_| false);
+                if spec.terminal && next.is_none() && target(PortName::Failure).is_none() {
+                    // With nothing on the failure path Architect would fall off the end of the task.
+                    self.disconnect(d, &format!("{name} failed: disconnect"));
+                }
+                next
+            }
             NodeBody::Archy(action) => {
                 let next = target(PortName::Next);
                 let paths = action.paths.iter().filter_map(|&p| target(p).map(|t| (p, t))).collect();
@@ -899,6 +970,20 @@ impl<'p, 'a> Writer<'p, 'a> {
                 }
             }
         }
+    }
+}
+
+/// Sets the value at `path` under `value`, making mappings on the way (`[]` replaces `value`).
+fn insert_at(value: &mut Json, path: &[&str], leaf: Json) {
+    let Some((first, rest)) = path.split_first() else {
+        *value = leaf;
+        return;
+    };
+    if !value.is_object() {
+        *value = Json::Object(serde_json::Map::new());
+    }
+    if let Json::Object(map) = value {
+        insert_at(map.entry((*first).to_owned()).or_insert(Json::Null), rest, leaf);
     }
 }
 
