@@ -71,6 +71,7 @@ codes! {
     MissingInputVariable = "missing-input-variable",
     BadNumber = "bad-number",
     BadDigitRange = "bad-digit-range",
+    UnresolvedReference = "unresolved-reference",
     // Doctor codes (spec §5).
     UnknownPayload = "unknown-payload",
     ExecutionMissingFlowId = "execution-missing-flow-id",

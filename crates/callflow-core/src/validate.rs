@@ -195,7 +195,12 @@ pub fn is_edge_edit(command: &crate::command::Command) -> bool {
 /// Can an edit that turned `before` into `after` be re-checked with [`Validation::recheck_node`]?
 /// Yes when the id, the kind and the ports (in order) stay: then the flow's graph is unchanged.
 pub fn is_content_edit(before: &Node, after: &Node) -> bool {
-    before.id == after.id && before.kind() == after.kind() && before.ports().eq(after.ports())
+    // A task's or menu's refId is what kept actions refer to: changing it re-checks everything.
+    let unit = matches!(before.kind(), NodeKind::Task | NodeKind::Menu);
+    before.id == after.id
+        && before.kind() == after.kind()
+        && before.ports().eq(after.ports())
+        && !(unit && crate::export::archy::unit_ref_id(before) != crate::export::archy::unit_ref_id(after))
 }
 
 struct Validator<'a> {
@@ -208,6 +213,8 @@ struct Validator<'a> {
     /// The start node's index, when `startNodeId` names a start node.
     start: Option<usize>,
     hints: Hints,
+    /// The refIds of the tasks and menus, when a check needed them.
+    units: Option<Vec<String>>,
 }
 
 impl<'a> Validator<'a> {
@@ -227,6 +234,7 @@ impl<'a> Validator<'a> {
             modules,
             start: None,
             hints: Hints::default(),
+            units: None,
         }
     }
 
@@ -434,7 +442,10 @@ impl<'a> Validator<'a> {
             NodeBody::DataAction(call) => self.data_action(node, call),
             NodeBody::Transfer { queue } => self.transfer(node, queue),
             NodeBody::Task { .. } | NodeBody::JumpToTask | NodeBody::JumpToMenu => {}
-            NodeBody::Archy(action) => self.archy_action(node, &action.action),
+            NodeBody::Archy(action) => {
+                self.archy_action(node, &action.action);
+                self.kept_references(node);
+            }
             NodeBody::Step(step) => self.step(node, step),
         }
     }
@@ -830,6 +841,51 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// The task and menu references an action kept as written holds must name a task or a menu of
+    /// the flow (the export writes them as they are).
+    fn kept_references(&mut self, node: &Node) {
+        let Some(keys) = node.archy_keys() else { return };
+        let mut references = Vec::new();
+        collect_references(&serde_json::Value::Object(keys.clone()), &mut references);
+        if references.is_empty() {
+            return;
+        }
+        let units = self.unit_refs();
+        let unknown: Vec<(&str, String)> = references
+            .into_iter()
+            .filter(|(_, reference)| {
+                !crate::archy_codec::ref_id_of(reference).is_some_and(|id| units.iter().any(|u| u == id))
+            })
+            .collect();
+        for (key, reference) in unknown {
+            {
+                self.push(
+                    Diagnostic::error(
+                        Code::UnresolvedReference,
+                        format!("{key} \"{reference}\" names no task or menu of this flow"),
+                    )
+                    .with_node(&node.id)
+                    .with_field(key)
+                    .with_hint("name a task's or menu's refId, as /inboundCall/tasks/task[refId]"),
+                );
+            }
+        }
+    }
+
+    /// The refIds of the flow's tasks and menus, gathered on first use.
+    fn unit_refs(&mut self) -> &[String] {
+        let document = self.document;
+        self.units.get_or_insert_with(|| {
+            document
+                .flow
+                .nodes
+                .iter()
+                .filter(|n| matches!(n.kind(), NodeKind::Task | NodeKind::Menu))
+                .map(crate::export::archy::unit_ref_id)
+                .collect()
+        })
+    }
+
     /// An Archy action is named by its key: letters and digits, starting with a letter.
     fn archy_action(&mut self, node: &Node, action: &str) {
         if !expression::is_identifier(action) {
@@ -1147,6 +1203,23 @@ impl Field<'_> {
             Field::Name(name) => name.to_owned(),
             Field::Keyed(prefix, key) => format!("{prefix}.{key}"),
         }
+    }
+}
+
+/// Every `targetTaskRef` / `targetMenuRef` string under `value`, with its key.
+fn collect_references(value: &serde_json::Value, found: &mut Vec<(&'static str, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                match (key.as_str(), child) {
+                    ("targetTaskRef", serde_json::Value::String(text)) => found.push(("targetTaskRef", text.clone())),
+                    ("targetMenuRef", serde_json::Value::String(text)) => found.push(("targetMenuRef", text.clone())),
+                    _ => collect_references(child, found),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| collect_references(item, found)),
+        _ => {}
     }
 }
 

@@ -987,8 +987,8 @@ fn insert_at(value: &mut Json, path: &[&str], leaf: Json) {
     }
 }
 
-/// The refId of a node written as a task or menu.
-fn unit_ref_id(node: &Node) -> String {
+/// The refId of a node written as a task or menu (what references in Archy keys name).
+pub(crate) fn unit_ref_id(node: &Node) -> String {
     match &node.body {
         NodeBody::Task { ref_id } if !ref_id.is_empty() => ref_id.clone(),
         _ => match node.archy_keys().and_then(|keys| keys.get("refId")).and_then(Json::as_str) {

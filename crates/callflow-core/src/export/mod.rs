@@ -1,7 +1,7 @@
 //! Exports: Archy YAML, Terraform, a flow-execution launch request, and the normalised document.
 //! Every export that ends up on the platform is blocked, with the findings, while errors exist.
 
-mod archy;
+pub(crate) mod archy;
 mod yaml;
 
 use indexmap::IndexMap;
