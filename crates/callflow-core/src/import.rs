@@ -164,6 +164,7 @@ struct Importer {
     nodes: Vec<Node>,
     edges: Vec<Edge>,
     taken: std::collections::HashSet<String>,
+    counters: std::collections::HashMap<String, usize>,
     /// refId → task node index, menu node index.
     tasks: Vec<(String, usize)>,
     menus: Vec<(String, usize)>,
@@ -212,7 +213,7 @@ impl Importer {
             self.row_start(unit);
             if self.nodes[unit].kind() == NodeKind::Task {
                 let actions = actions_of(body.get("actions"));
-                let entry = self.list(&actions, None, 2);
+                let entry = self.list(actions, None, 2);
                 self.link(unit, PortName::Next, entry);
             } else {
                 self.menu_choices(unit, body);
@@ -312,7 +313,7 @@ impl Importer {
                         task.insert("actions".to_owned(), Json::Null);
                     }
                     kept.insert(kind.clone(), Json::Object(body));
-                    let entry = self.list(&actions, None, 2);
+                    let entry = self.list(actions, None, 2);
                     links.push((port, entry));
                 }
                 "menuJumpToTask" => {
@@ -391,10 +392,11 @@ impl Importer {
             base = prefix.to_owned();
         }
         let mut id = base.clone();
-        let mut counter = 2;
+        // The next number to try for this base, so that many actions of one name cost one probe each.
+        let counter = self.counters.entry(base.clone()).or_insert(2);
         while self.taken.contains(&id) {
             id = format!("{base}_{counter}");
-            counter += 1;
+            *counter += 1;
         }
         id
     }
@@ -426,15 +428,17 @@ impl Importer {
         }
         let row = self.row;
         self.row += 1;
-        // Every node of the list first, so each knows the one after it; then their paths.
-        let mut made = Vec::with_capacity(actions.len());
+        // Every node of the list first, so each knows the one after it; then their paths. Bodies
+        // are borrowed from the parsed file, never copied: a deep file would be copied once per level.
+        let empty = ArchyKeys::new();
+        let mut made: Vec<(usize, Shape, &ArchyKeys)> = Vec::with_capacity(actions.len());
         for (offset, item) in actions.iter().enumerate() {
             let (key, body) = match item.as_object().and_then(codec::single) {
-                Some((key, Json::Object(body))) => (key.clone(), body.clone()),
-                Some((key, _)) => (key.clone(), ArchyKeys::new()),
-                None => ("unknownAction".to_owned(), ArchyKeys::new()),
+                Some((key, Json::Object(body))) => (key.as_str(), body),
+                Some((key, _)) => (key.as_str(), &empty),
+                None => ("unknownAction", &empty),
             };
-            let (node, shape) = self.action_node(&key, &body);
+            let (node, shape) = self.action_node(key, body);
             let index = self.add_node(node);
             self.nodes[index].x = 40.0 + (column + offset) as f64 * COLUMN;
             self.rows[index] = row;
@@ -442,10 +446,10 @@ impl Importer {
         }
         for position in 0..made.len() {
             let successor = made.get(position + 1).map(|(index, _, _)| *index).or(cont);
-            let (index, shape, body) = (made[position].0, made[position].1.clone(), &made[position].2);
-            let outputs = body.get("outputs").and_then(Json::as_object).cloned().unwrap_or_default();
+            let (index, shape, body) = (made[position].0, made[position].1.clone(), made[position].2);
+            let outputs = body.get("outputs").and_then(Json::as_object);
             let path_list = |port: PortName| {
-                outputs.get(port.as_str()).and_then(|p| p.get("actions")).and_then(Json::as_array).cloned()
+                outputs.and_then(|o| o.get(port.as_str())).and_then(|p| p.get("actions")).and_then(Json::as_array)
             };
             match shape {
                 Shape::Linear(port) => self.link(index, port, successor),
@@ -453,7 +457,7 @@ impl Importer {
                 Shape::Branching(ports) => {
                     for port in ports {
                         let entry = match path_list(port) {
-                            Some(actions) => self.list(&actions, successor, column + position + 1),
+                            Some(actions) => self.list(actions, successor, column + position + 1),
                             None => successor,
                         };
                         self.link(index, port, entry);
@@ -465,7 +469,7 @@ impl Importer {
                 }
                 Shape::Looping => {
                     let entry = match path_list(PortName::Loop) {
-                        Some(actions) => self.list(&actions, Some(index), column + position + 1),
+                        Some(actions) => self.list(actions, Some(index), column + position + 1),
                         None => Some(index),
                     };
                     self.link(index, PortName::Loop, entry);
@@ -474,7 +478,7 @@ impl Importer {
                 Shape::Kept(paths) => {
                     for port in paths {
                         let entry = match path_list(port) {
-                            Some(actions) => self.list(&actions, successor, column + position + 1),
+                            Some(actions) => self.list(actions, successor, column + position + 1),
                             None => successor,
                         };
                         self.link(index, port, entry);
@@ -509,12 +513,24 @@ impl Importer {
                 (NodeBody::Archy(Box::new(action)), Shape::Kept(paths))
             }
         };
-        let mut keys = body.clone();
-        if let Some(Json::Object(outputs)) = keys.get_mut("outputs") {
-            // The known paths are edges now; only unknown ones stay with the keys.
-            outputs.retain(|name, _| PortName::parse(name).is_none());
-            if outputs.is_empty() {
-                keys.shift_remove("outputs");
+        // The known paths are edges now; only unknown ones stay with the keys (and nothing below a
+        // known path is copied).
+        let mut keys = ArchyKeys::new();
+        for (name, value) in body {
+            match (name.as_str(), value) {
+                ("outputs", Json::Object(outputs)) => {
+                    let unknown: ArchyKeys = outputs
+                        .iter()
+                        .filter(|(path, _)| PortName::parse(path).is_none())
+                        .map(|(path, value)| (path.clone(), value.clone()))
+                        .collect();
+                    if !unknown.is_empty() {
+                        keys.insert(name.clone(), Json::Object(unknown));
+                    }
+                }
+                _ => {
+                    keys.insert(name.clone(), value.clone());
+                }
             }
         }
         let node =
@@ -664,8 +680,8 @@ fn list_of<'v>(value: Option<&'v Json>, item: &str) -> Vec<(String, &'v ArchyKey
         .collect()
 }
 
-fn actions_of(value: Option<&Json>) -> Vec<Json> {
-    value.and_then(Json::as_array).cloned().unwrap_or_default()
+fn actions_of(value: Option<&Json>) -> &[Json] {
+    value.and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default()
 }
 
 fn unknown_module(name: &str) -> Module {
