@@ -395,3 +395,27 @@ fn committed_documents_round_trip_byte_for_byte() {
         }
     }
 }
+
+/// A drawn menu choice straight to a hang-up or to a plain queue transfer is written as the menu's
+/// own choice kind (`menuDisconnect`, `menuTransferToAcd`), as Architect's exports write them.
+#[test]
+fn menu_choices_use_the_real_choice_kinds() {
+    use callflow_core::document::{Edge, MenuChoice, NodeBody};
+    let mut document = load(&repo_root().join("public/templates/business-hours-menu.flow.json"));
+    // Billing's transfer loses its failure path; a new choice 9 hangs up.
+    document.flow.edges.retain(|e| !(e.from == "toBilling" && e.port.as_deref() == Some("failure")));
+    let menu = document.flow.nodes.iter_mut().find(|n| n.id == "main").unwrap();
+    if let NodeBody::Menu { choices, .. } = &mut menu.body {
+        choices.push(MenuChoice { digit: "9".into(), label: "Hang up".into(), archy: None });
+    }
+    document.flow.edges.push(Edge::new("main", Some("digit_9"), "bye"));
+    let archy = export::archy(&document).unwrap();
+    let value: Value = serde_norway::from_str(&archy.yaml).unwrap();
+    let choices = value["inboundCall"]["menus"][0]["menu"]["choices"].as_sequence().unwrap();
+    let billing = &choices[1]["menuTransferToAcd"];
+    assert_eq!(billing["dtmf"].as_str(), Some("digit_2"));
+    assert_eq!(billing["targetQueue"]["lit"]["name"].as_str(), Some("Billing"));
+    assert_eq!(choices[3]["menuDisconnect"]["dtmf"].as_str(), Some("digit_9"));
+    assert!(!archy.notes.iter().any(|n| n.contains("left out")), "{:?}", archy.notes);
+    assert_yaml_is_whole("menu choice kinds", &archy.yaml);
+}

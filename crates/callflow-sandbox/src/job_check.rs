@@ -82,7 +82,7 @@ pub fn check(yaml: &str, modules: &[ModuleContract<'_>], queues: &[String]) -> R
             None => problems.push(format!("{key} is not a reference string")),
         },
         "callCommonModule" => check_module_call(value, modules, &mut problems),
-        "transferToAcd" => {
+        "transferToAcd" | "menuTransferToAcd" => {
             if let Some(queue) = value["targetQueue"]["lit"]["name"].as_str() {
                 if !queues.iter().any(|q| q.eq_ignore_ascii_case(queue)) {
                     problems.push(format!(

@@ -286,6 +286,8 @@ struct Writer<'p, 'a> {
     repeated: Vec<usize>,
     /// Tasks written while writing menus (their no-input paths), for the end of the task list.
     extra_tasks: String,
+    /// Nodes a menu choice stands for (`menuDisconnect`, `menuTransferToAcd`).
+    covered: Vec<bool>,
     notes: Vec<String>,
 }
 
@@ -302,6 +304,7 @@ impl<'p, 'a> Writer<'p, 'a> {
             written: vec![0; count],
             repeated: Vec::new(),
             extra_tasks: String::new(),
+            covered: vec![false; count],
             notes: Vec::new(),
         }
     }
@@ -351,7 +354,7 @@ impl<'p, 'a> Writer<'p, 'a> {
         let unwritten = (0..flow.nodes.len())
             .filter(|&i| {
                 let kind = flow.nodes[i].kind();
-                let written = self.written[i] > 0 || self.queued[i];
+                let written = self.written[i] > 0 || self.queued[i] || self.covered[i];
                 let unit = matches!(kind, NodeKind::Start | NodeKind::Task | NodeKind::Menu);
                 let handled = matches!(plan.error_handling, ErrorHandling::Queue(h) if h == i)
                     || (kind == NodeKind::Disconnect && plan.incoming[i] == 0);
@@ -949,6 +952,33 @@ impl<'p, 'a> Writer<'p, 'a> {
                 None => {
                     self.out.key(d, true, "menuDisconnect");
                     self.keys(d + 1, false, None, vec![("name", name), ("dtmf", dtmf)], |_| false);
+                }
+                // A drawn choice straight to a hang-up, or to a queue transfer with nothing on its
+                // failure path, is written as the menu's own choice kind, as Architect's exports do.
+                Some(target)
+                    if choice.archy.is_none() && self.document.flow.nodes[target].kind() == NodeKind::Disconnect =>
+                {
+                    self.covered[target] = true;
+                    self.out.key(d, true, "menuDisconnect");
+                    self.keys(d + 1, false, None, vec![("name", name), ("dtmf", dtmf)], |_| false);
+                }
+                Some(target)
+                    if choice.archy.is_none()
+                        && self.document.flow.nodes[target].kind() == NodeKind::Transfer
+                        && self.plan.target(target, PortName::Failure).is_none() =>
+                {
+                    self.covered[target] = true;
+                    let queue = match &self.document.flow.nodes[target].body {
+                        NodeBody::Transfer { queue } => queue.clone(),
+                        _ => String::new(),
+                    };
+                    let parts = vec![
+                        ("name", name),
+                        ("dtmf", dtmf),
+                        ("targetQueue", Part::Fixed(codec::literal_name_value(&queue))),
+                    ];
+                    self.out.key(d, true, "menuTransferToAcd");
+                    self.keys(d + 1, false, None, parts, |_| false);
                 }
                 Some(target) if self.document.flow.nodes[target].kind() == NodeKind::Task => {
                     let keys = kept_as("menuJumpToTask");
