@@ -426,7 +426,11 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
             | NodeKind::DataTableLookup
             | NodeKind::TransferToNumber
             | NodeKind::TransferToFlow
-            | NodeKind::TransferToVoicemail => NodeBody::empty(kind),
+            | NodeKind::TransferToVoicemail
+            | NodeKind::Schedule
+            | NodeKind::ScreenPop
+            | NodeKind::TransferToUser
+            | NodeKind::SetLanguage => NodeBody::empty(kind),
         };
         id_map.entry(original_id).or_insert((id, kind));
         nodes.push(node);

@@ -159,5 +159,9 @@ fn testid(field: FieldId) -> &'static str {
         FieldId::LookupKey => "field-lookup-key",
         FieldId::Number => "field-number",
         FieldId::FlowName => "field-flow-name",
+        FieldId::Schedule => "field-schedule",
+        FieldId::Script => "field-script",
+        FieldId::User => "field-user",
+        FieldId::Language => "field-language",
     }
 }

@@ -40,6 +40,10 @@ pub enum NodeKind {
     TransferToNumber,
     TransferToFlow,
     TransferToVoicemail,
+    Schedule,
+    ScreenPop,
+    TransferToUser,
+    SetLanguage,
 }
 
 /// Where the palette lists a kind.
@@ -100,11 +104,15 @@ pub enum FieldId {
     LookupKey,
     Number,
     FlowName,
+    Schedule,
+    Script,
+    User,
+    Language,
 }
 
 impl FieldId {
     /// Every kind field, in wire order.
-    pub const ALL: [FieldId; 25] = [
+    pub const ALL: [FieldId; 29] = [
         FieldId::Prompt,
         FieldId::Choices,
         FieldId::Expression,
@@ -130,6 +138,10 @@ impl FieldId {
         FieldId::LookupKey,
         FieldId::Number,
         FieldId::FlowName,
+        FieldId::Schedule,
+        FieldId::Script,
+        FieldId::User,
+        FieldId::Language,
     ];
 
     pub fn wire_name(self) -> &'static str {
@@ -159,6 +171,10 @@ impl FieldId {
             FieldId::LookupKey => "lookupKey",
             FieldId::Number => "number",
             FieldId::FlowName => "flowName",
+            FieldId::Schedule => "schedule",
+            FieldId::Script => "script",
+            FieldId::User => "user",
+            FieldId::Language => "language",
         }
     }
 }
@@ -279,7 +295,7 @@ const PORT_MASKS: [(PortSet, PortSet); KINDS.len()] = {
 };
 
 /// The kind table, in [`NodeKind`] order (a test checks the order).
-pub const KINDS: [KindSpec; 20] = [
+pub const KINDS: [KindSpec; 24] = [
     KindSpec {
         kind: NodeKind::Start,
         name: "start",
@@ -601,10 +617,73 @@ pub const KINDS: [KindSpec; 20] = [
             defaults: &[],
         }),
     },
+    KindSpec {
+        kind: NodeKind::Schedule,
+        name: "schedule",
+        title: "Evaluate schedule",
+        group: PaletteGroup::Logic,
+        summary: "Branches on one schedule: active or inactive now.",
+        fields: &[field(FieldId::Schedule, "Schedule", FieldInput::Text)],
+        ports: &[port(PortName::Active, true), port(PortName::Inactive, true)],
+        terminal: false,
+        archy_action: Some("evaluateSchedule"),
+        archy: Some(ArchyShape {
+            fields: &[at(
+                FieldId::Schedule,
+                &["evaluationType", "schedule", "selectedSchedule"],
+                ArchyForm::LiteralName,
+            )],
+            defaults: &[("evaluationType", r#"{"schedule": {"evaluate": {"now": true}}}"#)],
+        }),
+    },
+    KindSpec {
+        kind: NodeKind::ScreenPop,
+        name: "screenPop",
+        title: "Set screen pop",
+        group: PaletteGroup::Integration,
+        summary: "Names the script the agent's screen opens with the call.",
+        fields: &[field(FieldId::Script, "Script", FieldInput::Text)],
+        ports: &[port(PortName::Next, true)],
+        terminal: false,
+        archy_action: Some("setScreenPop"),
+        archy: Some(ArchyShape { fields: &[at(FieldId::Script, &["screenPopScript"], ArchyForm::Key)], defaults: &[] }),
+    },
+    KindSpec {
+        kind: NodeKind::TransferToUser,
+        name: "transferToUser",
+        title: "Transfer to user",
+        group: PaletteGroup::End,
+        summary: "Transfers the call to one person; the failure port runs when it fails.",
+        fields: &[field(FieldId::User, "User", FieldInput::Text)],
+        ports: &[port(PortName::Failure, false)],
+        terminal: true,
+        archy_action: Some("transferToUser"),
+        archy: Some(ArchyShape {
+            // [unverified] no public file has this action (only its action defaults).
+            fields: &[at(FieldId::User, &["targetUser"], ArchyForm::LiteralName)],
+            defaults: &[],
+        }),
+    },
+    KindSpec {
+        kind: NodeKind::SetLanguage,
+        name: "setLanguage",
+        title: "Set language",
+        group: PaletteGroup::Caller,
+        summary: "Switches the language of the prompts and speech recognition from here on.",
+        fields: &[field(FieldId::Language, "Language (expression, e.g. \"es-us\")", FieldInput::Expression)],
+        ports: &[port(PortName::Next, true)],
+        terminal: false,
+        archy_action: Some("setLanguage"),
+        archy: Some(ArchyShape {
+            // [unverified] no public file has this action.
+            fields: &[at(FieldId::Language, &["language"], ArchyForm::Expression)],
+            defaults: &[],
+        }),
+    },
 ];
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 20] = [
+    pub const ALL: [NodeKind; 24] = [
         NodeKind::Start,
         NodeKind::Play,
         NodeKind::Menu,
@@ -625,6 +704,10 @@ impl NodeKind {
         NodeKind::TransferToNumber,
         NodeKind::TransferToFlow,
         NodeKind::TransferToVoicemail,
+        NodeKind::Schedule,
+        NodeKind::ScreenPop,
+        NodeKind::TransferToUser,
+        NodeKind::SetLanguage,
     ];
 
     /// This kind's entry in [`KINDS`].
@@ -802,7 +885,11 @@ impl NodeBody {
             | NodeKind::DataTableLookup
             | NodeKind::TransferToNumber
             | NodeKind::TransferToFlow
-            | NodeKind::TransferToVoicemail => {
+            | NodeKind::TransferToVoicemail
+            | NodeKind::Schedule
+            | NodeKind::ScreenPop
+            | NodeKind::TransferToUser
+            | NodeKind::SetLanguage => {
                 let mut step = Step::new(kind);
                 if kind == NodeKind::CollectInput {
                     step.set(FieldId::MinDigits, "1".to_owned());

@@ -130,6 +130,14 @@ pub struct Node {
     pub number: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub script: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// An imported action's Archy keys that the designer does not model, kept as written (any kind).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archy: Option<ArchyKeys>,
@@ -177,6 +185,10 @@ impl Node {
             FieldId::LookupKey => &self.lookup_key,
             FieldId::Number => &self.number,
             FieldId::FlowName => &self.flow_name,
+            FieldId::Schedule => &self.schedule,
+            FieldId::Script => &self.script,
+            FieldId::User => &self.user,
+            FieldId::Language => &self.language,
             _ => &None,
         }
     }
@@ -195,6 +207,10 @@ impl Node {
             FieldId::LookupKey => &mut self.lookup_key,
             FieldId::Number => &mut self.number,
             FieldId::FlowName => &mut self.flow_name,
+            FieldId::Schedule => &mut self.schedule,
+            FieldId::Script => &mut self.script,
+            FieldId::User => &mut self.user,
+            FieldId::Language => &mut self.language,
             _ => return None,
         })
     }
@@ -328,6 +344,10 @@ impl From<&super::Node> for Node {
             lookup_key: None,
             number: None,
             flow_name: None,
+            schedule: None,
+            script: None,
+            user: None,
+            language: None,
             archy: node.carried.as_ref().map(|carried| carried.keys.clone()).filter(|keys| !keys.is_empty()),
             after: node.carried.as_ref().and_then(|carried| carried.after.clone()),
         };

@@ -836,7 +836,12 @@ impl<'p, 'a> Writer<'p, 'a> {
                     if empty && carried.is_some_and(|keys| !keys.contains_key(key)) {
                         continue;
                     }
-                    let mut value = Json::Null;
+                    // A default for the same key (a drawn node's) is the base the fields go into.
+                    let default = shape.defaults.iter().find(|(name, _)| *name == key);
+                    let mut value = match (carried, default) {
+                        (None, Some((_, text))) => serde_json::from_str::<Json>(text).unwrap_or(Json::Null),
+                        _ => Json::Null,
+                    };
                     for field in &fields {
                         let text = step.get(field.field).unwrap_or_default();
                         insert_at(&mut value, &field.path[1..], codec::write_form(field.form, text));
@@ -845,7 +850,9 @@ impl<'p, 'a> Writer<'p, 'a> {
                     parts.push((key, Part::Step(value, meaning)));
                 }
                 if carried.is_none() {
-                    for (key, text) in shape.defaults {
+                    for (key, text) in
+                        shape.defaults.iter().filter(|(key, _)| !shape.fields.iter().any(|f| f.path[0] == *key))
+                    {
                         if let Ok(value) = serde_json::from_str::<Json>(text) {
                             parts.push((key, Part::Fixed(value)));
                         }
