@@ -233,7 +233,38 @@ pub fn read_form(form: crate::document::ArchyForm, value: &Json) -> Option<Strin
             _ => None,
         },
         ArchyForm::Key => single(value.as_object()?).map(|(key, _)| key.clone()),
+        ArchyForm::SetAttributes | ArchyForm::GetAttributes => {
+            let mut lines = Vec::new();
+            for item in value.as_array()? {
+                let body = item.as_object()?.get("attribute")?.as_object()?;
+                let name = body.get("name")?.as_object()?.get("lit")?.as_str()?;
+                let value = if form == ArchyForm::SetAttributes {
+                    (body.len() == 2).then_some(())?;
+                    expression(body.get("value")?)?
+                } else {
+                    (body.len() == 2).then_some(())?;
+                    body.get("variable")?.as_str()?.to_owned()
+                };
+                if name.contains('\n') || name.contains(" = ") || value.contains('\n') {
+                    return None;
+                }
+                lines.push(format!("{name} = {value}"));
+            }
+            Some(lines.join("\n"))
+        }
     }
+}
+
+/// `name = value` lines as pairs, in order (blank lines skipped; a line without ` = ` is a name
+/// with no value).
+pub fn pairs(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| match line.split_once('=') {
+            Some((name, value)) => (name.trim().to_owned(), value.trim().to_owned()),
+            None => (line.trim().to_owned(), String::new()),
+        })
+        .collect()
 }
 
 /// A table-described field's canonical Archy value.
@@ -249,6 +280,18 @@ pub fn write_form(form: crate::document::ArchyForm, text: &str) -> Json {
             Err(_) => Json::String(text.to_owned()),
         },
         ArchyForm::Key => json!({ text: {} }),
+        ArchyForm::SetAttributes => Json::Array(
+            pairs(text)
+                .into_iter()
+                .map(|(name, value)| json!({ "attribute": { "name": { "lit": name }, "value": expression_value(&value) } }))
+                .collect(),
+        ),
+        ArchyForm::GetAttributes => Json::Array(
+            pairs(text)
+                .into_iter()
+                .map(|(name, variable)| json!({ "attribute": { "name": { "lit": name }, "variable": variable } }))
+                .collect(),
+        ),
     }
 }
 

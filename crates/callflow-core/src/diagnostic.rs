@@ -72,6 +72,7 @@ codes! {
     BadNumber = "bad-number",
     BadDigitRange = "bad-digit-range",
     UnresolvedReference = "unresolved-reference",
+    EmptyAttributeName = "empty-attribute-name",
     // Doctor codes (spec §5).
     UnknownPayload = "unknown-payload",
     ExecutionMissingFlowId = "execution-missing-flow-id",

@@ -430,7 +430,9 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
             | NodeKind::Schedule
             | NodeKind::ScreenPop
             | NodeKind::TransferToUser
-            | NodeKind::SetLanguage => NodeBody::empty(kind),
+            | NodeKind::SetLanguage
+            | NodeKind::SetParticipantData
+            | NodeKind::GetParticipantData => NodeBody::empty(kind),
         };
         id_map.entry(original_id).or_insert((id, kind));
         nodes.push(node);

@@ -606,6 +606,11 @@ impl Importer {
                     if field.form == ArchyForm::Variable && !text.starts_with("Flow.") {
                         return None;
                     }
+                    if field.form == ArchyForm::GetAttributes
+                        && codec::pairs(&text).iter().any(|(_, variable)| !variable.starts_with("Flow."))
+                    {
+                        return None;
+                    }
                     if field.field == FieldId::Queue {
                         self.note_queue(&text);
                     }

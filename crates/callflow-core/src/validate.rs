@@ -790,6 +790,25 @@ impl<'a> Validator<'a> {
                     .with_hint("a Flow. variable, such as Flow.accountNumber"),
                 ),
                 (FieldId::IndexVariable, _) if value.trim().is_empty() => {}
+                (_, FieldInput::Pairs) => {
+                    for (name, item) in crate::archy_codec::pairs(value) {
+                        if name.is_empty() {
+                            self.push(
+                                Diagnostic::error(
+                                    Code::EmptyAttributeName,
+                                    format!("an attribute of \"{}\" has no name", node.label),
+                                )
+                                .with_node(&node.id)
+                                .with_field(field.text())
+                                .with_hint("write each attribute as name = value, one per line"),
+                            );
+                        } else if step.kind == NodeKind::GetParticipantData {
+                            self.write_target(node, Field::Keyed("attributes", &name), &item);
+                        } else {
+                            self.expression(node, Field::Keyed("attributes", &name), &item);
+                        }
+                    }
+                }
                 (_, FieldInput::VariableTarget) => self.write_target(node, field, value),
                 (_, FieldInput::Expression) => {
                     if let Some(Shape::Literal(crate::document::ValueType::String)) =

@@ -102,6 +102,24 @@ fn plain_field(
             )
         }
         FieldInput::Seconds => None,
+        FieldInput::Pairs => {
+            let value = move || body.with(|b| b.as_ref().and_then(|b| b.text(field)).unwrap_or_default().to_owned());
+            Some(
+                view! {
+                    <label class="cf-field">
+                        <span class="cf-field__label">{label}</span>
+                        <textarea class="cf-field__input cf-code" rows="4" data-testid=testid(field) spellcheck="false"
+                            prop:value=value
+                            on:change:target=move |ev| {
+                                let text = ev.target().value();
+                                update_node(studio, &id, |n| { n.body.set_text(field, text); });
+                            } />
+                    </label>
+                    {problems}
+                }
+                .into_any(),
+            )
+        }
         FieldInput::Text | FieldInput::Expression | FieldInput::VariableTarget | FieldInput::Queue => {
             let value = Signal::derive(move || {
                 body.with(|b| b.as_ref().and_then(|b| b.text(field)).unwrap_or_default().to_owned())
@@ -163,5 +181,6 @@ fn testid(field: FieldId) -> &'static str {
         FieldId::Script => "field-script",
         FieldId::User => "field-user",
         FieldId::Language => "field-language",
+        FieldId::Attributes => "field-attributes",
     }
 }

@@ -44,6 +44,8 @@ pub enum NodeKind {
     ScreenPop,
     TransferToUser,
     SetLanguage,
+    SetParticipantData,
+    GetParticipantData,
 }
 
 /// Where the palette lists a kind.
@@ -108,11 +110,12 @@ pub enum FieldId {
     Script,
     User,
     Language,
+    Attributes,
 }
 
 impl FieldId {
     /// Every kind field, in wire order.
-    pub const ALL: [FieldId; 29] = [
+    pub const ALL: [FieldId; 30] = [
         FieldId::Prompt,
         FieldId::Choices,
         FieldId::Expression,
@@ -142,6 +145,7 @@ impl FieldId {
         FieldId::Script,
         FieldId::User,
         FieldId::Language,
+        FieldId::Attributes,
     ];
 
     pub fn wire_name(self) -> &'static str {
@@ -175,6 +179,7 @@ impl FieldId {
             FieldId::Script => "script",
             FieldId::User => "user",
             FieldId::Language => "language",
+            FieldId::Attributes => "attributes",
         }
     }
 }
@@ -194,6 +199,9 @@ pub enum FieldInput {
     Seconds,
     /// Shown by the kind's own inspector form (menu choices, module mappings, …).
     Form,
+    /// `name = value` pairs, one per line (participant data: the value is an expression to set,
+    /// or the `Flow.` variable that receives the attribute).
+    Pairs,
 }
 
 /// One field of a kind, as the inspector shows it.
@@ -219,6 +227,10 @@ pub enum ArchyForm {
     Plain,
     /// The one key of a mapping (a data table's name); what is under it is kept.
     Key,
+    /// `[{attribute: {name: {lit}, value: {exp}}}]` as `name = expression` lines.
+    SetAttributes,
+    /// `[{attribute: {name: {lit}, variable: Flow.x}}]` as `name = Flow.x` lines.
+    GetAttributes,
 }
 
 /// Where a field of a table-described kind sits in its Archy action, and how.
@@ -295,7 +307,7 @@ const PORT_MASKS: [(PortSet, PortSet); KINDS.len()] = {
 };
 
 /// The kind table, in [`NodeKind`] order (a test checks the order).
-pub const KINDS: [KindSpec; 24] = [
+pub const KINDS: [KindSpec; 26] = [
     KindSpec {
         kind: NodeKind::Start,
         name: "start",
@@ -680,10 +692,40 @@ pub const KINDS: [KindSpec; 24] = [
             defaults: &[],
         }),
     },
+    KindSpec {
+        kind: NodeKind::SetParticipantData,
+        name: "setParticipantData",
+        title: "Set participant data",
+        group: PaletteGroup::Logic,
+        summary: "Attaches attributes to the call, for agents, scripts and later flows.",
+        fields: &[field(FieldId::Attributes, "Attributes (name = expression, one per line)", FieldInput::Pairs)],
+        ports: &[port(PortName::Next, true)],
+        terminal: false,
+        archy_action: Some("setParticipantData"),
+        archy: Some(ArchyShape {
+            fields: &[at(FieldId::Attributes, &["attributes"], ArchyForm::SetAttributes)],
+            defaults: &[],
+        }),
+    },
+    KindSpec {
+        kind: NodeKind::GetParticipantData,
+        name: "getParticipantData",
+        title: "Get participant data",
+        group: PaletteGroup::Logic,
+        summary: "Reads attributes of the call into flow variables.",
+        fields: &[field(FieldId::Attributes, "Attributes (name = Flow.variable, one per line)", FieldInput::Pairs)],
+        ports: &[port(PortName::Next, true)],
+        terminal: false,
+        archy_action: Some("getParticipantData"),
+        archy: Some(ArchyShape {
+            fields: &[at(FieldId::Attributes, &["attributes"], ArchyForm::GetAttributes)],
+            defaults: &[],
+        }),
+    },
 ];
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 24] = [
+    pub const ALL: [NodeKind; 26] = [
         NodeKind::Start,
         NodeKind::Play,
         NodeKind::Menu,
@@ -708,6 +750,8 @@ impl NodeKind {
         NodeKind::ScreenPop,
         NodeKind::TransferToUser,
         NodeKind::SetLanguage,
+        NodeKind::SetParticipantData,
+        NodeKind::GetParticipantData,
     ];
 
     /// This kind's entry in [`KINDS`].
@@ -845,7 +889,16 @@ impl Step {
                 if self.values.len() <= slot {
                     self.values.resize(slot + 1, String::new());
                 }
-                self.values[slot] = value;
+                // Pairs are kept in one form (`name = value` lines), the form they have on the wire.
+                self.values[slot] = if self.kind.spec().fields[slot].input == FieldInput::Pairs {
+                    crate::archy_codec::pairs(&value)
+                        .into_iter()
+                        .map(|(name, value)| format!("{name} = {value}"))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                } else {
+                    value
+                };
                 true
             }
             None => false,
@@ -889,7 +942,9 @@ impl NodeBody {
             | NodeKind::Schedule
             | NodeKind::ScreenPop
             | NodeKind::TransferToUser
-            | NodeKind::SetLanguage => {
+            | NodeKind::SetLanguage
+            | NodeKind::SetParticipantData
+            | NodeKind::GetParticipantData => {
                 let mut step = Step::new(kind);
                 if kind == NodeKind::CollectInput {
                     step.set(FieldId::MinDigits, "1".to_owned());
@@ -1098,7 +1153,7 @@ mod tests {
             // Every text field the table names can be set and read back.
             let mut body = NodeBody::new(kind);
             for spec in kind.spec().fields.iter().filter(|f| f.input != FieldInput::Form) {
-                if spec.id == FieldId::TimeoutSeconds || spec.id == FieldId::Paths {
+                if spec.id == FieldId::TimeoutSeconds || spec.id == FieldId::Paths || spec.input == FieldInput::Pairs {
                     continue;
                 }
                 assert!(body.set_text(spec.id, "x".to_owned()), "{kind:?} {:?}", spec.id);

@@ -138,6 +138,9 @@ pub struct Node {
     pub user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// Participant data: attribute name → expression (set) or `Flow.` variable (get), in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Mapping>,
     /// An imported action's Archy keys that the designer does not model, kept as written (any kind).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archy: Option<ArchyKeys>,
@@ -166,6 +169,7 @@ impl Node {
             FieldId::RefId => self.ref_id.is_some(),
             FieldId::ArchyAction => self.archy_action.is_some(),
             FieldId::Paths => self.paths.is_some(),
+            FieldId::Attributes => self.attributes.is_some(),
             other => self.text_field(*other).is_some(),
         })
     }
@@ -287,7 +291,11 @@ impl Node {
             kind => {
                 let mut step = Step::new(kind);
                 for (slot, spec) in kind.spec().fields.iter().enumerate() {
-                    if let Some(Some(value)) = self.text_field_mut(spec.id).map(Option::take) {
+                    if spec.id == FieldId::Attributes {
+                        let pairs = self.attributes.take().unwrap_or_default();
+                        step.values[slot] =
+                            pairs.iter().map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join("\n");
+                    } else if let Some(Some(value)) = self.text_field_mut(spec.id).map(Option::take) {
                         step.values[slot] = value;
                     }
                 }
@@ -348,6 +356,7 @@ impl From<&super::Node> for Node {
             script: None,
             user: None,
             language: None,
+            attributes: None,
             archy: node.carried.as_ref().map(|carried| carried.keys.clone()).filter(|keys| !keys.is_empty()),
             after: node.carried.as_ref().and_then(|carried| carried.after.clone()),
         };
@@ -386,7 +395,9 @@ impl From<&super::Node> for Node {
             }
             NodeBody::Step(step) => {
                 for (spec, value) in step.kind.spec().fields.iter().zip(&step.values) {
-                    if let Some(slot) = wire.text_field_mut(spec.id) {
+                    if spec.id == FieldId::Attributes {
+                        wire.attributes = Some(crate::archy_codec::pairs(value).into_iter().collect());
+                    } else if let Some(slot) = wire.text_field_mut(spec.id) {
                         *slot = Some(value.clone());
                     }
                 }
