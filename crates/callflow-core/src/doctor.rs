@@ -432,7 +432,8 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
             | NodeKind::TransferToUser
             | NodeKind::SetLanguage
             | NodeKind::SetParticipantData
-            | NodeKind::GetParticipantData => NodeBody::empty(kind),
+            | NodeKind::GetParticipantData
+            | NodeKind::Switch => NodeBody::empty(kind),
         };
         id_map.entry(original_id).or_insert((id, kind));
         nodes.push(node);

@@ -467,6 +467,35 @@ impl Importer {
                         carried.after = Some(after);
                     }
                 }
+                Shape::Switch => {
+                    let first_true = body.get("evaluate").and_then(|e| e.get("firstTrue"));
+                    let cases = first_true
+                        .and_then(|f| f.get("cases"))
+                        .and_then(Json::as_array)
+                        .map(Vec::as_slice)
+                        .unwrap_or_default();
+                    for (number, item) in cases.iter().enumerate() {
+                        let actions = item.get("case").and_then(|c| c.get("actions")).and_then(Json::as_array);
+                        let entry = match actions {
+                            Some(actions) => self.list(actions, successor, column + position + 1),
+                            None => successor,
+                        };
+                        self.link(index, PortName::Case(u8::try_from(number).unwrap_or(u8::MAX)), entry);
+                    }
+                    let default = first_true
+                        .and_then(|f| f.get("default"))
+                        .and_then(|d| d.get("actions"))
+                        .and_then(Json::as_array);
+                    let entry = match default {
+                        Some(actions) => self.list(actions, successor, column + position + 1),
+                        None => successor,
+                    };
+                    self.link(index, PortName::Default, entry);
+                    let after = successor.map(|after| self.nodes[after].id.clone());
+                    if let (Some(carried), Some(after)) = (self.nodes[index].carried.as_mut(), after) {
+                        carried.after = Some(after);
+                    }
+                }
                 Shape::Looping => {
                     let entry = match path_list(PortName::Loop) {
                         Some(actions) => self.list(actions, Some(index), column + position + 1),
@@ -533,6 +562,10 @@ impl Importer {
                 }
             }
         }
+        if matches!(&node_body, NodeBody::Step(step) if step.kind == NodeKind::Switch) {
+            // The cases and default are the node's ports now: keep only the key's place.
+            keys.insert("evaluate".to_owned(), Json::Null);
+        }
         let node =
             Node { id, label, x: 0.0, y: 0.0, body: node_body, carried: Some(Box::new(Carried { after: None, keys })) };
         (node, shape)
@@ -593,6 +626,32 @@ impl Importer {
                 (NodeBody::SetVariable { variable, expression }, Shape::Linear(PortName::Next))
             }
             "disconnect" => (NodeBody::Disconnect, Shape::Terminal),
+            "switch" => {
+                // `evaluate: firstTrue:` with expression cases; other forms are kept as written.
+                let first_true =
+                    get("evaluate")?.as_object().filter(|e| e.len() == 1)?.get("firstTrue")?.as_object()?;
+                if first_true.keys().any(|key| key != "cases" && key != "default") {
+                    return None;
+                }
+                let mut cases = Vec::new();
+                for item in first_true.get("cases").and_then(Json::as_array).map(Vec::as_slice).unwrap_or_default() {
+                    let case = item.as_object()?.get("case")?.as_object()?;
+                    if case.keys().any(|key| key != "value" && key != "actions") {
+                        return None;
+                    }
+                    let expression = codec::expression(case.get("value")?)?;
+                    if expression.contains('\n') || expression.trim().is_empty() || expression.trim() != expression {
+                        return None;
+                    }
+                    cases.push(expression);
+                }
+                if cases.len() > crate::document::MAX_CASES {
+                    return None;
+                }
+                let mut step = Step::new(NodeKind::Switch);
+                step.set(FieldId::Cases, cases.join("\n"));
+                (NodeBody::Step(Box::new(step)), Shape::Switch)
+            }
             _ if step_kind(key).is_some() => {
                 let kind = step_kind(key)?;
                 let shape = kind.spec().archy?;
@@ -653,6 +712,8 @@ enum Shape {
     Kept(Vec<PortName>),
     /// A loop: its `loop` path comes back to it (the next turn), `next` goes on after it.
     Looping,
+    /// A switch: each case's actions and the default's, under `evaluate: firstTrue:`.
+    Switch,
 }
 
 /// The table-described kind written as Archy action `key`.

@@ -790,6 +790,22 @@ impl<'a> Validator<'a> {
                     .with_hint("a Flow. variable, such as Flow.accountNumber"),
                 ),
                 (FieldId::IndexVariable, _) if value.trim().is_empty() => {}
+                (_, FieldInput::Lines) => {
+                    for (position, case) in node.body.cases().enumerate() {
+                        let field = format!("cases[{position}]");
+                        if let Err(error) = expression::check(case) {
+                            self.push(
+                                Diagnostic::error(Code::BadExpression, error.to_string())
+                                    .with_node(&node.id)
+                                    .with_field(field),
+                            );
+                        } else {
+                            for variable in expression::flow_variables(case) {
+                                self.read(node, Field::Keyed("cases", variable), variable);
+                            }
+                        }
+                    }
+                }
                 (_, FieldInput::Pairs) => {
                     for (name, item) in crate::archy_codec::pairs(value) {
                         if name.is_empty() {

@@ -102,7 +102,7 @@ fn plain_field(
             )
         }
         FieldInput::Seconds => None,
-        FieldInput::Pairs => {
+        FieldInput::Pairs | FieldInput::Lines => {
             let value = move || body.with(|b| b.as_ref().and_then(|b| b.text(field)).unwrap_or_default().to_owned());
             Some(
                 view! {
@@ -182,5 +182,6 @@ fn testid(field: FieldId) -> &'static str {
         FieldId::User => "field-user",
         FieldId::Language => "field-language",
         FieldId::Attributes => "field-attributes",
+        FieldId::Cases => "field-cases",
     }
 }

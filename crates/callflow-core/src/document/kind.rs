@@ -46,6 +46,7 @@ pub enum NodeKind {
     SetLanguage,
     SetParticipantData,
     GetParticipantData,
+    Switch,
 }
 
 /// Where the palette lists a kind.
@@ -111,11 +112,12 @@ pub enum FieldId {
     User,
     Language,
     Attributes,
+    Cases,
 }
 
 impl FieldId {
     /// Every kind field, in wire order.
-    pub const ALL: [FieldId; 30] = [
+    pub const ALL: [FieldId; 31] = [
         FieldId::Prompt,
         FieldId::Choices,
         FieldId::Expression,
@@ -146,6 +148,7 @@ impl FieldId {
         FieldId::User,
         FieldId::Language,
         FieldId::Attributes,
+        FieldId::Cases,
     ];
 
     pub fn wire_name(self) -> &'static str {
@@ -180,6 +183,7 @@ impl FieldId {
             FieldId::User => "user",
             FieldId::Language => "language",
             FieldId::Attributes => "attributes",
+            FieldId::Cases => "cases",
         }
     }
 }
@@ -202,6 +206,8 @@ pub enum FieldInput {
     /// `name = value` pairs, one per line (participant data: the value is an expression to set,
     /// or the `Flow.` variable that receives the attribute).
     Pairs,
+    /// One expression per line (a switch's cases: each line is a port).
+    Lines,
 }
 
 /// One field of a kind, as the inspector shows it.
@@ -307,7 +313,7 @@ const PORT_MASKS: [(PortSet, PortSet); KINDS.len()] = {
 };
 
 /// The kind table, in [`NodeKind`] order (a test checks the order).
-pub const KINDS: [KindSpec; 26] = [
+pub const KINDS: [KindSpec; 27] = [
     KindSpec {
         kind: NodeKind::Start,
         name: "start",
@@ -722,10 +728,23 @@ pub const KINDS: [KindSpec; 26] = [
             defaults: &[],
         }),
     },
+    KindSpec {
+        kind: NodeKind::Switch,
+        name: "switch",
+        title: "Switch",
+        group: PaletteGroup::Logic,
+        summary: "Takes the first case whose expression is true, else the default path.",
+        fields: &[field(FieldId::Cases, "Cases (one boolean expression per line)", FieldInput::Lines)],
+        ports: &[port(PortName::Default, true)],
+        terminal: false,
+        archy_action: Some("switch"),
+        // Written by the export's own switch writer (`evaluate: firstTrue: cases / default`).
+        archy: Some(ArchyShape { fields: &[], defaults: &[] }),
+    },
 ];
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 26] = [
+    pub const ALL: [NodeKind; 27] = [
         NodeKind::Start,
         NodeKind::Play,
         NodeKind::Menu,
@@ -752,6 +771,7 @@ impl NodeKind {
         NodeKind::SetLanguage,
         NodeKind::SetParticipantData,
         NodeKind::GetParticipantData,
+        NodeKind::Switch,
     ];
 
     /// This kind's entry in [`KINDS`].
@@ -890,7 +910,10 @@ impl Step {
                     self.values.resize(slot + 1, String::new());
                 }
                 // Pairs are kept in one form (`name = value` lines), the form they have on the wire.
-                self.values[slot] = if self.kind.spec().fields[slot].input == FieldInput::Pairs {
+                let input = self.kind.spec().fields[slot].input;
+                self.values[slot] = if input == FieldInput::Lines {
+                    value.lines().map(str::trim).filter(|line| !line.is_empty()).collect::<Vec<_>>().join("\n")
+                } else if input == FieldInput::Pairs {
                     crate::archy_codec::pairs(&value)
                         .into_iter()
                         .map(|(name, value)| format!("{name} = {value}"))
@@ -944,7 +967,8 @@ impl NodeBody {
             | NodeKind::TransferToUser
             | NodeKind::SetLanguage
             | NodeKind::SetParticipantData
-            | NodeKind::GetParticipantData => {
+            | NodeKind::GetParticipantData
+            | NodeKind::Switch => {
                 let mut step = Step::new(kind);
                 if kind == NodeKind::CollectInput {
                     step.set(FieldId::MinDigits, "1".to_owned());
@@ -1067,7 +1091,22 @@ impl NodeBody {
             .filter_map(|choice| PortName::of_digit(&choice.digit).map(|name| (name, choice.needs_path())))
             .map(|(name, required)| Port { name, required });
         let paths = self.archy_paths().iter().map(|&name| Port { name, required: false });
-        digits.chain(paths).chain(self.kind().spec().ports.iter().copied())
+        let cases = (0..self.case_count()).map(|index| Port { name: PortName::Case(index as u8), required: true });
+        digits.chain(paths).chain(cases).chain(self.kind().spec().ports.iter().copied())
+    }
+
+    /// A switch's cases, one expression each (empty for other kinds).
+    pub fn cases(&self) -> impl Iterator<Item = &str> + '_ {
+        let text = match self {
+            NodeBody::Step(step) if step.kind == NodeKind::Switch => step.get(FieldId::Cases).unwrap_or_default(),
+            _ => "",
+        };
+        text.lines().filter(|line| !line.trim().is_empty()).take(super::MAX_CASES)
+    }
+
+    /// How many case ports a switch has.
+    pub fn case_count(&self) -> usize {
+        self.cases().count()
     }
 
     /// The output paths of an Archy action (empty for other kinds).
@@ -1102,6 +1141,11 @@ impl NodeBody {
         }
         for path in self.archy_paths() {
             all |= path.bit();
+        }
+        for index in 0..self.case_count() {
+            let bit = PortName::Case(index as u8).bit();
+            all |= bit;
+            required |= bit;
         }
         (all, required)
     }
@@ -1153,7 +1197,11 @@ mod tests {
             // Every text field the table names can be set and read back.
             let mut body = NodeBody::new(kind);
             for spec in kind.spec().fields.iter().filter(|f| f.input != FieldInput::Form) {
-                if spec.id == FieldId::TimeoutSeconds || spec.id == FieldId::Paths || spec.input == FieldInput::Pairs {
+                if spec.id == FieldId::TimeoutSeconds
+                    || spec.id == FieldId::Paths
+                    || spec.input == FieldInput::Pairs
+                    || spec.input == FieldInput::Lines
+                {
                     continue;
                 }
                 assert!(body.set_text(spec.id, "x".to_owned()), "{kind:?} {:?}", spec.id);

@@ -141,6 +141,9 @@ pub struct Node {
     /// Participant data: attribute name → expression (set) or `Flow.` variable (get), in order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Mapping>,
+    /// A switch's cases: one boolean expression each, in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cases: Option<Vec<String>>,
     /// An imported action's Archy keys that the designer does not model, kept as written (any kind).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archy: Option<ArchyKeys>,
@@ -170,6 +173,7 @@ impl Node {
             FieldId::ArchyAction => self.archy_action.is_some(),
             FieldId::Paths => self.paths.is_some(),
             FieldId::Attributes => self.attributes.is_some(),
+            FieldId::Cases => self.cases.is_some(),
             other => self.text_field(*other).is_some(),
         })
     }
@@ -291,7 +295,9 @@ impl Node {
             kind => {
                 let mut step = Step::new(kind);
                 for (slot, spec) in kind.spec().fields.iter().enumerate() {
-                    if spec.id == FieldId::Attributes {
+                    if spec.id == FieldId::Cases {
+                        step.values[slot] = self.cases.take().unwrap_or_default().join("\n");
+                    } else if spec.id == FieldId::Attributes {
                         let pairs = self.attributes.take().unwrap_or_default();
                         step.values[slot] =
                             pairs.iter().map(|(n, v)| format!("{n} = {v}")).collect::<Vec<_>>().join("\n");
@@ -357,6 +363,7 @@ impl From<&super::Node> for Node {
             user: None,
             language: None,
             attributes: None,
+            cases: None,
             archy: node.carried.as_ref().map(|carried| carried.keys.clone()).filter(|keys| !keys.is_empty()),
             after: node.carried.as_ref().and_then(|carried| carried.after.clone()),
         };
@@ -395,7 +402,9 @@ impl From<&super::Node> for Node {
             }
             NodeBody::Step(step) => {
                 for (spec, value) in step.kind.spec().fields.iter().zip(&step.values) {
-                    if spec.id == FieldId::Attributes {
+                    if spec.id == FieldId::Cases {
+                        wire.cases = Some(value.lines().map(str::to_owned).collect());
+                    } else if spec.id == FieldId::Attributes {
                         wire.attributes = Some(crate::archy_codec::pairs(value).into_iter().collect());
                     } else if let Some(slot) = wire.text_field_mut(spec.id) {
                         *slot = Some(value.clone());

@@ -263,6 +263,8 @@ enum Part {
     /// One top-level key of a table-described kind: its canonical value, and the fields (paths
     /// below the key) that say what it means.
     Step(Json, Vec<(&'static [&'static str], crate::document::ArchyForm)>),
+    /// A switch's `evaluate: firstTrue:` with its cases and default, falling through at `stop`.
+    Switch { node: usize, stop: Option<usize>, branch_depth: usize },
     /// A menu's `choices`.
     Choices(usize),
     /// A menu choice's inline `task:` (its kept keys and `actions` from `entry`).
@@ -555,6 +557,10 @@ impl<'p, 'a> Writer<'p, 'a> {
                 }
                 true
             }
+            Part::Switch { node, stop, branch_depth } => {
+                self.switch(depth, item, name, node, stop, branch_depth);
+                true
+            }
             Part::Choices(menu) => {
                 let choices = match &self.document.flow.nodes[menu].body {
                     NodeBody::Menu { choices, .. } => choices.as_slice(),
@@ -810,6 +816,13 @@ impl<'p, 'a> Writer<'p, 'a> {
                 self.keys(d + 1, false, carried, vec![("name", name_part), (reference_key, reference_part)], |_| false);
                 None
             }
+            NodeBody::Step(step) if step.kind == NodeKind::Switch => {
+                let stop = plan.after[index];
+                let parts = vec![("name", name_part), ("evaluate", Part::Switch { node: index, stop, branch_depth })];
+                self.out.key(d, true, "switch");
+                self.keys(d + 1, false, carried, parts, |_| false);
+                stop
+            }
             NodeBody::Step(step) => {
                 let spec = step.kind.spec();
                 let shape = spec.archy?;
@@ -881,6 +894,38 @@ impl<'p, 'a> Writer<'p, 'a> {
                     }
                 }
                 next
+            }
+        }
+    }
+
+    /// `evaluate: firstTrue:` of a switch: `default` (when it goes somewhere) before `cases`, as
+    /// real files write them; each case its `value` and its actions.
+    fn switch(&mut self, depth: usize, item: bool, name: &str, index: usize, stop: Option<usize>, branch_depth: usize) {
+        let node = &self.document.flow.nodes[index];
+        let cases: Vec<String> = node.body.cases().map(str::to_owned).collect();
+        self.out.key(depth, item, name);
+        self.out.key(depth + 1, false, "firstTrue");
+        let d = depth + 2;
+        if let Some(target) = self.plan.target(index, PortName::Default).filter(|&t| Some(t) != stop) {
+            self.out.key(d, false, "default");
+            self.out.key(d + 1, false, "actions");
+            self.items(d + 2, target, stop, branch_depth + 1, false);
+        }
+        if cases.is_empty() {
+            self.out.raw(d, false, "cases", "[]");
+            return;
+        }
+        self.out.key(d, false, "cases");
+        for (position, case) in cases.iter().enumerate() {
+            self.out.key(d + 1, true, "case");
+            self.out.key(d + 2, false, "value");
+            self.out.scalar(d + 3, false, "exp", case);
+            // [unverified] a case that goes straight on (no actions of its own) is written without
+            // `actions`; every real case has actions.
+            let port = PortName::Case(u8::try_from(position).unwrap_or(u8::MAX));
+            if let Some(target) = self.plan.target(index, port).filter(|&t| Some(t) != stop) {
+                self.out.key(d + 2, false, "actions");
+                self.items(d + 3, target, stop, branch_depth + 1, false);
             }
         }
     }
