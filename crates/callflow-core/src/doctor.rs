@@ -433,7 +433,8 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
             | NodeKind::SetLanguage
             | NodeKind::SetParticipantData
             | NodeKind::GetParticipantData
-            | NodeKind::Switch => NodeBody::empty(kind),
+            | NodeKind::Switch
+            | NodeKind::CallTask => NodeBody::empty(kind),
         };
         id_map.entry(original_id).or_insert((id, kind));
         nodes.push(node);

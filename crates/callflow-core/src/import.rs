@@ -685,6 +685,12 @@ impl Importer {
                 };
                 (NodeBody::Step(Box::new(step)), shape)
             }
+            "callTask" => {
+                let reference = get("targetTaskRef")?.as_str()?.to_owned();
+                let index = self.nodes.len();
+                self.jumps.push((index, reference));
+                (NodeBody::CallTask, Shape::Linear(PortName::Next))
+            }
             "jumpToTask" | "jumpToMenu" => {
                 let reference_key = if key == "jumpToTask" { "targetTaskRef" } else { "targetMenuRef" };
                 let reference = get(reference_key)?.as_str()?.to_owned();

@@ -441,7 +441,7 @@ impl<'a> Validator<'a> {
             NodeBody::Invoke(call) => self.invoke(node, call),
             NodeBody::DataAction(call) => self.data_action(node, call),
             NodeBody::Transfer { queue } => self.transfer(node, queue),
-            NodeBody::Task { .. } | NodeBody::JumpToTask | NodeBody::JumpToMenu => {}
+            NodeBody::Task { .. } | NodeBody::JumpToTask | NodeBody::JumpToMenu | NodeBody::CallTask => {}
             NodeBody::Archy(action) => {
                 self.archy_action(node, &action.action);
                 self.kept_references(node);
@@ -1050,7 +1050,7 @@ impl<'a> Validator<'a> {
             );
         }
         let wanted = match node.kind() {
-            NodeKind::JumpToTask => Some(NodeKind::Task),
+            NodeKind::JumpToTask | NodeKind::CallTask => Some(NodeKind::Task),
             NodeKind::JumpToMenu => Some(NodeKind::Menu),
             _ => None,
         };

@@ -47,6 +47,8 @@ pub enum NodeKind {
     SetParticipantData,
     GetParticipantData,
     Switch,
+    /// Call Task: runs a reusable task and comes back.
+    CallTask,
 }
 
 /// Where the palette lists a kind.
@@ -313,7 +315,7 @@ const PORT_MASKS: [(PortSet, PortSet); KINDS.len()] = {
 };
 
 /// The kind table, in [`NodeKind`] order (a test checks the order).
-pub const KINDS: [KindSpec; 27] = [
+pub const KINDS: [KindSpec; 28] = [
     KindSpec {
         kind: NodeKind::Start,
         name: "start",
@@ -741,10 +743,22 @@ pub const KINDS: [KindSpec; 27] = [
         // Written by the export's own switch writer (`evaluate: firstTrue: cases / default`).
         archy: Some(ArchyShape { fields: &[], defaults: &[] }),
     },
+    KindSpec {
+        kind: NodeKind::CallTask,
+        name: "callTask",
+        title: "Call task",
+        group: PaletteGroup::Structure,
+        summary: "Runs a reusable task, then comes back and goes on.",
+        fields: &[],
+        ports: &[port(PortName::Target, true), port(PortName::Next, true)],
+        terminal: false,
+        archy_action: Some("callTask"),
+        archy: None,
+    },
 ];
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 27] = [
+    pub const ALL: [NodeKind; 28] = [
         NodeKind::Start,
         NodeKind::Play,
         NodeKind::Menu,
@@ -772,6 +786,7 @@ impl NodeKind {
         NodeKind::SetParticipantData,
         NodeKind::GetParticipantData,
         NodeKind::Switch,
+        NodeKind::CallTask,
     ];
 
     /// This kind's entry in [`KINDS`].
@@ -876,6 +891,7 @@ pub enum NodeBody {
     },
     JumpToTask,
     JumpToMenu,
+    CallTask,
     Archy(Box<ArchyAction>),
     /// A kind described by its table entry alone ([`KindSpec::archy`]): one text per field, in the
     /// order of the kind's `fields`.
@@ -954,6 +970,7 @@ impl NodeBody {
             NodeKind::Task => NodeBody::Task { ref_id: String::new() },
             NodeKind::JumpToTask => NodeBody::JumpToTask,
             NodeKind::JumpToMenu => NodeBody::JumpToMenu,
+            NodeKind::CallTask => NodeBody::CallTask,
             NodeKind::Archy => NodeBody::Archy(Box::default()),
             NodeKind::ScheduleGroup
             | NodeKind::CollectInput
@@ -1003,6 +1020,7 @@ impl NodeBody {
             NodeBody::Task { .. } => NodeKind::Task,
             NodeBody::JumpToTask => NodeKind::JumpToTask,
             NodeBody::JumpToMenu => NodeKind::JumpToMenu,
+            NodeBody::CallTask => NodeKind::CallTask,
             NodeBody::Archy(_) => NodeKind::Archy,
             NodeBody::Step(step) => step.kind,
         }
@@ -1176,7 +1194,8 @@ impl NodeBody {
             | NodeBody::Disconnect
             | NodeBody::Task { .. }
             | NodeBody::JumpToTask
-            | NodeBody::JumpToMenu => String::new(),
+            | NodeBody::JumpToMenu
+            | NodeBody::CallTask => String::new(),
         }
     }
 }

@@ -288,6 +288,7 @@ impl Node {
             NodeKind::Task => NodeBody::Task { ref_id: text(self.ref_id) },
             NodeKind::JumpToTask => NodeBody::JumpToTask,
             NodeKind::JumpToMenu => NodeBody::JumpToMenu,
+            NodeKind::CallTask => NodeBody::CallTask,
             NodeKind::Archy => NodeBody::Archy(Box::new(ArchyAction {
                 action: text(self.archy_action),
                 paths: self.paths.iter().flatten().filter_map(|name| PortName::parse(name)).collect(),
@@ -395,7 +396,7 @@ impl From<&super::Node> for Node {
             }
             NodeBody::Transfer { queue } => wire.queue = Some(queue.clone()),
             NodeBody::Task { ref_id } => wire.ref_id = Some(ref_id.clone()).filter(|r| !r.is_empty()),
-            NodeBody::JumpToTask | NodeBody::JumpToMenu => {}
+            NodeBody::JumpToTask | NodeBody::JumpToMenu | NodeBody::CallTask => {}
             NodeBody::Archy(action) => {
                 wire.archy_action = Some(action.action.clone());
                 wire.paths = Some(action.paths.iter().map(|p| p.as_str().to_owned()).collect());

@@ -802,6 +802,18 @@ impl<'p, 'a> Writer<'p, 'a> {
                 }
                 None
             }
+            NodeBody::CallTask => {
+                let reference = target(PortName::Target).map(|t| unit_ref(&document.flow.nodes[t]));
+                let reference_part = match reference {
+                    Some(reference) => Part::Value(Json::String(reference), self::reference),
+                    None => Part::Omit,
+                };
+                self.out.key(d, true, "callTask");
+                self.keys(d + 1, false, carried, vec![("name", name_part), ("targetTaskRef", reference_part)], |_| {
+                    false
+                });
+                target(PortName::Next)
+            }
             NodeBody::JumpToTask | NodeBody::JumpToMenu => {
                 let (key, reference_key) = match node.kind() {
                     NodeKind::JumpToTask => ("jumpToTask", "targetTaskRef"),
