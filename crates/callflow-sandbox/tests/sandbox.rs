@@ -545,3 +545,24 @@ fn concurrent_deploys_with_faults_lose_nothing_and_duplicate_nothing() {
         "faults were on"
     );
 }
+
+/// The sandbox publishes what the designer writes for every kind of step: the business-hours
+/// template (schedule group, collect input, data table lookup, voicemail) and the fixture that has
+/// every other table kind, a switch, tasks and a call task.
+#[test]
+fn every_kind_of_step_publishes() {
+    let sandbox = sandbox();
+    let token = user_token(&sandbox, ALEX);
+    let steps = format!("{}/../callflow-core/tests/fixtures/export/steps.flow.json", env!("CARGO_MANIFEST_DIR"));
+    let tasks = format!("{}/../callflow-core/tests/fixtures/export/tasks.flow.json", env!("CARGO_MANIFEST_DIR"));
+    let documents = [
+        template("business-hours-menu.flow.json"),
+        callflow_core::parse(&std::fs::read_to_string(steps).unwrap()).unwrap(),
+        callflow_core::parse(&std::fs::read_to_string(tasks).unwrap()).unwrap(),
+    ];
+    for document in &documents {
+        let outcome = run_deploy(&sandbox, &token, document, &mut Vec::new())
+            .unwrap_or_else(|error| panic!("{}: {error:?}", document.flow.name));
+        assert!(outcome.created, "{}", document.flow.name);
+    }
+}
