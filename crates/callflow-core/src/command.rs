@@ -530,3 +530,36 @@ fn node_position(document: &Document, id: &str) -> Result<usize, CommandError> {
 pub fn edge_from_port(document: &Document, from: &str, port: &str) -> Option<usize> {
     document.flow.edges.iter().position(|edge| edge.from == from && edge.port_name() == port)
 }
+
+/// "Make a task starting here": the command that puts a task node in front of node `entry`, so that
+/// everything from `entry` on is written as a reusable task that each path into it jumps to. Every
+/// edge that entered `entry` enters the task instead (the start's edge too). One command, so one
+/// undo step. `None` when `entry` names no node, is a start, or is a task already.
+pub fn make_task(document: &Document, entry: &str, name: &str) -> Option<Command> {
+    use crate::document::{Node, NodeBody, NodeKind};
+    let node = document.flow.nodes.iter().find(|n| n.id == entry)?;
+    if matches!(node.kind(), NodeKind::Start | NodeKind::Task) {
+        return None;
+    }
+    let taken = |id: &str| document.flow.nodes.iter().any(|n| n.id == id);
+    let base = format!("task_{entry}").chars().take(60).collect::<String>();
+    let mut id = base.clone();
+    let mut counter = 2;
+    while taken(&id) {
+        id = format!("{base}_{counter}");
+        counter += 1;
+    }
+    let mut task = Node::new(id.clone(), NodeKind::Task, node.x - 200.0, node.y);
+    task.label = if name.trim().is_empty() { node.label.clone() } else { name.trim().to_owned() };
+    task.body = NodeBody::Task { ref_id: String::new() };
+    let mut commands = vec![Command::AddNode { node: task }];
+    for (index, edge) in document.flow.edges.iter().enumerate() {
+        if edge.to == entry {
+            let mut moved = edge.clone();
+            moved.to = id.clone();
+            commands.push(Command::SetEdge { index, edge: moved });
+        }
+    }
+    commands.push(Command::AddEdge { edge: crate::document::Edge::new(id.as_str(), None, entry), index: None });
+    Some(Command::Batch { commands })
+}

@@ -419,3 +419,24 @@ fn menu_choices_use_the_real_choice_kinds() {
     assert!(!archy.notes.iter().any(|n| n.contains("left out")), "{:?}", archy.notes);
     assert_yaml_is_whole("menu choice kinds", &archy.yaml);
 }
+
+/// "Make a task starting here": the account lookup of the business-hours menu becomes a task the
+/// menu choice jumps to; one command, and its inverse puts the flow back.
+#[test]
+fn a_node_group_becomes_a_task() {
+    let mut document = load(&repo_root().join("public/templates/business-hours-menu.flow.json"));
+    let before = document.clone();
+    let command = callflow_core::command::make_task(&document, "account", "Account lookup").unwrap();
+    let inverse = callflow_core::apply(&mut document, &command).unwrap();
+    assert!(callflow_core::validate(&document).iter().all(|d| !d.is_error()));
+    let yaml = export::archy(&document).unwrap().yaml;
+    let value: Value = serde_norway::from_str(&yaml).unwrap();
+    let tasks = value["inboundCall"]["tasks"].as_sequence().unwrap();
+    let task = tasks.iter().find(|t| t["task"]["name"].as_str() == Some("Account lookup")).unwrap();
+    assert!(task["task"]["actions"][0]["collectInput"].is_mapping(), "{yaml}");
+    let choice = &value["inboundCall"]["menus"][0]["menu"]["choices"][0];
+    assert_eq!(choice["menuJumpToTask"]["targetTaskRef"].as_str(), Some("/inboundCall/tasks/task[task_account]"));
+    callflow_core::apply(&mut document, &inverse).unwrap();
+    assert_eq!(document, before);
+    assert!(callflow_core::command::make_task(&document, "start", "x").is_none());
+}

@@ -52,6 +52,19 @@ pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
         {(kind == NodeKind::Menu).then(|| view! { <MenuFields id=id.clone() body=body /> })}
         {(kind == NodeKind::Invoke).then(|| view! { <InvokeFields id=id.clone() body=body /> })}
         <KeptKeys id=id.clone() node=node />
+        {(!matches!(kind, NodeKind::Start | NodeKind::Task)).then(|| {
+            let entry = id.clone();
+            view! {
+                <button class="cf-button" data-testid="make-task"
+                    title="Puts a task in front of this step: everything from here on is written as a reusable task that each path into it jumps to"
+                    on:click=move |_| {
+                        let command = studio.document.with_untracked(|d| callflow_core::command::make_task(d, &entry, ""));
+                        if let Some(command) = command {
+                            let _ = studio.dispatch(command);
+                        }
+                    }>"Make a task starting here"</button>
+            }
+        })}
         <Connections id=id.clone() ports=Signal::derive(move || body.with(|b| b.as_ref().map(|b| b.ports().collect()).unwrap_or_default())) />
         <button class="cf-button cf-button--danger" on:click=move |_| crate::canvas::delete_selection(studio)>"Delete node"</button>
     }

@@ -1104,6 +1104,8 @@ fn unit_ref(node: &Node) -> String {
 fn ref_id(node: &Node) -> String {
     match node.kind() {
         NodeKind::Menu => format!("menu_{}", node.id),
+        // A task node's id is already a task's name.
+        NodeKind::Task => node.id.clone(),
         _ => format!("task_{}", node.id),
     }
 }
