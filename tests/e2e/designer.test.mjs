@@ -454,3 +454,31 @@ test('pasting a flow document with Ctrl+V opens it; export text can still be sel
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a step from the kind table: drop a collect input, fill its fields, find them in the Archy export', async () => {
+  const { page, errors, context } = await openApp(browser, server.url);
+  await freshFlow(page);
+  for (const [kind, fx, fy] of [['collectInput', 0.4, 0.4], ['disconnect', 0.7, 0.4]]) {
+    const item = page.locator(`[data-testid="palette-item"][data-kind="${kind}"]`);
+    await item.scrollIntoViewIfNeeded();
+    await dropFromPalette(page, kind, await canvasPoint(page, fx, fy));
+    await node(page, kind).waitFor();
+  }
+  await connect(page, 'start', 'next', 'collectInput');
+  await connect(page, 'collectInput', 'success', 'disconnect');
+  await node(page, 'collectInput').locator('.cf-node__header').click();
+  await page.getByTestId('field-prompt').fill('Enter your account number.');
+  await page.getByTestId('field-prompt').press('Enter');
+  await page.getByTestId('field-variable').fill('Flow.account');
+  await page.getByTestId('field-variable').press('Enter');
+  await page.getByTestId('field-max-digits').fill('8');
+  await page.getByTestId('field-max-digits').press('Enter');
+  await page.locator('[data-testid="dock-tab"][data-tab="export"]').click();
+  await page.locator('[data-testid="export-tab"][data-format="archy"]').click();
+  const yaml = await page.getByTestId('export-text').textContent();
+  for (const line of ['- collectInput:', 'var: Flow.account', 'min: 1', 'max: 8', 'tts: Enter your account number.', 'verificationType: none']) {
+    assert.ok(yaml.includes(line), `the export has "${line}":\n${yaml}`);
+  }
+  assert.deepEqual(errors, []);
+  await context.close();
+});
