@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import { readFile, stat, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
 
 export const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -135,4 +136,19 @@ export async function emptyCanvasSpot(page) {
   }, canvas);
   if (!spot) throw new Error('no empty spot of the canvas');
   return spot;
+}
+
+/** Registers the usual set-up for a test file: dist/ served on loopback and Chromium launched
+ * before the tests, both closed after. Returns an object whose `server` and `browser` are set then. */
+export function servedApp() {
+  const state = { server: null, browser: null };
+  before(async () => {
+    state.server = await serveDist();
+    state.browser = await launchBrowser();
+  });
+  after(async () => {
+    await state.browser?.close();
+    await state.server?.close();
+  });
+  return state;
 }

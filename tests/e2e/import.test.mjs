@@ -1,24 +1,13 @@
 // Archy import in real Chromium: drop a YAML file written in the shapes of real Architect exports
 // on the canvas, see its tasks and menus laid out, edit one prompt, and find in the Archy export
 // that edit and nothing else changed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openApp, root } from './harness.mjs';
+import { servedApp, openApp, root } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = servedApp();
 
 const node = (page, id) => page.locator(`[data-testid="node"][data-node-id="${id}"]`);
 
@@ -31,7 +20,7 @@ async function archyExport(page) {
 }
 
 test('a dropped Archy file opens laid out, and an edit changes only itself in the export', async () => {
-  const { page, errors, context } = await openApp(browser, server.url);
+  const { page, errors, context } = await openApp(app.browser, app.server.url);
   await page.setViewportSize({ width: 1920, height: 1200 });
   const yaml = await readFile(join(root, 'crates/callflow-core/tests/fixtures/import/business-hours-ivr.yaml'), 'utf8');
 
@@ -85,7 +74,7 @@ test('a dropped Archy file opens laid out, and an edit changes only itself in th
 });
 
 test('a broken YAML file is refused with its line, and the flow stays', async () => {
-  const { page, errors, context } = await openApp(browser, server.url);
+  const { page, errors, context } = await openApp(app.browser, app.server.url);
   const count = await page.getByTestId('node').count();
   await page.getByTestId('open-file').setInputFiles({
     name: 'broken.yaml',

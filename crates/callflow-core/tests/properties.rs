@@ -119,6 +119,26 @@ fn module() -> impl Strategy<Value = Module> {
     })
 }
 
+/// `text` with random edits: remove, insert or replace a character, or cut the rest.
+fn mangle(text: &str, edits: &[(prop::sample::Index, u8, char)]) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for (at, operation, c) in edits {
+        if chars.is_empty() {
+            break;
+        }
+        let index = at.index(chars.len());
+        match operation {
+            0 => {
+                chars.remove(index);
+            }
+            1 => chars.insert(index, *c),
+            2 => chars[index] = *c,
+            _ => chars.truncate(index),
+        }
+    }
+    chars.into_iter().collect()
+}
+
 fn document() -> impl Strategy<Value = Document> {
     (
         prop::collection::vec(node(), 0..10),
@@ -257,18 +277,7 @@ proptest! {
             include_str!("fixtures/export/retry-loop.flow.json"),
             "{\"flowId\": \"f\", \"inputs\": {\"customerId\": 1}}",
         ];
-        let mut chars: Vec<char> = templates[seed].chars().collect();
-        for (at, operation, c) in edits {
-            if chars.is_empty() { break; }
-            let index = at.index(chars.len());
-            match operation {
-                0 => { chars.remove(index); }
-                1 => chars.insert(index, c),
-                2 => chars[index] = c,
-                _ => chars.truncate(index),
-            }
-        }
-        let text: String = chars.into_iter().collect();
+        let text = mangle(templates[seed], &edits);
         let findings = callflow_core::check(&text);
         if let Ok(document) = callflow_core::parse(&text) {
             let _ = export::archy(&document);
@@ -287,18 +296,7 @@ proptest! {
             include_str!("fixtures/import/business-hours-ivr.yaml"),
             include_str!("fixtures/import/substitutions.yaml"),
         ];
-        let mut chars: Vec<char> = files[seed].chars().collect();
-        for (at, operation, c) in edits {
-            if chars.is_empty() { break; }
-            let index = at.index(chars.len());
-            match operation {
-                0 => { chars.remove(index); }
-                1 => chars.insert(index, c),
-                2 => chars[index] = c,
-                _ => chars.truncate(index),
-            }
-        }
-        let text: String = chars.into_iter().collect();
+        let text = mangle(files[seed], &edits);
         match callflow_core::import::import_archy(&text) {
             Ok(imported) => {
                 let _ = callflow_core::validate(&imported.document);

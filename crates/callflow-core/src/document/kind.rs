@@ -972,22 +972,10 @@ impl NodeBody {
             NodeKind::JumpToMenu => NodeBody::JumpToMenu,
             NodeKind::CallTask => NodeBody::CallTask,
             NodeKind::Archy => NodeBody::Archy(Box::default()),
-            NodeKind::ScheduleGroup
-            | NodeKind::CollectInput
-            | NodeKind::Loop
-            | NodeKind::DataTableLookup
-            | NodeKind::TransferToNumber
-            | NodeKind::TransferToFlow
-            | NodeKind::TransferToVoicemail
-            | NodeKind::Schedule
-            | NodeKind::ScreenPop
-            | NodeKind::TransferToUser
-            | NodeKind::SetLanguage
-            | NodeKind::SetParticipantData
-            | NodeKind::GetParticipantData
-            | NodeKind::Switch => {
-                let mut step = Step::new(kind);
-                if kind == NodeKind::CollectInput {
+            // Every other kind is a table kind (`KindSpec::archy`): its data is its fields' text.
+            table_kind => {
+                let mut step = Step::new(table_kind);
+                if table_kind == NodeKind::CollectInput {
                     step.set(FieldId::MinDigits, "1".to_owned());
                     step.set(FieldId::MaxDigits, "10".to_owned());
                 }
