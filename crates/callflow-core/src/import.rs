@@ -408,6 +408,16 @@ impl Importer {
         self.edges.push(edge);
     }
 
+    /// One path of node `index`: its action list when it has one (falling through to `cont`), else
+    /// straight on to `cont`, linked from `port`.
+    fn path(&mut self, index: usize, port: PortName, actions: Option<&Vec<Json>>, cont: Option<usize>, column: usize) {
+        let entry = match actions {
+            Some(actions) => self.list(actions, cont, column),
+            None => cont,
+        };
+        self.link(index, port, entry);
+    }
+
     fn note_queue(&mut self, name: &str) {
         if !name.is_empty() && !self.queues.iter().any(|q| q == name) {
             self.queues.push(name.to_owned());
@@ -456,11 +466,7 @@ impl Importer {
                 Shape::Terminal => {}
                 Shape::Branching(ports) => {
                     for port in ports {
-                        let entry = match path_list(port) {
-                            Some(actions) => self.list(actions, successor, column + position + 1),
-                            None => successor,
-                        };
-                        self.link(index, port, entry);
+                        self.path(index, port, path_list(port), successor, column + position + 1);
                     }
                     let after = successor.map(|after| self.nodes[after].id.clone());
                     if let (Some(carried), Some(after)) = (self.nodes[index].carried.as_mut(), after) {
@@ -476,41 +482,31 @@ impl Importer {
                         .unwrap_or_default();
                     for (number, item) in cases.iter().enumerate() {
                         let actions = item.get("case").and_then(|c| c.get("actions")).and_then(Json::as_array);
-                        let entry = match actions {
-                            Some(actions) => self.list(actions, successor, column + position + 1),
-                            None => successor,
-                        };
-                        self.link(index, PortName::Case(u8::try_from(number).unwrap_or(u8::MAX)), entry);
+                        self.path(
+                            index,
+                            PortName::Case(u8::try_from(number).unwrap_or(u8::MAX)),
+                            actions,
+                            successor,
+                            column + position + 1,
+                        );
                     }
                     let default = first_true
                         .and_then(|f| f.get("default"))
                         .and_then(|d| d.get("actions"))
                         .and_then(Json::as_array);
-                    let entry = match default {
-                        Some(actions) => self.list(actions, successor, column + position + 1),
-                        None => successor,
-                    };
-                    self.link(index, PortName::Default, entry);
+                    self.path(index, PortName::Default, default, successor, column + position + 1);
                     let after = successor.map(|after| self.nodes[after].id.clone());
                     if let (Some(carried), Some(after)) = (self.nodes[index].carried.as_mut(), after) {
                         carried.after = Some(after);
                     }
                 }
                 Shape::Looping => {
-                    let entry = match path_list(PortName::Loop) {
-                        Some(actions) => self.list(actions, Some(index), column + position + 1),
-                        None => Some(index),
-                    };
-                    self.link(index, PortName::Loop, entry);
+                    self.path(index, PortName::Loop, path_list(PortName::Loop), Some(index), column + position + 1);
                     self.link(index, PortName::Next, successor);
                 }
                 Shape::Kept(paths) => {
                     for port in paths {
-                        let entry = match path_list(port) {
-                            Some(actions) => self.list(actions, successor, column + position + 1),
-                            None => successor,
-                        };
-                        self.link(index, port, entry);
+                        self.path(index, port, path_list(port), successor, column + position + 1);
                     }
                     self.link(index, PortName::Next, successor);
                 }
