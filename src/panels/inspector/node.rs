@@ -52,6 +52,7 @@ pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
         {(kind == NodeKind::Menu).then(|| view! { <MenuFields id=id.clone() body=body /> })}
         {(kind == NodeKind::Invoke).then(|| view! { <InvokeFields id=id.clone() body=body /> })}
         <KeptKeys id=id.clone() node=node />
+        <Connections id=id.clone() ports=Signal::derive(move || body.with(|b| b.as_ref().map(|b| b.ports().collect()).unwrap_or_default())) />
         {(!matches!(kind, NodeKind::Start | NodeKind::Task)).then(|| {
             let entry = id.clone();
             view! {
@@ -65,7 +66,6 @@ pub fn NodeInspector(id: String, kind: NodeKind) -> impl IntoView {
                     }>"Make a task starting here"</button>
             }
         })}
-        <Connections id=id.clone() ports=Signal::derive(move || body.with(|b| b.as_ref().map(|b| b.ports().collect()).unwrap_or_default())) />
         <button class="cf-button cf-button--danger" on:click=move |_| crate::canvas::delete_selection(studio)>"Delete node"</button>
     }
 }
