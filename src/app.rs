@@ -122,11 +122,14 @@ pub fn App() -> impl IntoView {
         let Some(file) = ev.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) else { return };
         leptos::task::spawn_local(async move {
             if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
-                if crate::import::import_text(studio, dock, doctor_text, &text.as_string().unwrap_or_default())
-                    == crate::import::Imported::Opened
-                {
-                    fit_after_import.open();
-                }
+                let fit = fit_after_import;
+                crate::import::import_text_then(
+                    studio,
+                    dock,
+                    doctor_text,
+                    &text.as_string().unwrap_or_default(),
+                    Some(Box::new(move || fit.open())),
+                );
             }
         });
     };
@@ -144,9 +147,8 @@ pub fn App() -> impl IntoView {
         if let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) {
             if text.trim_start().starts_with('{') || callflow_core::import::looks_like_archy(&text) {
                 ev.prevent_default();
-                if crate::import::import_text(studio, dock, doctor_text, &text) == crate::import::Imported::Opened {
-                    fit_after_import.open();
-                }
+                let fit = fit_after_import;
+                crate::import::import_text_then(studio, dock, doctor_text, &text, Some(Box::new(move || fit.open())));
             }
         }
     });

@@ -12,15 +12,38 @@ use crate::DockTab;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Imported {
     Opened,
+    /// An Archy file on its way through the import worker (it opens, or says why not, when done).
+    Importing,
     Converted,
     SentToDoctor,
     Refused(String),
 }
 
 pub fn import_text(studio: Studio, dock: RwSignal<DockTab>, doctor_text: RwSignal<String>, text: &str) -> Imported {
+    import_text_then(studio, dock, doctor_text, text, None)
+}
+
+/// [`import_text`], running `opened` once a flow has opened (an Archy import opens later).
+pub fn import_text_then(
+    studio: Studio,
+    dock: RwSignal<DockTab>,
+    doctor_text: RwSignal<String>,
+    text: &str,
+    opened: Option<Box<dyn FnOnce()>>,
+) -> Imported {
     if callflow_core::import::looks_like_archy(text) {
-        return import_archy(studio, text);
+        return import_archy(studio, text, opened);
     }
+    let result = import_document(studio, dock, doctor_text, text);
+    if result == Imported::Opened {
+        if let Some(opened) = opened {
+            opened();
+        }
+    }
+    result
+}
+
+fn import_document(studio: Studio, dock: RwSignal<DockTab>, doctor_text: RwSignal<String>, text: &str) -> Imported {
     match callflow_core::parse(text) {
         Ok(document) => {
             studio.replace_document(document, storage::fresh_id());
@@ -61,30 +84,36 @@ pub fn import_text(studio: Studio, dock: RwSignal<DockTab>, doctor_text: RwSigna
     }
 }
 
-/// An Archy YAML flow: opens as a new flow when it imports whole, else nothing changes.
-fn import_archy(studio: Studio, text: &str) -> Imported {
-    match callflow_core::import::import_archy(text) {
-        Ok(imported) => {
-            let flow = &imported.document.flow;
-            let kept = flow.nodes.iter().filter(|n| n.kind() == callflow_core::NodeKind::Archy).count();
-            let mut message = format!(
-                "Imported the Archy flow \"{}\": {} steps, {kept} of them kept exactly as written (export gives them back unchanged).",
-                flow.name,
-                flow.nodes.len()
-            );
-            for note in &imported.notes {
-                message.push(' ');
-                message.push_str(note);
-                message.push('.');
+/// An Archy YAML flow: imported in the import worker (the YAML parser is not in the first load);
+/// it opens as a new flow when it imports whole, else nothing changes. `opened` runs after it opens.
+fn import_archy(studio: Studio, text: &str, opened: Option<Box<dyn FnOnce()>>) -> Imported {
+    studio.tell("Importing the Archy flow…");
+    crate::worker::ask(serde_json::json!({ "import": text }), move |answer| {
+        let document = answer["document"].as_str().map(callflow_core::parse);
+        match document {
+            Some(Ok(document)) => {
+                let kept = document.flow.nodes.iter().filter(|n| n.kind() == callflow_core::NodeKind::Archy).count();
+                let mut message = format!(
+                    "Imported the Archy flow \"{}\": {} steps, {kept} of them kept exactly as written (export gives them back unchanged).",
+                    document.flow.name,
+                    document.flow.nodes.len()
+                );
+                for note in answer["notes"].as_array().into_iter().flatten().filter_map(|n| n.as_str()) {
+                    message.push(' ');
+                    message.push_str(note);
+                    message.push('.');
+                }
+                studio.replace_document(document, storage::fresh_id());
+                studio.tell(message);
+                if let Some(opened) = opened {
+                    opened();
+                }
             }
-            studio.replace_document(imported.document, storage::fresh_id());
-            studio.tell(message);
-            Imported::Opened
+            _ => {
+                let reason = answer["error"].as_str().unwrap_or("the import worker gave no answer");
+                studio.tell_error(format!("Nothing was imported: {reason}. Your flow is unchanged."));
+            }
         }
-        Err(finding) => {
-            let message = format!("Nothing was imported: {}. Your flow is unchanged.", finding.message);
-            studio.tell_error(message.clone());
-            Imported::Refused(message)
-        }
-    }
+    });
+    Imported::Importing
 }

@@ -10,6 +10,7 @@ mod import;
 mod panels;
 mod state;
 mod templates;
+mod worker;
 
 /// The tabs of the bottom dock.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -29,8 +29,14 @@ pub fn Toolbar() -> impl IntoView {
         spawn_local(async move {
             match wasm_bindgen_futures::JsFuture::from(file.text()).await {
                 Ok(text) => {
-                    import_text(studio, dock, doctor_text, &text.as_string().unwrap_or_default());
-                    fit.open();
+                    let text = text.as_string().unwrap_or_default();
+                    crate::import::import_text_then(
+                        studio,
+                        dock,
+                        doctor_text,
+                        &text,
+                        Some(Box::new(move || fit.open())),
+                    );
                 }
                 Err(_) => studio.tell_error("That file could not be read. Your flow is unchanged."),
             }

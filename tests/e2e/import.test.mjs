@@ -81,8 +81,9 @@ test('a broken YAML file is refused with its line, and the flow stays', async ()
     mimeType: 'application/yaml',
     buffer: Buffer.from('inboundCall:\n  name: Broken\n  tasks:\n    - task: [unclosed\n'),
   });
+  // The import runs in its worker: the notice says "Importing…" first, then why nothing opened.
   const notice = page.getByTestId('notice');
-  await notice.waitFor();
+  await page.waitForFunction(() => /Nothing was imported/.test(document.querySelector('[data-testid="notice"]')?.textContent ?? ''));
   assert.match(await notice.textContent(), /line \d+, column \d+/);
   assert.match(await notice.textContent(), /unchanged/);
   assert.equal(await page.getByTestId('node').count(), count);

@@ -799,3 +799,32 @@ pub fn variable_type(key: &str) -> Option<TypeName> {
     };
     Some(TypeName { base, list })
 }
+
+/// What the designer's import worker answers (it runs the YAML parser off the first load): a
+/// request is `{"id": n, "import": text}` or `{"id": n, "keys": text}`; the answer is
+/// `{"id": n, "document": <flow document JSON text>, "notes": [...]}`, `{"id": n, "keys": {...}}`,
+/// or `{"id": n, "error": message}`. Pure, so it is tested natively.
+pub fn worker_answer(request: &str) -> String {
+    let request: Json = serde_json::from_str(request).unwrap_or(Json::Null);
+    let id = request.get("id").cloned().unwrap_or(Json::Null);
+    let answer = if let Some(text) = request.get("import").and_then(Json::as_str) {
+        match import_archy(text) {
+            Ok(imported) => serde_json::json!({
+                "id": id, "document": imported.document.to_compact_json(), "notes": imported.notes
+            }),
+            Err(finding) => serde_json::json!({ "id": id, "error": finding.message }),
+        }
+    } else if let Some(text) = request.get("keys").and_then(Json::as_str) {
+        match parse_yaml(text) {
+            Ok(Json::Object(keys)) => serde_json::json!({ "id": id, "keys": keys }),
+            Ok(Json::Null) if text.trim().is_empty() => serde_json::json!({ "id": id, "keys": {} }),
+            Ok(_) => serde_json::json!({
+                "id": id, "error": "the action's keys must be a YAML mapping (key: value lines)"
+            }),
+            Err(finding) => serde_json::json!({ "id": id, "error": finding.message }),
+        }
+    } else {
+        serde_json::json!({ "id": id, "error": "the import worker got a request it does not know" })
+    };
+    answer.to_string()
+}

@@ -118,3 +118,23 @@ fn bad_input_is_refused_with_what_and_where() {
     let nameless = import_archy("inboundCall:\n  defaultLanguage: en-us\n").unwrap_err();
     assert!(nameless.message.contains("no name"), "{}", nameless.message);
 }
+
+/// The designer's import worker: one answer per request, with the request's id.
+#[test]
+fn the_worker_answers_imports_and_key_checks() {
+    let (_, text) = fixtures().into_iter().find(|(name, _)| name == "substitutions.yaml").unwrap();
+    let request = serde_json::json!({ "id": 7, "import": text }).to_string();
+    let answer: Json = serde_json::from_str(&callflow_core::import::worker_answer(&request)).unwrap();
+    assert_eq!(answer["id"], 7);
+    let document = callflow_core::parse(answer["document"].as_str().unwrap()).unwrap();
+    assert_eq!(document.flow.name, "{{flow_name}}");
+    let broken = serde_json::json!({ "id": 8, "import": "inboundCall: [oops\n" }).to_string();
+    let answer: Json = serde_json::from_str(&callflow_core::import::worker_answer(&broken)).unwrap();
+    assert!(answer["error"].as_str().unwrap().contains("line 2"), "{answer}");
+    let keys = serde_json::json!({ "id": 9, "keys": "name: Jump\ntargetTaskRef: ./tasks/task[a]\n" }).to_string();
+    let answer: Json = serde_json::from_str(&callflow_core::import::worker_answer(&keys)).unwrap();
+    assert_eq!(answer["keys"]["name"], "Jump");
+    let list = serde_json::json!({ "id": 10, "keys": "- a\n" }).to_string();
+    let answer: Json = serde_json::from_str(&callflow_core::import::worker_answer(&list)).unwrap();
+    assert!(answer["error"].as_str().unwrap().contains("mapping"));
+}

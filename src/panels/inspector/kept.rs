@@ -29,19 +29,16 @@ pub fn KeptKeys(id: String, node: Memo<Option<Node>>) -> impl IntoView {
             _ => None,
         })
     });
+    // The YAML is read by the import worker (the parser is not in the first load).
     let commit = move |value: String| {
-        let parsed = if value.trim().is_empty() {
-            Ok(serde_json::Value::Object(ArchyKeys::new()))
-        } else {
-            callflow_core::import::parse_yaml(&value).map_err(|finding| finding.message)
-        };
-        match parsed {
-            Ok(serde_json::Value::Object(keys)) => {
+        crate::worker::ask(serde_json::json!({ "keys": value }), move |answer| match answer.get("keys") {
+            Some(serde_json::Value::Object(keys)) => {
                 if keys.contains_key("outputs") {
                     error.set(Some("outputs are the node's ports: connect them on the canvas".to_owned()));
                     return;
                 }
                 error.set(None);
+                let keys = keys.clone();
                 id.with_value(|id| {
                     update_node(studio, id, move |n| {
                         if let Some(carried) = n.carried.as_mut() {
@@ -50,9 +47,8 @@ pub fn KeptKeys(id: String, node: Memo<Option<Node>>) -> impl IntoView {
                     })
                 });
             }
-            Ok(_) => error.set(Some("the action's keys must be a YAML mapping (key: value lines)".to_owned())),
-            Err(message) => error.set(Some(message)),
-        }
+            _ => error.set(Some(answer["error"].as_str().unwrap_or("the keys could not be read").to_owned())),
+        });
     };
     view! {
         {move || action.get().map(|(key, paths)| view! {
