@@ -881,7 +881,7 @@ impl<'a> Validator<'a> {
     fn kept_references(&mut self, node: &Node) {
         let Some(keys) = node.archy_keys() else { return };
         let mut references = Vec::new();
-        collect_references(&serde_json::Value::Object(keys.clone()), &mut references);
+        collect_in_map(keys, &mut references);
         if references.is_empty() {
             return;
         }
@@ -1244,17 +1244,19 @@ impl Field<'_> {
 /// Every `targetTaskRef` / `targetMenuRef` string under `value`, with its key.
 fn collect_references(value: &serde_json::Value, found: &mut Vec<(&'static str, String)>) {
     match value {
-        serde_json::Value::Object(map) => {
-            for (key, child) in map {
-                match (key.as_str(), child) {
-                    ("targetTaskRef", serde_json::Value::String(text)) => found.push(("targetTaskRef", text.clone())),
-                    ("targetMenuRef", serde_json::Value::String(text)) => found.push(("targetMenuRef", text.clone())),
-                    _ => collect_references(child, found),
-                }
-            }
-        }
+        serde_json::Value::Object(map) => collect_in_map(map, found),
         serde_json::Value::Array(items) => items.iter().for_each(|item| collect_references(item, found)),
         _ => {}
+    }
+}
+
+fn collect_in_map(map: &crate::document::ArchyKeys, found: &mut Vec<(&'static str, String)>) {
+    for (key, child) in map {
+        match (key.as_str(), child) {
+            ("targetTaskRef", serde_json::Value::String(text)) => found.push(("targetTaskRef", text.clone())),
+            ("targetMenuRef", serde_json::Value::String(text)) => found.push(("targetMenuRef", text.clone())),
+            _ => collect_references(child, found),
+        }
     }
 }
 
