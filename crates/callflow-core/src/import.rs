@@ -582,8 +582,7 @@ impl Importer {
             }
             "callData" => {
                 let call = codec::data_action_ref(get("category")?)?;
-                // The designer's outputs are flow variables; task variables keep the action as written.
-                if call.outputs.values().any(|variable| !variable.starts_with("Flow.")) {
+                if !call.outputs.values().all(|variable| is_modeled_variable(variable)) {
                     return None;
                 }
                 let seconds = codec::seconds(get("timeout")?)?;
@@ -601,7 +600,7 @@ impl Importer {
             }
             "callCommonModule" => {
                 let call = codec::module_ref(get("commonModule")?)?;
-                if call.outputs.values().any(|variable| !variable.starts_with("Flow.")) {
+                if !call.outputs.values().all(|variable| is_modeled_variable(variable)) {
                     return None;
                 }
                 self.note_module(&call.module);
@@ -616,7 +615,7 @@ impl Importer {
             }
             "updateData" => {
                 let (_, variable, expression) = codec::single_statement(get("statements")?)?;
-                if !variable.starts_with("Flow.") {
+                if !is_modeled_variable(&variable) {
                     return None;
                 }
                 (NodeBody::SetVariable { variable, expression }, Shape::Linear(PortName::Next))
@@ -654,15 +653,19 @@ impl Importer {
                 let mut step = Step::new(kind);
                 for field in shape.fields {
                     let Some(value) = body.get(field.path[0]).and_then(|v| codec::at_path(v, &field.path[1..])) else {
+                        // A bare value the designer needs (a digit count, a flow's name) must be
+                        // there: `digits: exact: 1` is another form, kept as written.
+                        if field.form == ArchyForm::Plain {
+                            return None;
+                        }
                         continue;
                     };
                     let text = codec::read_form(field.form, value)?;
-                    // The designer's variables are flow variables; task variables keep the action as written.
-                    if field.form == ArchyForm::Variable && !text.starts_with("Flow.") {
+                    if field.form == ArchyForm::Variable && !is_modeled_variable(&text) {
                         return None;
                     }
                     if field.form == ArchyForm::GetAttributes
-                        && codec::pairs(&text).iter().any(|(_, variable)| !variable.starts_with("Flow."))
+                        && !codec::pairs(&text).iter().all(|(_, variable)| is_modeled_variable(variable))
                     {
                         return None;
                     }
@@ -721,6 +724,12 @@ enum Shape {
 /// The table-described kind written as Archy action `key`.
 fn step_kind(key: &str) -> Option<NodeKind> {
     NodeKind::ALL.into_iter().find(|kind| kind.spec().archy.is_some() && kind.spec().archy_action == Some(key))
+}
+
+/// A variable the designer's fields can hold: a flow variable, or a task variable (tasks of an
+/// imported flow declare them in their kept `variables`).
+fn is_modeled_variable(name: &str) -> bool {
+    crate::expression::is_scoped_name(name, "Flow") || crate::expression::is_scoped_name(name, "Task")
 }
 
 /// `digit_3` → `3`, `star` → `*`, `pound` → `#`.

@@ -195,12 +195,14 @@ pub fn is_edge_edit(command: &crate::command::Command) -> bool {
 /// Can an edit that turned `before` into `after` be re-checked with [`Validation::recheck_node`]?
 /// Yes when the id, the kind and the ports (in order) stay: then the flow's graph is unchanged.
 pub fn is_content_edit(before: &Node, after: &Node) -> bool {
-    // A task's or menu's refId is what kept actions refer to: changing it re-checks everything.
-    let unit = matches!(before.kind(), NodeKind::Task | NodeKind::Menu);
+    // A task's or menu's refId is what kept actions refer to, and a task declares the `Task.`
+    // variables other nodes write: changing a task or a menu's refId re-checks everything.
+    let menu = before.kind() == NodeKind::Menu;
     before.id == after.id
         && before.kind() == after.kind()
+        && before.kind() != NodeKind::Task
         && before.ports().eq(after.ports())
-        && !(unit && crate::export::archy::unit_ref_id(before) != crate::export::archy::unit_ref_id(after))
+        && !(menu && crate::export::archy::unit_ref_id(before) != crate::export::archy::unit_ref_id(after))
 }
 
 struct Validator<'a> {
@@ -215,6 +217,8 @@ struct Validator<'a> {
     hints: Hints,
     /// The refIds of the tasks and menus, when a check needed them.
     units: Option<Vec<String>>,
+    /// The variables the tasks declare, when a check needed them.
+    tasks: Option<Vec<String>>,
 }
 
 impl<'a> Validator<'a> {
@@ -235,6 +239,7 @@ impl<'a> Validator<'a> {
             start: None,
             hints: Hints::default(),
             units: None,
+            tasks: None,
         }
     }
 
@@ -525,8 +530,23 @@ impl<'a> Validator<'a> {
         }
     }
 
-    /// A variable written by the node: must be `Flow.x`, and should be declared.
+    /// A variable written by the node: must be `Flow.x` (or `Task.x`, a variable a task of an
+    /// imported flow declares), and should be declared.
     fn write_target(&mut self, node: &Node, field: Field<'_>, target: &str) {
+        if expression::is_scoped_name(target, "Task") {
+            if !self.task_variables().iter().any(|name| name == target) {
+                self.push(
+                    Diagnostic::warning(
+                        Code::UndeclaredVariable,
+                        format!("{target} is written but no task declares it"),
+                    )
+                    .with_node(&node.id)
+                    .with_field(field.text())
+                    .with_hint("declare it in the task's variables, or use a Flow. variable"),
+                );
+            }
+            return;
+        }
         if !expression::is_scoped_name(target, "Flow") {
             let message = if target.is_empty() {
                 "no variable is chosen to receive the value".to_owned()
@@ -905,6 +925,25 @@ impl<'a> Validator<'a> {
                 );
             }
         }
+    }
+
+    /// The `Task.` variables the flow's tasks declare (an imported task keeps its `variables`),
+    /// gathered on first use.
+    fn task_variables(&mut self) -> &[String] {
+        let document = self.document;
+        self.tasks.get_or_insert_with(|| {
+            let mut names = Vec::new();
+            for node in document.flow.nodes.iter().filter(|n| n.kind() == NodeKind::Task) {
+                let items = node.archy_keys().and_then(|keys| keys.get("variables")).and_then(|v| v.as_array());
+                for item in items.into_iter().flatten() {
+                    let declared = item.as_object().and_then(crate::archy_codec::single);
+                    if let Some(name) = declared.and_then(|(_, body)| body.get("name")).and_then(|n| n.as_str()) {
+                        names.push(name.to_owned());
+                    }
+                }
+            }
+            names
+        })
     }
 
     /// The refIds of the flow's tasks and menus, gathered on first use.

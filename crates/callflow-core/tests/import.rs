@@ -76,12 +76,12 @@ fn the_graph_is_what_the_yaml_says() {
     let document = &imported.document;
     let kinds = |kind: &str| document.flow.nodes.iter().filter(|n| n.kind().as_str() == kind).count();
     assert_eq!((kinds("task"), kinds("menu"), kinds("jumpToMenu")), (2, 1, 2));
-    // The schedule group, the voicemail transfer and the lookup are the designer's kinds; kept as
-    // written: the collect input (it stores into a task variable) and the play whose audio is an
-    // expression.
+    // The schedule group, the voicemail transfer, the lookup and the collect input (into the
+    // variable its task declares) are the designer's kinds; kept as written: the play whose audio
+    // is an expression.
     assert_eq!(
         (kinds("scheduleGroup"), kinds("transferToVoicemail"), kinds("dataTableLookup"), kinds("collectInput")),
-        (1, 1, 1, 0)
+        (1, 1, 1, 1)
     );
     let kept: Vec<&str> = document
         .flow
@@ -92,7 +92,7 @@ fn the_graph_is_what_the_yaml_says() {
             _ => None,
         })
         .collect();
-    assert_eq!(kept, ["collectInput", "playAudio"]);
+    assert_eq!(kept, ["playAudio"]);
     // The decision's missing "no" path goes on with the jump after it, as Archy does.
     let decision = document.flow.nodes.iter().find(|n| n.label == "Known caller?").unwrap();
     let no = document.flow.edges.iter().find(|e| e.from == decision.id && e.port.as_deref() == Some("no")).unwrap();

@@ -709,12 +709,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                 target(PortName::Next)
             }
             NodeBody::SetVariable { variable, expression } => {
-                let value_type = document
-                    .flow
-                    .variables
-                    .iter()
-                    .find(|v| &v.name == variable)
-                    .map_or(TypeName::scalar(ValueType::String), |v| v.value_type);
+                let value_type = declared_type(document, variable);
                 let statements = codec::statement_value(&type_word(value_type), variable, expression);
                 let parts = vec![("name", name_part), ("statements", Part::Value(statements, statement_text))];
                 self.out.key(d, true, "updateData");
@@ -1134,6 +1129,22 @@ fn type_word(value_type: TypeName) -> String {
     } else {
         base.to_owned()
     }
+}
+
+/// A variable's declared type: a flow variable's, or a task variable's as its task declares it;
+/// string when neither says.
+fn declared_type(document: &Document, variable: &str) -> TypeName {
+    if let Some(declared) = document.flow.variables.iter().find(|v| v.name == variable) {
+        return declared.value_type;
+    }
+    let tasks = document.flow.nodes.iter().filter(|n| n.kind() == NodeKind::Task);
+    tasks
+        .filter_map(|task| task.archy_keys()?.get("variables")?.as_array())
+        .flatten()
+        .filter_map(|item| codec::single(item.as_object()?))
+        .find(|(_, body)| body.get("name").and_then(Json::as_str) == Some(variable))
+        .and_then(|(key, _)| crate::import::variable_type(key))
+        .unwrap_or(TypeName::scalar(ValueType::String))
 }
 
 fn variable_key(value_type: TypeName) -> String {
