@@ -185,7 +185,7 @@ impl Importer {
             return Err(invalid("inboundCall has no name"));
         }
         let text = |key: &str| flow.get(key).and_then(Json::as_str).map(str::to_owned);
-        let start = self.add("start", Node::new("start", NodeKind::Start, 40.0, 40.0));
+        let start = self.add_node(Node::new("start", NodeKind::Start, 40.0, 40.0));
 
         // Units first, so that jumps and menu choices can find them; their actions after.
         let menus = list_of(flow.get("menus"), "menu");
@@ -201,9 +201,7 @@ impl Importer {
             let mut node = Node::new(self.fresh_id("task", ref_id), NodeKind::Task, 0.0, 0.0);
             node.label = label.to_owned();
             node.body = NodeBody::Task { ref_id: ref_id.clone() };
-            let mut keys = (*body).clone();
-            keys.insert("actions".to_owned(), Json::Null);
-            node.carried = Some(Box::new(Carried { after: None, keys }));
+            node.carried = Some(Box::new(Carried { after: None, keys: kept_keys(body, &["actions"]) }));
             let index = self.add_node(node);
             self.tasks.push((ref_id.clone(), index));
             units.push((index, *body));
@@ -240,15 +238,10 @@ impl Importer {
         self.place_rows();
         let variables = variables(flow.get("variables"));
         let greeting = flow.get("initialGreeting").and_then(codec::tts);
-        let mut keys = flow.clone();
-        keys.insert("menus".to_owned(), Json::Null);
-        keys.insert("tasks".to_owned(), Json::Null);
-        if !flow.contains_key("menus") {
-            keys.shift_remove("menus");
-        }
-        if !flow.contains_key("tasks") {
-            keys.shift_remove("tasks");
-        }
+        // Menus and tasks are the graph's now; the export writes them after the other keys.
+        let mut keys = kept_keys(flow, &["menus", "tasks"]);
+        keys.shift_remove("menus");
+        keys.shift_remove("tasks");
         let document = Document {
             format: FORMAT_V1.to_owned(),
             flow: Flow {
@@ -287,11 +280,7 @@ impl Importer {
         node.label = body.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
         let prompt = body.get("audio").and_then(codec::tts).unwrap_or_default();
         node.body = NodeBody::Menu { prompt, choices: Vec::new() };
-        let mut keys = body.clone();
-        if keys.contains_key("choices") {
-            keys.insert("choices".to_owned(), Json::Null);
-        }
-        node.carried = Some(Box::new(Carried { after: None, keys }));
+        node.carried = Some(Box::new(Carried { after: None, keys: kept_keys(body, &["choices"]) }));
         self.add_node(node)
     }
 
@@ -300,7 +289,8 @@ impl Importer {
         let mut links = Vec::new();
         for item in body.get("choices").and_then(Json::as_array).into_iter().flatten() {
             let Some((kind, choice)) = item.as_object().and_then(codec::single) else { continue };
-            let choice = choice.as_object().cloned().unwrap_or_default();
+            let empty = ArchyKeys::new();
+            let choice = choice.as_object().unwrap_or(&empty);
             let digit = choice.get("dtmf").and_then(Json::as_str).map(digit_of).unwrap_or_default();
             let label = choice.get("name").and_then(Json::as_str).unwrap_or_default().to_owned();
             let port = PortName::of_digit(&digit);
@@ -308,9 +298,9 @@ impl Importer {
             match kind.as_str() {
                 "menuTask" => {
                     let actions = actions_of(choice.get("task").and_then(|task| task.get("actions")));
-                    let mut body = choice.clone();
-                    if let Some(Json::Object(task)) = body.get_mut("task") {
-                        task.insert("actions".to_owned(), Json::Null);
+                    let mut body = kept_keys(choice, &["task"]);
+                    if let Some(Json::Object(task)) = choice.get("task") {
+                        body.insert("task".to_owned(), Json::Object(kept_keys(task, &["actions"])));
                     }
                     kept.insert(kind.clone(), Json::Object(body));
                     let entry = self.list(actions, None, 2);
@@ -347,10 +337,6 @@ impl Importer {
 }
 
 impl Importer {
-    fn add(&mut self, _hint: &str, node: Node) -> usize {
-        self.add_node(node)
-    }
-
     fn add_node(&mut self, node: Node) -> usize {
         self.taken.insert(node.id.clone());
         self.nodes.push(node);
@@ -539,10 +525,15 @@ impl Importer {
             }
         };
         // The known paths are edges now; only unknown ones stay with the keys (and nothing below a
-        // known path is copied).
+        // known path is copied). A switch's cases and default are its ports: `evaluate` keeps only
+        // its place.
+        let switch = matches!(&node_body, NodeBody::Step(step) if step.kind == NodeKind::Switch);
         let mut keys = ArchyKeys::new();
         for (name, value) in body {
             match (name.as_str(), value) {
+                ("evaluate", _) if switch => {
+                    keys.insert(name.clone(), Json::Null);
+                }
                 ("outputs", Json::Object(outputs)) => {
                     let unknown: ArchyKeys = outputs
                         .iter()
@@ -557,10 +548,6 @@ impl Importer {
                     keys.insert(name.clone(), value.clone());
                 }
             }
-        }
-        if matches!(&node_body, NodeBody::Step(step) if step.kind == NodeKind::Switch) {
-            // The cases and default are the node's ports now: keep only the key's place.
-            keys.insert("evaluate".to_owned(), Json::Null);
         }
         let node =
             Node { id, label, x: 0.0, y: 0.0, body: node_body, carried: Some(Box::new(Carried { after: None, keys })) };
@@ -724,6 +711,17 @@ enum Shape {
 /// The table-described kind written as Archy action `key`.
 fn step_kind(key: &str) -> Option<NodeKind> {
     NodeKind::ALL.into_iter().find(|kind| kind.spec().archy.is_some() && kind.spec().archy_action == Some(key))
+}
+
+/// A copy of `keys` without what the graph now holds: each key in `held` keeps its place as null,
+/// and nothing below it is copied (a task's actions, a menu's choices: the whole file otherwise).
+fn kept_keys(keys: &ArchyKeys, held: &[&str]) -> ArchyKeys {
+    keys.iter()
+        .map(|(key, value)| {
+            let value = if held.contains(&key.as_str()) { Json::Null } else { value.clone() };
+            (key.clone(), value)
+        })
+        .collect()
 }
 
 /// A variable the designer's fields can hold: a flow variable, or a task variable (tasks of an

@@ -932,17 +932,7 @@ impl<'a> Validator<'a> {
     fn task_variables(&mut self) -> &[String] {
         let document = self.document;
         self.tasks.get_or_insert_with(|| {
-            let mut names = Vec::new();
-            for node in document.flow.nodes.iter().filter(|n| n.kind() == NodeKind::Task) {
-                let items = node.archy_keys().and_then(|keys| keys.get("variables")).and_then(|v| v.as_array());
-                for item in items.into_iter().flatten() {
-                    let declared = item.as_object().and_then(crate::archy_codec::single);
-                    if let Some(name) = declared.and_then(|(_, body)| body.get("name")).and_then(|n| n.as_str()) {
-                        names.push(name.to_owned());
-                    }
-                }
-            }
-            names
+            document.flow.nodes.iter().flat_map(Node::task_variables).map(|(_, name)| name.to_owned()).collect()
         })
     }
 

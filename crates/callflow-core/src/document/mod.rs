@@ -103,6 +103,21 @@ impl Node {
         self.carried.as_deref().map(|carried| &carried.keys)
     }
 
+    /// The variables a task node declares (an imported task keeps its `variables`), as
+    /// (Archy type key such as `stringVariable`, name); none for other nodes.
+    pub fn task_variables(&self) -> impl Iterator<Item = (&str, &str)> + '_ {
+        let items = match self.kind() {
+            NodeKind::Task => self.archy_keys().and_then(|keys| keys.get("variables")).and_then(|v| v.as_array()),
+            _ => None,
+        };
+        items.into_iter().flatten().filter_map(|item| {
+            let mut entries = item.as_object()?.iter();
+            let (key, body) = entries.next()?;
+            entries.next().is_none().then_some(())?;
+            Some((key.as_str(), body.get("name")?.as_str()?))
+        })
+    }
+
     pub fn kind(&self) -> NodeKind {
         self.body.kind()
     }

@@ -51,24 +51,26 @@ pub(crate) fn write(document: &Document) -> ArchyYaml {
 pub(crate) fn write_indexed(document: &Document, index: &FlowIndex) -> ArchyYaml {
     let plan = Plan::new(document, index);
     let mut heads = plan.heads.clone();
-    for pass in 0.. {
+    let mut pass = 0;
+    loop {
         let mut writer = Writer::new(&plan, document, heads);
         let written = writer.write_flow();
         if writer.repeated.is_empty() {
             return written;
         }
         heads = std::mem::take(&mut writer.heads);
-        if pass + 1 >= MAX_PASSES {
+        pass += 1;
+        if pass >= MAX_PASSES {
             // Every node entered from more than one place: no node can be written twice then.
             for (node, count) in plan.incoming.iter().enumerate() {
                 heads[node] |= *count >= 2;
             }
         }
+        // Repeated nodes are never heads already, so each pass adds heads and the loop ends.
         for node in writer.repeated {
             heads[node] = true;
         }
     }
-    unreachable!("the loop returns")
 }
 
 /// What `settingsErrorHandling` does, from the target of the invoke `error` edges.
@@ -106,6 +108,8 @@ struct Plan<'a> {
     /// The node each node continues with after its branches (an imported node's remembered one,
     /// when a path from the node leads there).
     after: Vec<Option<usize>>,
+    /// Declared variables and their types ([`declared_types`]).
+    types: FxHashMap<&'a str, TypeName>,
 }
 
 impl<'a> Plan<'a> {
@@ -161,6 +165,7 @@ impl<'a> Plan<'a> {
             error_handling,
             names,
             after: vec![None; count],
+            types: declared_types(document),
         };
         plan.after = (0..count).map(|i| plan.continuation(i)).collect();
         // A node entered from more than one place is a task of its own, unless a node's branches
@@ -252,7 +257,8 @@ fn names(document: &Document) -> Vec<String> {
 
 /// One key of an action, task or menu as the designer writes it.
 enum Part {
-    /// A value; a carried value that decodes the same (by `same`) is written instead, as it came.
+    /// A value and its decoder: a carried value that decodes to the same is written instead, as
+    /// it came.
     Value(Json, fn(&Json) -> Option<String>),
     /// A value always written as the designer has it.
     Fixed(Json),
@@ -448,22 +454,21 @@ impl<'p, 'a> Writer<'p, 'a> {
         if had("settingsErrorHandling") || self.plan.error_handling != ErrorHandling::Disconnect {
             parts.push(("settingsErrorHandling", Part::Value(self.error_handling(), error_handling_key)));
         }
-        let mut root = YamlText::with_capacity(menus.len() + tasks.len() + 2048);
-        root.key(0, false, "inboundCall");
-        let mut body = YamlText::with_capacity(0);
-        std::mem::swap(&mut body, &mut self.out);
-        self.keys(1, false, carried, parts, |key| matches!(key, "menus" | "tasks"));
-        std::mem::swap(&mut body, &mut self.out);
-        root.text.push_str(&body.text);
+        // Menus and tasks come from the graph, after the other keys.
+        parts.push(("menus", Part::Omit));
+        parts.push(("tasks", Part::Omit));
+        self.out.text.clear();
+        self.out.key(0, false, "inboundCall");
+        self.keys(1, false, carried, parts);
         if !menus.is_empty() {
-            root.key(1, false, "menus");
-            root.text.push_str(&menus);
+            self.out.key(1, false, "menus");
+            self.out.text.push_str(&menus);
         }
         if !tasks.is_empty() {
-            root.key(1, false, "tasks");
-            root.text.push_str(&tasks);
+            self.out.key(1, false, "tasks");
+            self.out.text.push_str(&tasks);
         }
-        root.text
+        std::mem::take(&mut self.out.text)
     }
 
     fn error_handling(&mut self) -> Json {
@@ -493,22 +498,14 @@ impl<'p, 'a> Writer<'p, 'a> {
 
     /// Writes keys at `depth`: the carried keys in their order, each modeled one where the carried
     /// one was (the carried value when it means the same), then the modeled keys not carried.
-    /// `generated` names keys written by the caller afterwards (left out here).
-    fn keys(
-        &mut self,
-        depth: usize,
-        item: bool,
-        carried: Option<&ArchyKeys>,
-        mut parts: Vec<(&str, Part)>,
-        generated: impl Fn(&str) -> bool,
-    ) {
+    fn keys(&mut self, depth: usize, item: bool, carried: Option<&ArchyKeys>, mut parts: Vec<(&str, Part)>) {
         let mut first = item;
         if let Some(carried) = carried {
             for (key, value) in carried {
                 if let Some(at) = parts.iter().position(|(name, _)| name == key) {
                     let (name, part) = parts.remove(at);
                     first &= !self.part(depth, first, name, part, Some(value));
-                } else if key == "outputs" || generated(key) {
+                } else if key == "outputs" {
                     // Rebuilt from the graph (an imported action's unknown paths are kept with its paths).
                 } else {
                     self.out.value(depth, first, key, value);
@@ -530,7 +527,8 @@ impl<'p, 'a> Writer<'p, 'a> {
                 true
             }
             Part::Value(value, decode) => {
-                match carried.filter(|old| decode(old).is_some() && decode(old) == decode(&value)) {
+                let meaning = decode(&value);
+                match carried.filter(|old| meaning.is_some() && decode(old) == meaning) {
                     Some(old) => self.out.value(depth, item, name, old),
                     None => self.out.value(depth, item, name, &value),
                 }
@@ -551,7 +549,8 @@ impl<'p, 'a> Writer<'p, 'a> {
                         .map(|(path, form)| codec::at_path(v, path).and_then(|v| codec::read_form(*form, v)))
                         .collect()
                 };
-                match carried.filter(|old| meaning(old).is_some() && meaning(old) == meaning(&value)) {
+                let new_meaning = meaning(&value);
+                match carried.filter(|old| new_meaning.is_some() && meaning(old) == new_meaning) {
                     Some(old) => self.out.value(depth, item, name, old),
                     None => self.out.value(depth, item, name, &value),
                 }
@@ -572,7 +571,7 @@ impl<'p, 'a> Writer<'p, 'a> {
             Part::InlineTask { entry, kept } => {
                 self.out.key(depth, item, name);
                 let actions = Part::Actions { entry: Some(entry), stop: None, branch_depth: 1 };
-                self.keys(depth + 1, false, kept.as_ref(), vec![("actions", actions)], |_| false);
+                self.keys(depth + 1, false, kept.as_ref(), vec![("actions", actions)]);
                 true
             }
             Part::Outputs { paths, stop, branch_depth } => {
@@ -639,7 +638,6 @@ impl<'p, 'a> Writer<'p, 'a> {
     /// branches recurse, and those are bounded by `MAX_INLINE_DEPTH`.
     fn items(&mut self, depth: usize, first: usize, stop: Option<usize>, branch_depth: usize, own: bool) {
         let document = self.document;
-
         let mut current = first;
         let mut steps = 0usize;
         let mut at_own_head = own;
@@ -705,15 +703,17 @@ impl<'p, 'a> Writer<'p, 'a> {
             NodeBody::Play { prompt } => {
                 let parts = vec![("name", name_part), ("audio", Part::Value(codec::tts_value(prompt), codec::tts))];
                 self.out.key(d, true, "playAudio");
-                self.keys(d + 1, false, carried, parts, |_| false);
+                self.keys(d + 1, false, carried, parts);
                 target(PortName::Next)
             }
             NodeBody::SetVariable { variable, expression } => {
-                let value_type = declared_type(document, variable);
+                // The type decides the statement's key; string when nothing declares the variable.
+                let value_type =
+                    plan.types.get(variable.as_str()).copied().unwrap_or(TypeName::scalar(ValueType::String));
                 let statements = codec::statement_value(&type_word(value_type), variable, expression);
                 let parts = vec![("name", name_part), ("statements", Part::Value(statements, statement_text))];
                 self.out.key(d, true, "updateData");
-                self.keys(d + 1, false, carried, parts, |_| false);
+                self.keys(d + 1, false, carried, parts);
                 target(PortName::Next)
             }
             NodeBody::Invoke(call) => {
@@ -728,7 +728,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                     ("commonModule", Part::Value(codec::module_ref_value(&reference), module_text)),
                 ];
                 self.out.key(d, true, "callCommonModule");
-                self.keys(d + 1, false, carried, parts, |_| false);
+                self.keys(d + 1, false, carried, parts);
                 target(PortName::Complete)
             }
             NodeBody::DataAction(call) => {
@@ -755,7 +755,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                     ("outputs", Part::Outputs { paths, stop, branch_depth }),
                 ];
                 self.out.key(d, true, "callData");
-                self.keys(d + 1, false, carried, parts, |_| false);
+                self.keys(d + 1, false, carried, parts);
                 stop
             }
             NodeBody::Decision { expression } => {
@@ -768,7 +768,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                     ("outputs", Part::Outputs { paths, stop, branch_depth }),
                 ];
                 self.out.key(d, true, "decision");
-                self.keys(d + 1, false, carried, parts, |_| false);
+                self.keys(d + 1, false, carried, parts);
                 stop
             }
             NodeBody::Transfer { queue } => {
@@ -781,7 +781,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                     ("outputs", Part::Outputs { paths, stop, branch_depth }),
                 ];
                 self.out.key(d, true, "transferToAcd");
-                self.keys(d + 1, false, carried, parts, |_| false);
+                self.keys(d + 1, false, carried, parts);
                 if stop.is_none() && failure.is_none() {
                     // With nothing on the failure path Architect would fall off the end of the task.
                     self.disconnect(d, &format!("{name} failed: disconnect"));
@@ -793,7 +793,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                 match (carried, node.carried.is_some() && name.is_empty()) {
                     // A nameless imported disconnect: `disconnect: none: true`, or its keys.
                     (Some(keys), true) if keys.is_empty() => self.out.raw(d + 1, false, "none", "true"),
-                    _ => self.keys(d + 1, false, carried, vec![("name", name_part)], |_| false),
+                    _ => self.keys(d + 1, false, carried, vec![("name", name_part)]),
                 }
                 None
             }
@@ -804,9 +804,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                     None => Part::Omit,
                 };
                 self.out.key(d, true, "callTask");
-                self.keys(d + 1, false, carried, vec![("name", name_part), ("targetTaskRef", reference_part)], |_| {
-                    false
-                });
+                self.keys(d + 1, false, carried, vec![("name", name_part), ("targetTaskRef", reference_part)]);
                 target(PortName::Next)
             }
             NodeBody::JumpToTask | NodeBody::JumpToMenu => {
@@ -820,14 +818,14 @@ impl<'p, 'a> Writer<'p, 'a> {
                     None => Part::Omit,
                 };
                 self.out.key(d, true, key);
-                self.keys(d + 1, false, carried, vec![("name", name_part), (reference_key, reference_part)], |_| false);
+                self.keys(d + 1, false, carried, vec![("name", name_part), (reference_key, reference_part)]);
                 None
             }
             NodeBody::Step(step) if step.kind == NodeKind::Switch => {
                 let stop = plan.after[index];
                 let parts = vec![("name", name_part), ("evaluate", Part::Switch { node: index, stop, branch_depth })];
                 self.out.key(d, true, "switch");
-                self.keys(d + 1, false, carried, parts, |_| false);
+                self.keys(d + 1, false, carried, parts);
                 stop
             }
             NodeBody::Step(step) => {
@@ -880,7 +878,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                 }
                 parts.push(("outputs", Part::Outputs { paths, stop, branch_depth }));
                 self.out.key(d, true, spec.archy_action.unwrap_or("unknownAction"));
-                self.keys(d + 1, false, carried, parts, |_| false);
+                self.keys(d + 1, false, carried, parts);
                 if spec.terminal && next.is_none() && target(PortName::Failure).is_none() {
                     // With nothing on the failure path Architect would fall off the end of the task.
                     self.disconnect(d, &format!("{name} failed: disconnect"));
@@ -897,7 +895,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                     Some(keys) if keys.is_empty() && name.is_empty() => self.out.raw(d, true, key, "{}"),
                     _ => {
                         self.out.key(d, true, key);
-                        self.keys(d + 1, false, carried, parts, |_| false);
+                        self.keys(d + 1, false, carried, parts);
                     }
                 }
                 next
@@ -947,7 +945,7 @@ impl<'p, 'a> Writer<'p, 'a> {
             ("actions", Part::Actions { entry, stop: None, branch_depth: 0 }),
         ];
         self.out.key(2, true, "task");
-        self.keys(UNIT_DEPTH, false, node.archy_keys(), parts, |_| false);
+        self.keys(UNIT_DEPTH, false, node.archy_keys(), parts);
     }
 
     /// A top-level menu.
@@ -964,7 +962,7 @@ impl<'p, 'a> Writer<'p, 'a> {
             ("choices", Part::Choices(index)),
         ];
         self.out.key(2, true, "menu");
-        self.keys(UNIT_DEPTH, false, node.archy_keys(), parts, |_| false);
+        self.keys(UNIT_DEPTH, false, node.archy_keys(), parts);
         if let Some(target) = self.plan.target(index, PortName::NoInput) {
             let name = format!("{} - no input", self.plan.name(index));
             let menu = std::mem::replace(&mut self.out, YamlText::with_capacity(0));
@@ -1005,12 +1003,12 @@ impl<'p, 'a> Writer<'p, 'a> {
                 None if !choice.needs_path() && kept.is_some_and(|(_, body)| body.is_object()) => {
                     let Some((key, Json::Object(keys))) = kept else { continue };
                     self.out.key(d, true, key);
-                    self.keys(d + 1, false, Some(keys), vec![("name", name), ("dtmf", dtmf)], |_| false);
+                    self.keys(d + 1, false, Some(keys), vec![("name", name), ("dtmf", dtmf)]);
                 }
                 // A choice leads somewhere in a valid flow; one that does not hangs up.
                 None => {
                     self.out.key(d, true, "menuDisconnect");
-                    self.keys(d + 1, false, None, vec![("name", name), ("dtmf", dtmf)], |_| false);
+                    self.keys(d + 1, false, None, vec![("name", name), ("dtmf", dtmf)]);
                 }
                 // A drawn choice straight to a hang-up, or to a queue transfer with nothing on its
                 // failure path, is written as the menu's own choice kind, as Architect's exports do.
@@ -1019,7 +1017,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                 {
                     self.covered[target] = true;
                     self.out.key(d, true, "menuDisconnect");
-                    self.keys(d + 1, false, None, vec![("name", name), ("dtmf", dtmf)], |_| false);
+                    self.keys(d + 1, false, None, vec![("name", name), ("dtmf", dtmf)]);
                 }
                 Some(target)
                     if choice.archy.is_none()
@@ -1037,14 +1035,14 @@ impl<'p, 'a> Writer<'p, 'a> {
                         ("targetQueue", Part::Fixed(codec::literal_name_value(&queue))),
                     ];
                     self.out.key(d, true, "menuTransferToAcd");
-                    self.keys(d + 1, false, None, parts, |_| false);
+                    self.keys(d + 1, false, None, parts);
                 }
                 Some(target) if self.document.flow.nodes[target].kind() == NodeKind::Task => {
                     let keys = kept_as("menuJumpToTask");
                     let reference = Part::Value(Json::String(unit_ref(&self.document.flow.nodes[target])), reference);
                     let parts = vec![("name", name), ("dtmf", dtmf), ("targetTaskRef", reference)];
                     self.out.key(d, true, "menuJumpToTask");
-                    self.keys(d + 1, false, keys.as_ref(), parts, |_| false);
+                    self.keys(d + 1, false, keys.as_ref(), parts);
                 }
                 Some(target) => {
                     let keys = kept_as("menuTask");
@@ -1055,7 +1053,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                         ("task", Part::InlineTask { entry: target, kept: task_keys }),
                     ];
                     self.out.key(d, true, "menuTask");
-                    self.keys(d + 1, false, keys.as_ref(), parts, |_| false);
+                    self.keys(d + 1, false, keys.as_ref(), parts);
                 }
             }
         }
@@ -1131,20 +1129,21 @@ fn type_word(value_type: TypeName) -> String {
     }
 }
 
-/// A variable's declared type: a flow variable's, or a task variable's as its task declares it;
-/// string when neither says.
-fn declared_type(document: &Document, variable: &str) -> TypeName {
-    if let Some(declared) = document.flow.variables.iter().find(|v| v.name == variable) {
-        return declared.value_type;
+/// The variables the flow and its tasks declare, with their types: flow variables first, then
+/// each task's (an imported task keeps its `variables`). Read once per export.
+fn declared_types(document: &Document) -> FxHashMap<&str, TypeName> {
+    let mut types: FxHashMap<&str, TypeName> =
+        document.flow.variables.iter().map(|v| (v.name.as_str(), v.value_type)).collect();
+    let declared = document
+        .flow
+        .nodes
+        .iter()
+        .flat_map(Node::task_variables)
+        .filter_map(|(key, name)| Some((name, crate::import::variable_type(key)?)));
+    for (name, value_type) in declared {
+        types.entry(name).or_insert(value_type);
     }
-    let tasks = document.flow.nodes.iter().filter(|n| n.kind() == NodeKind::Task);
-    tasks
-        .filter_map(|task| task.archy_keys()?.get("variables")?.as_array())
-        .flatten()
-        .filter_map(|item| codec::single(item.as_object()?))
-        .find(|(_, body)| body.get("name").and_then(Json::as_str) == Some(variable))
-        .and_then(|(key, _)| crate::import::variable_type(key))
-        .unwrap_or(TypeName::scalar(ValueType::String))
+    types
 }
 
 fn variable_key(value_type: TypeName) -> String {
