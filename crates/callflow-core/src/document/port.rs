@@ -99,18 +99,39 @@ impl PortName {
         match self {
             PortName::Digit(slot) => DIGIT_PORTS.get(usize::from(slot)).copied().unwrap_or("digit_?"),
             PortName::Case(index) => CASE_PORTS.get(usize::from(index)).copied().unwrap_or("case_?"),
-            fixed => FIXED.iter().find(|(name, _)| *name == fixed).map_or("?", |(_, text)| text),
+            // `FIXED` is in slot order from 12 (a test checks it).
+            fixed => FIXED.get(fixed.slot() as usize - 12).map_or("?", |(_, text)| text),
         }
     }
 
+    /// Reads an edge's `port` (on every edge of every index build, so a match, not a search).
     pub fn parse(name: &str) -> Option<PortName> {
-        if let Some(&(port, _)) = FIXED.iter().find(|(_, text)| *text == name) {
-            return Some(port);
-        }
-        if let Some(index) = CASE_PORTS.iter().position(|text| *text == name) {
-            return u8::try_from(index).ok().map(PortName::Case);
-        }
-        Some(PortName::Digit(digit_slot_of_port(name)?))
+        Some(match name {
+            "noInput" => PortName::NoInput,
+            "next" => PortName::Next,
+            "yes" => PortName::Yes,
+            "no" => PortName::No,
+            "complete" => PortName::Complete,
+            "error" => PortName::Error,
+            "success" => PortName::Success,
+            "failure" => PortName::Failure,
+            "timeout" => PortName::Timeout,
+            "open" => PortName::Open,
+            "closed" => PortName::Closed,
+            "holiday" => PortName::Holiday,
+            "emergency" => PortName::Emergency,
+            "active" => PortName::Active,
+            "inactive" => PortName::Inactive,
+            "found" => PortName::Found,
+            "notFound" => PortName::NotFound,
+            "loop" => PortName::Loop,
+            "target" => PortName::Target,
+            "default" => PortName::Default,
+            other if other.starts_with("case_") => {
+                PortName::Case(u8::try_from(CASE_PORTS.iter().position(|text| *text == other)?).ok()?)
+            }
+            other => PortName::Digit(digit_slot_of_port(other)?),
+        })
     }
 
     /// The port a menu digit opens, when `digit` is one of `0`–`9`, `*`, `#`.
