@@ -8,7 +8,7 @@ pub struct Template {
     pub text: &'static str,
 }
 
-pub const TEMPLATES: [Template; 4] = [
+pub const TEMPLATES: [Template; 5] = [
     Template {
         file: "seed-002-verify-then-queue.flow.json",
         title: "Verify the caller with a common module, then queue",
@@ -28,5 +28,10 @@ pub const TEMPLATES: [Template; 4] = [
         file: "three-modules.flow.json",
         title: "A flow calling three common modules",
         text: include_str!("../public/templates/three-modules.flow.json"),
+    },
+    Template {
+        file: "every-step.flow.json",
+        title: "Every kind of step (reference IVR)",
+        text: include_str!("../public/templates/every-step.flow.json"),
     },
 ];

@@ -233,6 +233,7 @@ pub fn read_form(form: crate::document::ArchyForm, value: &Json) -> Option<Strin
             _ => None,
         },
         ArchyForm::Key => single(value.as_object()?).map(|(key, _)| key.clone()),
+        ArchyForm::Seconds => seconds(value).map(|seconds| seconds.to_string()),
         ArchyForm::SetAttributes | ArchyForm::GetAttributes => {
             let mut lines = Vec::new();
             for item in value.as_array()? {
@@ -280,6 +281,11 @@ pub fn write_form(form: crate::document::ArchyForm, text: &str) -> Json {
             Err(_) => Json::String(text.to_owned()),
         },
         ArchyForm::Key => json!({ text: {} }),
+        ArchyForm::Seconds => match text.trim().parse::<i64>() {
+            Ok(seconds) => seconds_value(seconds),
+            // Not a number yet (the validator says so): written as typed, so nothing is lost.
+            Err(_) => json!({ "lit": { "seconds": text } }),
+        },
         ArchyForm::SetAttributes => Json::Array(
             pairs(text)
                 .into_iter()

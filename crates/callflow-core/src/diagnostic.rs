@@ -73,6 +73,8 @@ codes! {
     BadDigitRange = "bad-digit-range",
     UnresolvedReference = "unresolved-reference",
     EmptyAttributeName = "empty-attribute-name",
+    BadDuration = "bad-duration",
+    AmbiguousDestination = "ambiguous-destination",
     // Doctor codes (spec §5).
     UnknownPayload = "unknown-payload",
     ExecutionMissingFlowId = "execution-missing-flow-id",

@@ -791,10 +791,42 @@ impl<'a> Validator<'a> {
 
     /// A table-described kind: each field by its input, then the kind's own rules.
     fn step(&mut self, node: &Node, step: &Step) {
+        let voicemail_user = (step.kind == NodeKind::TransferToVoicemail)
+            .then(|| step.get(FieldId::User).unwrap_or_default().trim())
+            .filter(|user| !user.is_empty());
         for (spec, value) in step.kind.spec().fields.iter().zip(&step.values) {
             let field = Field::Name(spec.id.wire_name());
             match (spec.id, spec.input) {
+                // A voicemail goes to a queue's or a person's mailbox: one of the two.
+                (FieldId::Queue, _) if voicemail_user.is_some() && value.trim().is_empty() => {}
+                (FieldId::User, _)
+                    if voicemail_user.is_some() && !step.get(FieldId::Queue).unwrap_or_default().trim().is_empty() =>
+                {
+                    self.push(
+                        Diagnostic::error(
+                            Code::AmbiguousDestination,
+                            format!("\"{}\" names both a queue and a user; a voicemail goes to one", node.label),
+                        )
+                        .with_node(&node.id)
+                        .with_field(field.text())
+                        .with_hint("clear the queue to leave the message with the user, or clear the user"),
+                    )
+                }
+                (FieldId::User, _) if step.kind == NodeKind::TransferToVoicemail => {}
                 (FieldId::Queue, _) => self.transfer(node, value),
+                (FieldId::DurationSeconds, _) if !value.trim().parse::<u32>().is_ok_and(|seconds| seconds >= 1) => self
+                    .push(
+                        Diagnostic::error(
+                            Code::BadDuration,
+                            format!(
+                                "wait \"{}\" seconds: a wait is a whole number of seconds, 1 or more",
+                                value.trim()
+                            ),
+                        )
+                        .with_node(&node.id)
+                        .with_field(field.text()),
+                    ),
+                (FieldId::DurationSeconds, _) => {}
                 (FieldId::Prompt, _) => self.prompt(node, value),
                 (FieldId::Variable, _) if value.trim().is_empty() => self.push(
                     Diagnostic::error(

@@ -440,3 +440,27 @@ fn a_node_group_becomes_a_task() {
     assert_eq!(document, before);
     assert!(callflow_core::command::make_task(&document, "start", "x").is_none());
 }
+
+/// A drawn node whose Archy shape no public file confirms is named in the export's notes, once per
+/// shape; the confirmed ones are not.
+#[test]
+fn unverified_shapes_are_named_in_the_notes() {
+    let document = load(&repo_root().join("crates/callflow-core/tests/fixtures/export/steps.flow.json"));
+    let notes = export::archy(&document).unwrap().notes;
+    let named: Vec<&str> = notes
+        .iter()
+        .filter(|n| n.contains("no public Architect file confirms"))
+        .map(|n| n.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        named,
+        [
+            "setLanguage with language",
+            "transferToNumber with targetNumber",
+            "transferToUser with targetUser",
+            "transferToVoicemail to a user's voicemail",
+            "wait in an inbound call flow (real files have it in workflows)",
+        ],
+        "{notes:#?}"
+    );
+}

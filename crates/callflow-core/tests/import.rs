@@ -4,7 +4,7 @@
 
 mod support;
 
-use callflow_core::document::NodeBody;
+use callflow_core::document::{FieldId, NodeBody};
 use callflow_core::import::{import_archy, parse_yaml};
 use callflow_core::{export, validate};
 use serde_json::Value as Json;
@@ -101,6 +101,20 @@ fn the_graph_is_what_the_yaml_says() {
     // Queues named by the flow become the catalog; the three menu choices without a path need none.
     let queues: Vec<&str> = document.queues.iter().map(|q| q.name.as_str()).collect();
     assert_eq!(queues, ["Billing", "Accounts"]);
+}
+
+#[test]
+fn the_other_actions_are_the_designers_kinds() {
+    let (_, text) = fixtures().into_iter().find(|(name, _)| name == "more-actions.yaml").unwrap();
+    let document = import_archy(&text).unwrap().document;
+    let kinds: Vec<&str> = document.flow.nodes.iter().map(|n| n.kind().as_str()).collect();
+    for kind in ["setParticipantData", "schedule", "loop", "dataTableLookup", "screenPop", "wait", "switch"] {
+        assert!(kinds.contains(&kind), "{kind} is not among {kinds:?}");
+    }
+    assert!(!kinds.contains(&"archy"), "an action was kept as written: {kinds:?}");
+    let voicemail = document.flow.nodes.iter().find(|n| n.kind().as_str() == "transferToVoicemail").unwrap();
+    assert_eq!(voicemail.body.text(FieldId::User), Some("Ana Diaz"));
+    assert_eq!(voicemail.body.text(FieldId::Queue), Some(""));
 }
 
 #[test]

@@ -557,6 +557,7 @@ fn every_kind_of_step_publishes() {
     let tasks = format!("{}/../callflow-core/tests/fixtures/export/tasks.flow.json", env!("CARGO_MANIFEST_DIR"));
     let documents = [
         template("business-hours-menu.flow.json"),
+        template("every-step.flow.json"),
         callflow_core::parse(&std::fs::read_to_string(steps).unwrap()).unwrap(),
         callflow_core::parse(&std::fs::read_to_string(tasks).unwrap()).unwrap(),
     ];

@@ -196,5 +196,6 @@ fn testid(field: FieldId) -> &'static str {
         FieldId::Language => "field-language",
         FieldId::Attributes => "field-attributes",
         FieldId::Cases => "field-cases",
+        FieldId::DurationSeconds => "field-duration-seconds",
     }
 }

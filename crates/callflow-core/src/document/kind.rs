@@ -49,6 +49,8 @@ pub enum NodeKind {
     Switch,
     /// Call Task: runs a reusable task and comes back.
     CallTask,
+    /// Wait: pauses the flow for a number of seconds.
+    Wait,
 }
 
 /// Where the palette lists a kind.
@@ -115,11 +117,12 @@ pub enum FieldId {
     Language,
     Attributes,
     Cases,
+    DurationSeconds,
 }
 
 impl FieldId {
     /// Every kind field, in wire order.
-    pub const ALL: [FieldId; 31] = [
+    pub const ALL: [FieldId; 32] = [
         FieldId::Prompt,
         FieldId::Choices,
         FieldId::Expression,
@@ -151,6 +154,7 @@ impl FieldId {
         FieldId::Language,
         FieldId::Attributes,
         FieldId::Cases,
+        FieldId::DurationSeconds,
     ];
 
     pub fn wire_name(self) -> &'static str {
@@ -186,6 +190,7 @@ impl FieldId {
             FieldId::Language => "language",
             FieldId::Attributes => "attributes",
             FieldId::Cases => "cases",
+            FieldId::DurationSeconds => "durationSeconds",
         }
     }
 }
@@ -239,6 +244,8 @@ pub enum ArchyForm {
     SetAttributes,
     /// `[{attribute: {name: {lit}, variable: Flow.x}}]` as `name = Flow.x` lines.
     GetAttributes,
+    /// `{lit: {seconds: n}}` (`{lit: {minutes: n}}` reads as the same number of seconds).
+    Seconds,
 }
 
 /// Where a field of a table-described kind sits in its Archy action, and how.
@@ -248,6 +255,8 @@ pub struct ArchyField {
     /// The keys from the action down to the value: `["digits", "range", "min"]`.
     pub path: &'static [&'static str],
     pub form: ArchyForm,
+    /// Written only when set: one of two alternative destinations (a voicemail's queue or user).
+    pub optional: bool,
 }
 
 /// How a table-described kind is written to and read from Archy: its fields' places, and the keys
@@ -259,7 +268,12 @@ pub struct ArchyShape {
 }
 
 const fn at(field: FieldId, path: &'static [&'static str], form: ArchyForm) -> ArchyField {
-    ArchyField { field, path, form }
+    ArchyField { field, path, form, optional: false }
+}
+
+/// A field written only when it is set (see [`ArchyField::optional`]).
+const fn at_optional(field: FieldId, path: &'static [&'static str], form: ArchyForm) -> ArchyField {
+    ArchyField { field, path, form, optional: true }
 }
 
 /// Everything the designer, the validator and the export know about a kind, in one place.
@@ -315,7 +329,7 @@ const PORT_MASKS: [(PortSet, PortSet); KINDS.len()] = {
 };
 
 /// The kind table, in [`NodeKind`] order (a test checks the order).
-pub const KINDS: [KindSpec; 28] = [
+pub const KINDS: [KindSpec; 29] = [
     KindSpec {
         kind: NodeKind::Start,
         name: "start",
@@ -627,13 +641,21 @@ pub const KINDS: [KindSpec; 28] = [
         name: "transferToVoicemail",
         title: "Transfer to voicemail",
         group: PaletteGroup::End,
-        summary: "Sends the caller to a queue's voicemail; the failure port runs when it fails.",
-        fields: &[field(FieldId::Queue, "Queue", FieldInput::Queue)],
+        summary: "Sends the caller to a queue's or a person's voicemail; the failure port runs when it fails.",
+        fields: &[
+            field(FieldId::Queue, "Queue (or leave empty and name a user)", FieldInput::Queue),
+            field(FieldId::User, "User (instead of a queue)", FieldInput::Text),
+        ],
         ports: &[port(PortName::Failure, false)],
         terminal: true,
         archy_action: Some("transferToVoicemail"),
         archy: Some(ArchyShape {
-            fields: &[at(FieldId::Queue, &["destination", "queue", "targetQueue"], ArchyForm::LiteralName)],
+            fields: &[
+                at_optional(FieldId::Queue, &["destination", "queue", "targetQueue"], ArchyForm::LiteralName),
+                // [unverified] every public file sends to a queue's voicemail; the user form follows
+                // the queue form's pattern.
+                at_optional(FieldId::User, &["destination", "user", "targetUser"], ArchyForm::LiteralName),
+            ],
             defaults: &[],
         }),
     },
@@ -755,10 +777,32 @@ pub const KINDS: [KindSpec; 28] = [
         archy_action: Some("callTask"),
         archy: None,
     },
+    KindSpec {
+        kind: NodeKind::Wait,
+        name: "wait",
+        title: "Wait",
+        group: PaletteGroup::Logic,
+        summary: "Pauses the flow for a number of seconds, then goes on.",
+        fields: &[field(FieldId::DurationSeconds, "Seconds to wait", FieldInput::Text)],
+        ports: &[port(PortName::Next, true)],
+        terminal: false,
+        archy_action: Some("wait"),
+        archy: Some(ArchyShape {
+            fields: &[at(FieldId::DurationSeconds, &["duration"], ArchyForm::Seconds)],
+            defaults: &[("trimDurationNearMaxRunningTime", r#"{"lit": false}"#)],
+        }),
+    },
 ];
 
+impl KindSpec {
+    /// Is `field` one of two alternatives, written only when set?
+    pub fn is_optional(&self, field: FieldId) -> bool {
+        self.archy.is_some_and(|shape| shape.fields.iter().any(|f| f.field == field && f.optional))
+    }
+}
+
 impl NodeKind {
-    pub const ALL: [NodeKind; 28] = [
+    pub const ALL: [NodeKind; 29] = [
         NodeKind::Start,
         NodeKind::Play,
         NodeKind::Menu,
@@ -787,6 +831,7 @@ impl NodeKind {
         NodeKind::GetParticipantData,
         NodeKind::Switch,
         NodeKind::CallTask,
+        NodeKind::Wait,
     ];
 
     /// This kind's entry in [`KINDS`].

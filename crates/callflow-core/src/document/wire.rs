@@ -138,6 +138,9 @@ pub struct Node {
     pub user: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// A wait's length in whole seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_seconds: Option<String>,
     /// Participant data: attribute name → expression (set) or `Flow.` variable (get), in order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<Mapping>,
@@ -197,6 +200,7 @@ impl Node {
             FieldId::Script => &self.script,
             FieldId::User => &self.user,
             FieldId::Language => &self.language,
+            FieldId::DurationSeconds => &self.duration_seconds,
             _ => &None,
         }
     }
@@ -219,6 +223,7 @@ impl Node {
             FieldId::Script => &mut self.script,
             FieldId::User => &mut self.user,
             FieldId::Language => &mut self.language,
+            FieldId::DurationSeconds => &mut self.duration_seconds,
             _ => return None,
         })
     }
@@ -363,6 +368,7 @@ impl From<&super::Node> for Node {
             script: None,
             user: None,
             language: None,
+            duration_seconds: None,
             attributes: None,
             cases: None,
             archy: node.carried.as_ref().map(|carried| carried.keys.clone()).filter(|keys| !keys.is_empty()),
@@ -407,6 +413,9 @@ impl From<&super::Node> for Node {
                         wire.cases = Some(value.lines().map(str::to_owned).collect());
                     } else if spec.id == FieldId::Attributes {
                         wire.attributes = Some(crate::archy_codec::pairs(value).into_iter().collect());
+                    } else if value.is_empty() && step.kind.spec().is_optional(spec.id) {
+                        // One of two alternatives (a voicemail's queue or user): the unused one is
+                        // left out, so a document that never used it saves as it did.
                     } else if let Some(slot) = wire.text_field_mut(spec.id) {
                         *slot = Some(value.clone());
                     }

@@ -370,6 +370,15 @@ impl<'p, 'a> Writer<'p, 'a> {
             })
             .count();
         let mut notes = std::mem::take(&mut self.notes);
+        let mut unverified: Vec<&'static str> = (0..flow.nodes.len())
+            .filter(|&i| self.written[i] > 0 && flow.nodes[i].carried.is_none())
+            .filter_map(|i| unverified_shape(&flow.nodes[i]))
+            .collect();
+        unverified.sort_unstable();
+        unverified.dedup();
+        notes.extend(unverified.into_iter().map(|what| {
+            format!("{what}: no public Architect file confirms this shape (docs/export.md lists it); check it in Architect after publishing")
+        }));
         if unwritten > 0 {
             notes.push(format!("{unwritten} node(s) that no path reaches are left out of the YAML"));
         }
@@ -860,6 +869,19 @@ impl<'p, 'a> Writer<'p, 'a> {
                         (None, Some((_, text))) => serde_json::from_str::<Json>(text).unwrap_or(Json::Null),
                         _ => Json::Null,
                     };
+                    // Of alternative fields (a voicemail's queue or user) only the set one is
+                    // written; with none set, the first, so the key still shows what is missing.
+                    let first_optional = fields.iter().position(|f| f.optional);
+                    let fields: Vec<_> = fields
+                        .into_iter()
+                        .enumerate()
+                        .filter(|(position, f)| {
+                            !f.optional
+                                || step.get(f.field).is_some_and(|text| !text.is_empty())
+                                || (empty && Some(*position) == first_optional)
+                        })
+                        .map(|(_, f)| f)
+                        .collect();
                     for field in &fields {
                         let text = step.get(field.field).unwrap_or_default();
                         insert_at(&mut value, &field.path[1..], codec::write_form(field.form, text));
@@ -1216,4 +1238,20 @@ fn data_action_text(value: &Json) -> Option<String> {
 
 fn seconds_text(value: &Json) -> Option<String> {
     codec::seconds(value).map(|seconds| seconds.to_string())
+}
+
+/// What a drawn node writes that no real file shows (the export's notes say so), by kind.
+fn unverified_shape(node: &Node) -> Option<&'static str> {
+    match node.kind() {
+        NodeKind::TransferToNumber => Some("transferToNumber with targetNumber"),
+        NodeKind::TransferToUser => Some("transferToUser with targetUser"),
+        NodeKind::SetLanguage => Some("setLanguage with language"),
+        NodeKind::Wait => Some("wait in an inbound call flow (real files have it in workflows)"),
+        NodeKind::TransferToVoicemail
+            if !node.body.text(crate::document::FieldId::User).unwrap_or_default().is_empty() =>
+        {
+            Some("transferToVoicemail to a user's voicemail")
+        }
+        _ => None,
+    }
 }
