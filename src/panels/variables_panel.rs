@@ -19,7 +19,7 @@ pub fn VariablesPanel() -> impl IntoView {
         let name = if raw.starts_with("Flow.") { raw } else { format!("Flow.{raw}") };
         let value_type = TypeName::parse(&new_type.get_untracked())
             .unwrap_or(TypeName::scalar(callflow_core::document::ValueType::String));
-        if studio.dispatch(Command::AddVariable { variable: Variable { name, value_type }, index: None }).is_ok() {
+        if studio.dispatch(Command::AddVariable { variable: Variable::new(name, value_type), index: None }).is_ok() {
             new_name.set(String::new());
         }
     };
@@ -35,7 +35,7 @@ pub fn VariablesPanel() -> impl IntoView {
                             <select class="cf-field__input cf-field__input--type" aria-label=format!("Type of {}", v.name)
                                 on:change:target=move |ev| {
                                     if let Some(value_type) = TypeName::parse(&ev.target().value()) {
-                                        let _ = studio.dispatch(Command::UpdateVariable { index, variable: Variable { name: variable.name.clone(), value_type } });
+                                        let _ = studio.dispatch(Command::UpdateVariable { index, variable: Variable { value_type, ..variable.clone() } });
                                     }
                                 }>
                                 {TypeName::all_names().into_iter().map(|t| { let selected = t == v.value_type.to_string(); view! { <option value=t.clone() selected=selected>{t.clone()}</option> } }).collect_view()}

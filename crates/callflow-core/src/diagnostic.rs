@@ -75,6 +75,10 @@ codes! {
     EmptyAttributeName = "empty-attribute-name",
     BadDuration = "bad-duration",
     AmbiguousDestination = "ambiguous-destination",
+    ModuleCallsModule = "module-calls-module",
+    EndOutsideModule = "end-outside-module",
+    UnusedModule = "unused-module",
+    DuplicateFlowName = "duplicate-flow-name",
     // Doctor codes (spec §5).
     UnknownPayload = "unknown-payload",
     ExecutionMissingFlowId = "execution-missing-flow-id",

@@ -452,6 +452,7 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
             default_language: "en-us".to_owned(),
             start_node_id,
             initial_greeting: None,
+            compatible_flow_types: Vec::new(),
             variables: Vec::new(),
             nodes,
             edges,

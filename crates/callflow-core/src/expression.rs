@@ -172,12 +172,20 @@ pub fn is_scoped_name(name: &str, scope: &str) -> bool {
 
 /// The `Flow.x` variables an expression reads, outside string literals, in order of appearance.
 pub fn flow_variables(expression: &str) -> FlowVariables<'_> {
-    FlowVariables { expression, index: 0, in_string: false }
+    scoped_variables(expression, "Flow")
 }
 
-/// Iterator over the `Flow.` variables of an expression (no allocation).
+/// The `<scope>.x` variables an expression reads (`Common.x` in a common module), as
+/// [`flow_variables`] does for `Flow`.
+pub fn scoped_variables<'a>(expression: &'a str, scope: &'static str) -> FlowVariables<'a> {
+    FlowVariables { expression, scope: scope.as_bytes(), index: 0, in_string: false }
+}
+
+/// Iterator over the variables of one scope in an expression (no allocation).
 pub struct FlowVariables<'a> {
     expression: &'a str,
+    /// The scope's name (`Flow`), matched before a `.`.
+    scope: &'static [u8],
     index: usize,
     in_string: bool,
 }
@@ -195,17 +203,18 @@ impl<'a> Iterator for FlowVariables<'a> {
                 self.in_string = !self.in_string;
                 continue;
             }
-            if self.in_string || byte != b'F' {
+            if self.in_string || Some(&byte) != self.scope.first() {
                 continue;
             }
             let starts_word = index == 0 || !is_word_byte(bytes[index - 1]);
-            if starts_word && bytes[index..].starts_with(b"Flow.") {
-                let mut end = index + "Flow.".len();
+            let prefix = self.scope.len() + 1;
+            if starts_word && bytes[index..].starts_with(self.scope) && bytes.get(index + self.scope.len()) == Some(&b'.') {
+                let mut end = index + prefix;
                 while end < bytes.len() && is_word_byte(bytes[end]) {
                     end += 1;
                 }
                 self.index = end;
-                if end > index + "Flow.".len() {
+                if end > index + prefix {
                     // Both ends are ASCII bytes, so they are char boundaries.
                     return Some(&self.expression[index..end]);
                 }

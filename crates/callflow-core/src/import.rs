@@ -252,6 +252,7 @@ impl Importer {
                 default_language: text("defaultLanguage").unwrap_or_else(|| "en-us".to_owned()),
                 start_node_id: "start".to_owned(),
                 initial_greeting: greeting,
+                compatible_flow_types: Vec::new(),
                 variables,
                 nodes: self.nodes,
                 edges: self.edges,
@@ -781,7 +782,7 @@ fn variables(value: Option<&Json>) -> Vec<Variable> {
         let Some((key, body)) = item.as_object().and_then(codec::single) else { continue };
         let Some(name) = body.get("name").and_then(Json::as_str) else { continue };
         if let (Some(value_type), true) = (variable_type(key), name.starts_with("Flow.")) {
-            found.push(Variable { name: name.to_owned(), value_type });
+            found.push(Variable::new(name, value_type));
         }
     }
     found

@@ -38,8 +38,8 @@ pub fn large_flow(nodes: usize) -> Document {
     let mut document = Document::empty(&format!("Generated flow ({nodes} nodes)"));
     let flow = &mut document.flow;
     flow.variables = vec![
-        Variable { name: "Flow.verified".into(), value_type: TypeName::scalar(ValueType::Boolean) },
-        Variable { name: "Flow.count".into(), value_type: TypeName::scalar(ValueType::Integer) },
+        Variable::new("Flow.verified", TypeName::scalar(ValueType::Boolean)),
+        Variable::new("Flow.count", TypeName::scalar(ValueType::Integer)),
     ];
     let position = |index: usize| ((index % 40) as f64 * 220.0, (index / 40) as f64 * 140.0);
     let push = |flow: &mut crate::document::Flow, node: Node| flow.nodes.push(node);
@@ -145,7 +145,7 @@ pub fn chain_flow(nodes: usize) -> Document {
     let pairs = (nodes.saturating_sub(4) / 2).max(1);
     let mut document = Document::empty(&format!("Generated chain ({nodes} nodes)"));
     let flow = &mut document.flow;
-    flow.variables = vec![Variable { name: "Flow.verified".into(), value_type: TypeName::scalar(ValueType::Boolean) }];
+    flow.variables = vec![Variable::new("Flow.verified", TypeName::scalar(ValueType::Boolean))];
     let x = |index: usize| index as f64 * 220.0;
     flow.nodes[0].x = 0.0;
     flow.nodes[0].y = 0.0;

@@ -211,6 +211,8 @@ struct Validator<'a> {
     findings: Vec<Diagnostic>,
     /// Declared `Flow.` variables and their types.
     variable_types: FxHashMap<&'a str, TypeName>,
+    /// The scope of the flow's own variables: `Flow`, or `Common` in a common module.
+    scope: &'static str,
     modules: FxHashMap<&'a str, &'a Module>,
     /// The start node's index, when `startNodeId` names a start node.
     start: Option<usize>,
@@ -235,6 +237,7 @@ impl<'a> Validator<'a> {
             index,
             findings: Vec::new(),
             variable_types,
+            scope: flow.flow_type.scope(),
             modules,
             start: None,
             hints: Hints::default(),
@@ -296,14 +299,14 @@ impl<'a> Validator<'a> {
     fn variables(&mut self) {
         let mut seen = FxHashSet::default();
         for (index, variable) in self.document.flow.variables.iter().enumerate() {
-            if !expression::is_scoped_name(&variable.name, "Flow") {
+            if !expression::is_scoped_name(&variable.name, self.scope) {
                 self.push(
                     Diagnostic::error(
                         Code::InvalidVariableName,
-                        format!("\"{}\" is not a flow variable name", variable.name),
+                        format!("\"{}\" is not a {} variable name", variable.name, self.scope),
                     )
                     .with_field(format!("flow.variables[{index}].name"))
-                    .with_hint(flow_name_hint(&variable.name)),
+                    .with_hint(flow_name_hint(&variable.name, self.scope)),
                 );
             } else if !seen.insert(variable.name.as_str()) {
                 self.push(
@@ -434,6 +437,21 @@ impl<'a> Validator<'a> {
         }
         match &node.body {
             NodeBody::Start | NodeBody::Disconnect => {}
+            NodeBody::EndModule if !self.document.flow.flow_type.is_module() => self.push(
+                Diagnostic::error(
+                    Code::EndOutsideModule,
+                    format!("\"{}\" ends a common module, but this is an inbound call flow", node.label),
+                )
+                .with_node(&node.id)
+                .with_hint("end an inbound call with a transfer or a disconnect"),
+            ),
+            NodeBody::EndModule => {}
+            NodeBody::Invoke(_) if self.document.flow.flow_type.is_module() => self.push(
+                Diagnostic::error(Code::ModuleCallsModule, "a common module cannot call another common module")
+                    .with_node(&node.id)
+                    .with_field("module")
+                    .with_hint("call both modules from the flow, one after the other, or move the logic into this module"),
+            ),
             NodeBody::Play { prompt } => self.prompt(node, prompt),
             NodeBody::Menu { prompt, choices } => self.menu(node, prompt, choices),
             NodeBody::Decision { expression } => {
@@ -509,7 +527,7 @@ impl<'a> Validator<'a> {
             );
             return None;
         }
-        for variable in expression::flow_variables(text) {
+        for variable in expression::scoped_variables(text, self.scope) {
             self.read(node, field, variable);
         }
         Some(expression::shape(text))
@@ -517,7 +535,7 @@ impl<'a> Validator<'a> {
 
     fn read(&mut self, node: &Node, field: Field<'_>, variable: &str) {
         if !self.variable_types.contains_key(variable) {
-            let hint = self.hints.did_you_mean(variable, variable_names(self.document), Some("Flow"));
+            let hint = self.hints.did_you_mean(variable, variable_names(self.document), Some(self.scope));
             self.push(
                 Diagnostic::warning(
                     Code::UndeclaredVariable,
@@ -547,20 +565,20 @@ impl<'a> Validator<'a> {
             }
             return;
         }
-        if !expression::is_scoped_name(target, "Flow") {
+        if !expression::is_scoped_name(target, self.scope) {
             let message = if target.is_empty() {
                 "no variable is chosen to receive the value".to_owned()
             } else {
-                format!("\"{target}\" is not a flow variable name")
+                format!("\"{target}\" is not a {} variable name", self.scope)
             };
             self.push(
                 Diagnostic::error(Code::InvalidVariableName, message)
                     .with_node(&node.id)
                     .with_field(field.text())
-                    .with_hint(flow_name_hint(target)),
+                    .with_hint(flow_name_hint(target, self.scope)),
             );
         } else if !self.variable_types.contains_key(target) {
-            let hint = self.hints.did_you_mean(target, variable_names(self.document), Some("Flow"));
+            let hint = self.hints.did_you_mean(target, variable_names(self.document), Some(self.scope));
             self.push(
                 Diagnostic::warning(
                     Code::UndeclaredVariable,
@@ -852,7 +870,7 @@ impl<'a> Validator<'a> {
                                     .with_field(field),
                             );
                         } else {
-                            for variable in expression::flow_variables(case) {
+                            for variable in expression::scoped_variables(case, self.scope) {
                                 self.read(node, Field::Keyed("cases", variable), variable);
                             }
                         }
@@ -1339,12 +1357,13 @@ fn variable_names(document: &Document) -> impl ExactSizeIterator<Item = &str> {
     document.flow.variables.iter().map(|variable| variable.name.as_str())
 }
 
-fn flow_name_hint(name: &str) -> String {
+fn flow_name_hint(name: &str, scope: &str) -> String {
     let bare = name.rsplit('.').next().unwrap_or(name);
+    let whose = if scope == "Flow" { "flow" } else { "a common module's" };
     if expression::is_identifier(bare) {
-        format!("flow variables are written Flow.<name>, e.g. \"Flow.{bare}\"")
+        format!("{whose} variables are written {scope}.<name>, e.g. \"{scope}.{bare}\"")
     } else {
-        "flow variables are written Flow.<letter, then letters, digits or _>".to_owned()
+        format!("{whose} variables are written {scope}.<letter, then letters, digits or _>")
     }
 }
 

@@ -156,7 +156,7 @@ fn document() -> impl Strategy<Value = Document> {
             document.flow.variables = types
                 .into_iter()
                 .enumerate()
-                .map(|(i, value_type)| Variable { name: format!("Flow.v{i}"), value_type })
+                .map(|(i, value_type)| Variable::new(format!("Flow.v{i}"), value_type))
                 .collect();
             document.modules = modules;
             document
@@ -198,7 +198,7 @@ fn command() -> impl Strategy<Value = Command> {
             }
         }),
         (type_name(), prop::option::of(0usize..4)).prop_map(|(value_type, index)| Command::AddVariable {
-            variable: Variable { name: "Flow.added".to_owned(), value_type },
+            variable: Variable::new("Flow.added", value_type),
             index
         }),
         (0usize..4).prop_map(|index| Command::RemoveVariable { index }),
@@ -209,7 +209,7 @@ fn command() -> impl Strategy<Value = Command> {
         (0usize..12, id()).prop_map(|(index, id)| Command::SetNodeId { index, id }),
         (0usize..4, type_name()).prop_map(|(index, value_type)| Command::UpdateVariable {
             index,
-            variable: Variable { name: "Flow.changed".to_owned(), value_type }
+            variable: Variable::new("Flow.changed", value_type)
         }),
         (0usize..3, module()).prop_map(|(index, module)| Command::UpdateModule { index, module }),
         prop::collection::vec("[A-Za-z]{1,6}", 0..3).prop_map(|names| Command::SetQueues {

@@ -210,7 +210,7 @@ fn declare_for_output(studio: Studio, node_id: &str, output: &str, value_type: T
     }
     let _ = studio.dispatch(Command::Batch {
         commands: vec![
-            Command::AddVariable { variable: Variable { name, value_type }, index: None },
+            Command::AddVariable { variable: Variable::new(name, value_type), index: None },
             Command::UpdateNode { id: node_id.to_owned(), node: updated },
         ],
     });

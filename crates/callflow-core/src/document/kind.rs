@@ -51,6 +51,8 @@ pub enum NodeKind {
     CallTask,
     /// Wait: pauses the flow for a number of seconds.
     Wait,
+    /// The end of a common module: returns to the calling flow with the module's outputs.
+    EndModule,
 }
 
 /// Where the palette lists a kind.
@@ -329,7 +331,7 @@ const PORT_MASKS: [(PortSet, PortSet); KINDS.len()] = {
 };
 
 /// The kind table, in [`NodeKind`] order (a test checks the order).
-pub const KINDS: [KindSpec; 29] = [
+pub const KINDS: [KindSpec; 30] = [
     KindSpec {
         kind: NodeKind::Start,
         name: "start",
@@ -792,6 +794,19 @@ pub const KINDS: [KindSpec; 29] = [
             defaults: &[("trimDurationNearMaxRunningTime", r#"{"lit": false}"#)],
         }),
     },
+    KindSpec {
+        kind: NodeKind::EndModule,
+        name: "endModule",
+        title: "End module",
+        group: PaletteGroup::End,
+        summary: "Ends a common module: the call goes back to the flow that called it, with the outputs.",
+        fields: &[],
+        ports: &[],
+        terminal: true,
+        // Real module files end with `endTask` (docs/export.md).
+        archy_action: Some("endTask"),
+        archy: None,
+    },
 ];
 
 impl KindSpec {
@@ -802,7 +817,7 @@ impl KindSpec {
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 29] = [
+    pub const ALL: [NodeKind; 30] = [
         NodeKind::Start,
         NodeKind::Play,
         NodeKind::Menu,
@@ -832,6 +847,7 @@ impl NodeKind {
         NodeKind::Switch,
         NodeKind::CallTask,
         NodeKind::Wait,
+        NodeKind::EndModule,
     ];
 
     /// This kind's entry in [`KINDS`].
@@ -930,6 +946,7 @@ pub enum NodeBody {
         queue: String,
     },
     Disconnect,
+    EndModule,
     Task {
         /// The task's `refId` in Archy (what jumps name); empty: made from the node id.
         ref_id: String,
@@ -1012,6 +1029,7 @@ impl NodeBody {
             })),
             NodeKind::Transfer => NodeBody::Transfer { queue: String::new() },
             NodeKind::Disconnect => NodeBody::Disconnect,
+            NodeKind::EndModule => NodeBody::EndModule,
             NodeKind::Task => NodeBody::Task { ref_id: String::new() },
             NodeKind::JumpToTask => NodeBody::JumpToTask,
             NodeKind::JumpToMenu => NodeBody::JumpToMenu,
@@ -1050,6 +1068,7 @@ impl NodeBody {
             NodeBody::DataAction(_) => NodeKind::DataAction,
             NodeBody::Transfer { .. } => NodeKind::Transfer,
             NodeBody::Disconnect => NodeKind::Disconnect,
+            NodeBody::EndModule => NodeKind::EndModule,
             NodeBody::Task { .. } => NodeKind::Task,
             NodeBody::JumpToTask => NodeKind::JumpToTask,
             NodeBody::JumpToMenu => NodeKind::JumpToMenu,
@@ -1225,6 +1244,7 @@ impl NodeBody {
             NodeBody::Task { ref_id } if !ref_id.is_empty() => format!("refId: {ref_id}"),
             NodeBody::Start
             | NodeBody::Disconnect
+            | NodeBody::EndModule
             | NodeBody::Task { .. }
             | NodeBody::JumpToTask
             | NodeBody::JumpToMenu

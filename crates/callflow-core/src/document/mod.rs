@@ -72,6 +72,8 @@ pub struct Flow {
     pub start_node_id: String,
     /// The initial greeting's text to speech; `None` is no greeting.
     pub initial_greeting: Option<String>,
+    /// A common module's compatible flow types (`inboundcall`, `workflow`, ...); empty otherwise.
+    pub compatible_flow_types: Vec<String>,
     pub variables: Vec<Variable>,
     pub nodes: Vec<Node>,
     pub edges: Vec<Edge>,
@@ -142,15 +144,56 @@ impl Node {
 #[serde(rename_all = "lowercase")]
 pub enum FlowType {
     Inboundcall,
+    /// A common module: called from other flows with Call Common Module, its variables are
+    /// `Common.x`, and it returns to its caller (spec extension, docs/projects.md).
+    Commonmodule,
+}
+
+impl FlowType {
+    /// The scope of the flow's own variables: `Flow` in an inbound call flow, `Common` in a module.
+    pub fn scope(self) -> &'static str {
+        match self {
+            FlowType::Inboundcall => "Flow",
+            FlowType::Commonmodule => "Common",
+        }
+    }
+
+    pub fn is_module(self) -> bool {
+        self == FlowType::Commonmodule
+    }
+
+    /// The lower-case name of the API (`inboundcall`, `commonmodule`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowType::Inboundcall => "inboundcall",
+            FlowType::Commonmodule => "commonmodule",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Variable {
-    /// `Flow.<identifier>`.
+    /// `Flow.<identifier>` (`Common.<identifier>` in a common module).
     pub name: String,
     #[serde(rename = "type")]
     pub value_type: TypeName,
+    /// A common module's input: the caller passes it (`isInput` in Archy).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub input: bool,
+    /// A common module's output: returned to the caller (`isOutput` in Archy).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub output: bool,
+    /// An input every caller must pass.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub required: bool,
+}
+
+impl Variable {
+    /// A variable that is neither a module input nor an output.
+    pub fn new(name: impl Into<String>, value_type: TypeName) -> Variable {
+        Variable { name: name.into(), value_type, input: false, output: false, required: false }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -287,6 +330,7 @@ impl Document {
                 default_language: wire::default_language(),
                 start_node_id: "start".to_owned(),
                 initial_greeting: None,
+                compatible_flow_types: Vec::new(),
                 variables: Vec::new(),
                 nodes: vec![Node::new("start", NodeKind::Start, 40.0, 160.0)],
                 edges: Vec::new(),

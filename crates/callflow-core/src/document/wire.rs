@@ -49,6 +49,9 @@ pub struct Flow {
     /// What the caller hears first, as text to speech. Absent: no greeting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub initial_greeting: Option<String>,
+    /// A common module's compatible flow types, in lower case (`inboundcall`, `workflow`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compatible_flow_types: Vec<String>,
     #[serde(default)]
     pub variables: Vec<Variable>,
     #[serde(default)]
@@ -290,6 +293,7 @@ impl Node {
             })),
             NodeKind::Transfer => NodeBody::Transfer { queue: text(self.queue) },
             NodeKind::Disconnect => NodeBody::Disconnect,
+            NodeKind::EndModule => NodeBody::EndModule,
             NodeKind::Task => NodeBody::Task { ref_id: text(self.ref_id) },
             NodeKind::JumpToTask => NodeBody::JumpToTask,
             NodeKind::JumpToMenu => NodeBody::JumpToMenu,
@@ -375,7 +379,7 @@ impl From<&super::Node> for Node {
             after: node.carried.as_ref().and_then(|carried| carried.after.clone()),
         };
         match &node.body {
-            NodeBody::Start | NodeBody::Disconnect => {}
+            NodeBody::Start | NodeBody::Disconnect | NodeBody::EndModule => {}
             NodeBody::Play { prompt } => wire.prompt = Some(prompt.clone()),
             NodeBody::Menu { prompt, choices } => {
                 wire.prompt = Some(prompt.clone());
@@ -445,6 +449,7 @@ impl From<&super::Document> for Document {
                 default_language: flow.default_language.clone(),
                 start_node_id: flow.start_node_id.clone(),
                 initial_greeting: flow.initial_greeting.clone(),
+                compatible_flow_types: flow.compatible_flow_types.clone(),
                 variables: flow.variables.clone(),
                 nodes: flow.nodes.iter().map(Node::from).collect(),
                 edges: flow.edges.clone(),
@@ -487,6 +492,7 @@ fn into_model(document: Document) -> super::Document {
             default_language: flow.default_language,
             start_node_id: flow.start_node_id,
             initial_greeting: flow.initial_greeting,
+            compatible_flow_types: flow.compatible_flow_types,
             variables: flow.variables,
             nodes: flow.nodes.into_iter().map(Node::into_model).collect(),
             edges: flow.edges,

@@ -178,8 +178,11 @@ impl<'a> Plan<'a> {
         for (node, continues) in flow.nodes.iter().zip(continues.iter_mut()) {
             *continues |= node.kind() == NodeKind::Loop;
         }
-        for ((head, &incoming), &continues) in plan.heads.iter_mut().zip(&plan.incoming).zip(&continues) {
-            *head |= incoming >= 2 && !continues;
+        // A module's end is written where each branch reaches it (see `items`).
+        for (index, ((head, &incoming), &continues)) in
+            plan.heads.iter_mut().zip(&plan.incoming).zip(&continues).enumerate()
+        {
+            *head |= incoming >= 2 && !continues && flow.nodes[index].kind() != NodeKind::EndModule;
         }
         plan
     }
@@ -322,8 +325,19 @@ impl<'p, 'a> Writer<'p, 'a> {
         let flow = &document.flow;
         let plan = self.plan;
 
+        // A common module's main sequence is `startUpTaskActions`, not a task (docs/export.md).
+        let module = flow.flow_type.is_module();
+        let mut startup = String::new();
+        if module {
+            let entry = match plan.entry {
+                Entry::Startup => plan.first,
+                Entry::Unit(index) => Some(index),
+            };
+            self.part(1, false, "startUpTaskActions", Part::Actions { entry, stop: None, branch_depth: 0 }, None);
+            startup = std::mem::take(&mut self.out.text);
+        }
         // Tasks: the start-up task, every task node in order, then the heads made here.
-        if plan.entry == Entry::Startup {
+        if plan.entry == Entry::Startup && !module {
             self.out.key(2, true, "task");
             self.out.scalar(UNIT_DEPTH, false, "name", "Start");
             self.out.scalar(UNIT_DEPTH, false, "refId", "startup");
@@ -358,7 +372,7 @@ impl<'p, 'a> Writer<'p, 'a> {
         tasks.push_str(&self.extra_tasks);
         self.out.text.clear();
 
-        let root = self.root(menus, tasks);
+        let root = if module { self.module_root(startup, menus, tasks) } else { self.root(menus, tasks) };
         let unwritten = (0..flow.nodes.len())
             .filter(|&i| {
                 let kind = flow.nodes[i].kind();
@@ -413,7 +427,7 @@ impl<'p, 'a> Writer<'p, 'a> {
         }
         let start_ref = match self.plan.entry {
             Entry::Startup => "/inboundCall/tasks/task[startup]".to_owned(),
-            Entry::Unit(index) => unit_ref(&flow.nodes[index]),
+            Entry::Unit(index) => unit_ref(self.document, &flow.nodes[index]),
         };
         parts.push(("startUpRef", Part::Value(Json::String(start_ref), reference)));
         parts.push(("defaultLanguage", Part::Fixed(Json::String(flow.default_language.clone()))));
@@ -480,6 +494,59 @@ impl<'p, 'a> Writer<'p, 'a> {
         std::mem::take(&mut self.out.text)
     }
 
+    /// A common module's own keys, in the order of the real module files (docs/export.md): name,
+    /// description, division, supportedLanguages, variables (each with `isInput` and `isOutput`),
+    /// `settingsCommonModule.compatibleFlowTypes`, then `startUpTaskActions`.
+    fn module_root(&mut self, startup: String, menus: String, tasks: String) -> String {
+        let flow = &self.document.flow;
+        let mut parts: Vec<(&str, Part)> = vec![("name", Part::Fixed(Json::String(flow.name.clone())))];
+        if let Some(description) = flow.description.as_deref().filter(|d| !d.trim().is_empty()) {
+            parts.push(("description", Part::Fixed(Json::String(description.to_owned()))));
+        }
+        if !flow.division.trim().is_empty() {
+            parts.push(("division", Part::Fixed(Json::String(flow.division.trim().to_owned()))));
+        }
+        let mut languages = serde_json::Map::new();
+        languages.insert(flow.default_language.clone(), serde_json::json!({ "none": true }));
+        parts.push(("supportedLanguages", Part::Fixed(Json::Object(languages))));
+        if !flow.variables.is_empty() {
+            let variables = flow
+                .variables
+                .iter()
+                .map(|variable| {
+                    serde_json::json!({ variable_key(variable.value_type): {
+                        "name": variable.name,
+                        "initialValue": { "noValue": true },
+                        "isInput": variable.input,
+                        "isOutput": variable.output,
+                    } })
+                })
+                .collect();
+            parts.push(("variables", Part::Fixed(Json::Array(variables))));
+        }
+        let types: Vec<Json> =
+            flow.compatible_flow_types.iter().map(|t| serde_json::json!({ "flowType": t.to_ascii_lowercase() })).collect();
+        parts.push(("settingsCommonModule", Part::Fixed(serde_json::json!({ "compatibleFlowTypes": types }))));
+        if !menus.is_empty() || !tasks.is_empty() {
+            self.notes.push(
+                "this module is written with tasks or menus besides its startUpTaskActions; the real module files have only startUpTaskActions, so check it in Architect".to_owned(),
+            );
+        }
+        self.out.text.clear();
+        self.out.key(0, false, "commonModule");
+        self.keys(1, false, None, parts);
+        self.out.text.push_str(&startup);
+        if !menus.is_empty() {
+            self.out.key(1, false, "menus");
+            self.out.text.push_str(&menus);
+        }
+        if !tasks.is_empty() {
+            self.out.key(1, false, "tasks");
+            self.out.text.push_str(&tasks);
+        }
+        std::mem::take(&mut self.out.text)
+    }
+
     fn error_handling(&mut self) -> Json {
         let flow = &self.document.flow;
         let handling = match self.plan.error_handling {
@@ -499,7 +566,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                     "the flow's error handling jumps to the task \"{}\" with the key errorHandling.task, which no public Archy file confirms; if Archy refuses it, make the error path a hang-up or a queue transfer, or set Event Handling in Architect",
                     self.plan.name(index)
                 ));
-                serde_json::json!({ "task": { "targetTaskRef": unit_ref(&flow.nodes[index]) } })
+                serde_json::json!({ "task": { "targetTaskRef": unit_ref(self.document, &flow.nodes[index]) } })
             }
         };
         serde_json::json!({ "errorHandling": handling })
@@ -633,11 +700,11 @@ impl<'p, 'a> Writer<'p, 'a> {
         if node.kind() == NodeKind::Menu {
             self.out.key(depth, true, "jumpToMenu");
             self.out.scalar(depth + 1, false, "name", &name);
-            self.out.scalar(depth + 1, false, "targetMenuRef", &unit_ref(node));
+            self.out.scalar(depth + 1, false, "targetMenuRef", &unit_ref(self.document, node));
         } else {
             self.out.key(depth, true, "jumpToTask");
             self.out.scalar(depth + 1, false, "name", &name);
-            self.out.scalar(depth + 1, false, "targetTaskRef", &unit_ref(node));
+            self.out.scalar(depth + 1, false, "targetTaskRef", &unit_ref(self.document, node));
         }
     }
 
@@ -665,7 +732,9 @@ impl<'p, 'a> Writer<'p, 'a> {
             at_own_head = false;
             if !own || current != first {
                 self.written[current] = self.written[current].saturating_add(1);
-                if self.written[current] == 2 {
+                // A module's end is one line (`endTask`), written at the end of each branch that
+                // reaches it, as real module files end their lists; never a task of its own.
+                if self.written[current] == 2 && document.flow.nodes[current].kind() != NodeKind::EndModule {
                     self.repeated.push(current);
                 }
                 // A pass that repeats nodes is written again, so once it has repeated some there is
@@ -797,6 +866,11 @@ impl<'p, 'a> Writer<'p, 'a> {
                 }
                 stop
             }
+            NodeBody::EndModule => {
+                self.out.key(d, true, "endTask");
+                self.keys(d + 1, false, carried, vec![("name", name_part)]);
+                None
+            }
             NodeBody::Disconnect => {
                 self.out.key(d, true, "disconnect");
                 match (carried, node.carried.is_some() && name.is_empty()) {
@@ -807,7 +881,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                 None
             }
             NodeBody::CallTask => {
-                let reference = target(PortName::Target).map(|t| unit_ref(&document.flow.nodes[t]));
+                let reference = target(PortName::Target).map(|t| unit_ref(document, &document.flow.nodes[t]));
                 let reference_part = match reference {
                     Some(reference) => Part::Value(Json::String(reference), self::reference),
                     None => Part::Omit,
@@ -821,7 +895,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                     NodeKind::JumpToTask => ("jumpToTask", "targetTaskRef"),
                     _ => ("jumpToMenu", "targetMenuRef"),
                 };
-                let reference = target(PortName::Target).map(|t| unit_ref(&document.flow.nodes[t]));
+                let reference = target(PortName::Target).map(|t| unit_ref(document, &document.flow.nodes[t]));
                 let reference_part = match reference {
                     Some(reference) => Part::Value(Json::String(reference), self::reference),
                     None => Part::Omit,
@@ -1061,7 +1135,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                 }
                 Some(target) if self.document.flow.nodes[target].kind() == NodeKind::Task => {
                     let keys = kept_as("menuJumpToTask");
-                    let reference = Part::Value(Json::String(unit_ref(&self.document.flow.nodes[target])), reference);
+                    let reference = Part::Value(Json::String(unit_ref(self.document, &self.document.flow.nodes[target])), reference);
                     let parts = vec![("name", name), ("dtmf", dtmf), ("targetTaskRef", reference)];
                     self.out.key(d, true, "menuJumpToTask");
                     self.keys(d + 1, false, keys.as_ref(), parts);
@@ -1107,11 +1181,21 @@ pub(crate) fn unit_ref_id(node: &Node) -> String {
     }
 }
 
-/// The absolute reference to a node written as a task or menu.
-fn unit_ref(node: &Node) -> String {
+/// The absolute reference to a node written as a task or menu of `document`'s flow.
+fn unit_ref(document: &Document, node: &Node) -> String {
+    let root = root_key(document);
     match node.kind() {
-        NodeKind::Menu => format!("/inboundCall/menus/menu[{}]", unit_ref_id(node)),
-        _ => format!("/inboundCall/tasks/task[{}]", unit_ref_id(node)),
+        NodeKind::Menu => format!("/{root}/menus/menu[{}]", unit_ref_id(node)),
+        _ => format!("/{root}/tasks/task[{}]", unit_ref_id(node)),
+    }
+}
+
+/// The flow's top-level key: `inboundCall`, or `commonModule` for a common module.
+fn root_key(document: &Document) -> &'static str {
+    if document.flow.flow_type.is_module() {
+        "commonModule"
+    } else {
+        "inboundCall"
     }
 }
 
