@@ -89,6 +89,7 @@ pub fn CatalogEditor() -> impl IntoView {
                     inputs: inputs_list,
                     outputs: outputs_list,
                     unknown_contract: false,
+                    authored: false,
                 };
                 if studio.dispatch(Command::AddModule { module, index: None }).is_ok() {
                     name.set(String::new());

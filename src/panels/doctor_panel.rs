@@ -27,9 +27,9 @@ pub fn DoctorPanel(text: RwSignal<String>) -> impl IntoView {
                             view! {
                                 <li class=format!("cf-problem cf-problem--{severity}") data-testid="doctor-finding" data-code=d.code.as_str()>
                                     <span class="cf-problem__code">{d.code.as_str()}</span>
-                                    <span class="cf-problem__place">{d.field.clone()}</span>
+                                    <span class="cf-problem__place">{d.field.as_deref().map(str::to_owned)}</span>
                                     <span class="cf-problem__message">{d.message.clone()}</span>
-                                    {d.hint.clone().map(|h| view! { <span class="cf-problem__hint">{h}</span> })}
+                                    {d.hint.as_deref().map(str::to_owned).map(|h| view! { <span class="cf-problem__hint">{h}</span> })}
                                 </li>
                             }
                         }).collect_view()}

@@ -46,7 +46,7 @@ fn problem_row(studio: Studio, finding: Diagnostic) -> impl IntoView {
     let place = [
         finding.node.clone().map(|n| format!("node {n}")),
         finding.edge.map(|e| format!("edge {e}")),
-        finding.field.clone(),
+        finding.field.as_deref().map(str::to_owned),
     ]
     .into_iter()
     .flatten()
@@ -68,7 +68,7 @@ fn problem_row(studio: Studio, finding: Diagnostic) -> impl IntoView {
             <span class="cf-problem__code">{finding.code.as_str()}</span>
             <span class="cf-problem__place">{place}</span>
             <span class="cf-problem__message">{finding.message.clone()}</span>
-            {finding.hint.clone().map(|hint| view! { <span class="cf-problem__hint">{hint}</span> })}
+            {finding.hint.as_deref().map(str::to_owned).map(|hint| view! { <span class="cf-problem__hint">{hint}</span> })}
         </li>
     }
 }

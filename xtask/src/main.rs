@@ -337,9 +337,14 @@ fn time_command(program: &Path, args: &[OsString], runs: usize) -> Result<f64> {
 }
 
 fn schema(root: &Path) -> Result<()> {
-    let path = root.join("public/schema/flow-v1.json");
-    std::fs::write(&path, callflow_core::schema::flow_v1_schema())?;
-    println!("wrote {}", path.display());
+    for (file, text) in [
+        ("flow-v1.json", callflow_core::schema::flow_v1_schema()),
+        ("project-v1.json", callflow_core::schema::project_v1_schema()),
+    ] {
+        let path = root.join("public/schema").join(file);
+        std::fs::write(&path, text)?;
+        println!("wrote {}", path.display());
+    }
     Ok(())
 }
 

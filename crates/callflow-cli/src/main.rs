@@ -30,17 +30,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Validate a flow document; `-` reads standard input.
+    /// Validate a flow document or a project (every flow and module, and the calls between them);
+    /// `-` reads standard input.
     Check {
         file: String,
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
     /// Export a flow: Archy YAML, the normalised document, Terraform, or a flow-execution request.
+    /// For a project: `--flow NAME` exports one of its flows or modules; Terraform exports them all.
     Export {
         file: String,
         #[arg(long, value_enum)]
         format: ExportFormat,
+        /// In a project: the flow or module to export (by name).
+        #[arg(long)]
+        flow: Option<String>,
         /// Write here instead of standard output. For terraform, the YAML is written beside it.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
@@ -124,7 +129,7 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
     match cli.command {
         Command::Check { file, format } => {
             let text = read_input(&file)?;
-            let report = Report::new(callflow_core::check(&text));
+            let report = Report::new(callflow_core::project::check_project(&text));
             print_report(&report, format, None);
             Ok(u8::from(!report.ok))
         }
@@ -163,11 +168,44 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
             let endpoints = Endpoints::parse(&region).map_err(UsageError)?;
             deploy(&document, &endpoints, &client_id, &client_secret, dry_run)
         }
-        Command::Export { file, format, output, workflow, inputs, flow_version } => {
+        Command::Export { file, format, flow, output, workflow, inputs, flow_version } => {
             let text = read_input(&file)?;
-            let document = match callflow_core::parse(&text) {
-                Ok(document) => document,
-                Err(finding) => return Ok(refuse("export", &[finding])),
+            let document = if callflow_core::project::looks_like_project(&text) {
+                let project = match callflow_core::parse_project(&text) {
+                    Ok(project) => project,
+                    Err(finding) => return Ok(refuse("export", &[finding])),
+                };
+                match (flow, format) {
+                    (None, ExportFormat::Terraform) => return export_project_terraform(&project, output.as_deref()),
+                    (None, ExportFormat::Json) => {
+                        return write_output(output.as_deref(), &project.to_json()).map(|()| 0);
+                    }
+                    (None, _) => {
+                        let names: Vec<&str> = project.flows.iter().map(|f| f.name.as_str()).collect();
+                        return Err(UsageError(format!(
+                            "the project holds {} flow(s) ({}): name one with --flow, or export them all with --format terraform",
+                            names.len(),
+                            names.join(", ")
+                        )));
+                    }
+                    (Some(name), _) => {
+                        let index = project
+                            .flow_index(&name)
+                            .ok_or_else(|| UsageError(format!("the project has no flow or module named \"{name}\"")))?;
+                        // Checked as part of the project: callers against the modules' current contracts.
+                        let errors: Vec<Diagnostic> =
+                            callflow_core::validate_project(&project).into_iter().filter(|d| d.is_error()).collect();
+                        if !errors.is_empty() {
+                            return Ok(refuse("export", &errors));
+                        }
+                        project.document(index).unwrap_or_else(|| callflow_core::Document::empty(&name))
+                    }
+                }
+            } else {
+                match callflow_core::parse(&text) {
+                    Ok(document) => document,
+                    Err(finding) => return Ok(refuse("export", &[finding])),
+                }
             };
             match format {
                 ExportFormat::Json => write_output(output.as_deref(), &export::normalized_json(&document)).map(|()| 0),
@@ -222,6 +260,33 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
                 }
             }
         }
+    }
+}
+
+/// A project as one Terraform file and the Archy YAML of each flow beside it (written next to `-o`,
+/// or only listed when the HCL goes to standard output).
+fn export_project_terraform(project: &callflow_core::Project, output: Option<&Path>) -> Result<u8, UsageError> {
+    match export::project_terraform(project) {
+        Ok(terraform) => {
+            match output {
+                Some(path) => {
+                    for (file, yaml) in &terraform.files {
+                        write_output(Some(&path.with_file_name(file)), yaml)?;
+                    }
+                    let files: Vec<&str> = terraform.files.iter().map(|(file, _)| file.as_str()).collect();
+                    eprintln!("wrote {} and {}", path.display(), files.join(", "));
+                }
+                None => {
+                    let files: Vec<&str> = terraform.files.iter().map(|(file, _)| file.as_str()).collect();
+                    eprintln!(
+                        "note: write {} beside this file (callflow export --flow NAME --format archy, or -o FILE.tf)",
+                        files.join(", ")
+                    );
+                }
+            }
+            write_output(output, &terraform.hcl).map(|()| 0)
+        }
+        Err(blocked) => Ok(refuse("export", &blocked.diagnostics)),
     }
 }
 

@@ -78,6 +78,7 @@ codes! {
     ModuleCallsModule = "module-calls-module",
     EndOutsideModule = "end-outside-module",
     UnusedModule = "unused-module",
+    ModuleNotDeployed = "module-not-deployed",
     DuplicateFlowName = "duplicate-flow-name",
     // Doctor codes (spec §5).
     UnknownPayload = "unknown-payload",
@@ -123,16 +124,29 @@ impl std::fmt::Display for Code {
 pub struct Diagnostic {
     pub severity: Severity,
     pub code: Code,
+    /// In a project: the name of the flow or module the finding is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow: Option<Box<str>>,
     pub node: Option<String>,
     pub edge: Option<usize>,
-    pub field: Option<String>,
+    pub field: Option<Box<str>>,
     pub message: String,
-    pub hint: Option<String>,
+    /// Boxed, as `flow` is, so a finding stays 128 bytes (findings are returned in `Result`s).
+    pub hint: Option<Box<str>>,
 }
 
 impl Diagnostic {
     pub fn new(severity: Severity, code: Code, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity, code, node: None, edge: None, field: None, message: message.into(), hint: None }
+        Diagnostic {
+            severity,
+            code,
+            flow: None,
+            node: None,
+            edge: None,
+            field: None,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn error(code: Code, message: impl Into<String>) -> Diagnostic {
@@ -141,6 +155,12 @@ impl Diagnostic {
 
     pub fn warning(code: Code, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(Severity::Warning, code, message)
+    }
+
+    /// Names the flow of a project the finding is in.
+    pub fn in_flow(mut self, flow: &str) -> Diagnostic {
+        self.flow = Some(flow.into());
+        self
     }
 
     pub fn with_node(mut self, node: &str) -> Diagnostic {
@@ -154,22 +174,22 @@ impl Diagnostic {
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Diagnostic {
-        self.field = Some(field.into());
+        self.field = Some(field.into().into_boxed_str());
         self
     }
 
     pub fn with_field_opt(mut self, field: Option<String>) -> Diagnostic {
-        self.field = field;
+        self.field = field.map(String::into_boxed_str);
         self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Diagnostic {
-        self.hint = Some(hint.into());
+        self.hint = Some(hint.into().into_boxed_str());
         self
     }
 
     pub fn with_hint_opt(mut self, hint: Option<String>) -> Diagnostic {
-        self.hint = hint;
+        self.hint = hint.map(String::into_boxed_str);
         self
     }
 
@@ -184,6 +204,9 @@ impl Diagnostic {
             Severity::Warning => "warning",
         };
         let mut place = Vec::new();
+        if let Some(flow) = &self.flow {
+            place.push(format!("flow \"{flow}\""));
+        }
         if let Some(node) = &self.node {
             place.push(format!("node {node}"));
         }
@@ -191,7 +214,7 @@ impl Diagnostic {
             place.push(format!("edge {edge}"));
         }
         if let Some(field) = &self.field {
-            place.push(field.clone());
+            place.push(field.to_string());
         }
         let mut line = format!("{severity}[{}]", self.code);
         if !place.is_empty() {

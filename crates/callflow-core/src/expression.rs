@@ -208,7 +208,10 @@ impl<'a> Iterator for FlowVariables<'a> {
             }
             let starts_word = index == 0 || !is_word_byte(bytes[index - 1]);
             let prefix = self.scope.len() + 1;
-            if starts_word && bytes[index..].starts_with(self.scope) && bytes.get(index + self.scope.len()) == Some(&b'.') {
+            if starts_word
+                && bytes[index..].starts_with(self.scope)
+                && bytes.get(index + self.scope.len()) == Some(&b'.')
+            {
                 let mut end = index + prefix;
                 while end < bytes.len() && is_word_byte(bytes[end]) {
                     end += 1;

@@ -772,6 +772,7 @@ fn unknown_module(name: &str) -> Module {
         inputs: Vec::new(),
         outputs: Vec::new(),
         unknown_contract: true,
+        authored: false,
     }
 }
 

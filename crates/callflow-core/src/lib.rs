@@ -19,6 +19,7 @@ pub mod expression;
 pub mod hint;
 pub mod import;
 pub mod index;
+pub mod project;
 pub mod schema;
 #[cfg(feature = "testing")]
 pub mod testing;
@@ -29,6 +30,7 @@ pub use diagnostic::{Code, Diagnostic, Report, Severity};
 pub use doctor::{doctor, DoctorReport};
 pub use document::{parse, Document, Edge, Module, Node, NodeBody, NodeKind};
 pub use index::FlowIndex;
+pub use project::{parse_project, validate_project, Project};
 pub use validate::validate;
 
 /// Parses then validates: what `callflow check` and the designer's problems panel show.

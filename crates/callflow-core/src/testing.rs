@@ -135,6 +135,7 @@ fn add_catalog(document: &mut Document) {
             required: false,
         }],
         unknown_contract: false,
+        authored: false,
     }];
     document.queues = vec![Queue { id: None, name: "Support".into() }];
 }

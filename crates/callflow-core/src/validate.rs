@@ -450,7 +450,9 @@ impl<'a> Validator<'a> {
                 Diagnostic::error(Code::ModuleCallsModule, "a common module cannot call another common module")
                     .with_node(&node.id)
                     .with_field("module")
-                    .with_hint("call both modules from the flow, one after the other, or move the logic into this module"),
+                    .with_hint(
+                        "call both modules from the flow, one after the other, or move the logic into this module",
+                    ),
             ),
             NodeBody::Play { prompt } => self.prompt(node, prompt),
             NodeBody::Menu { prompt, choices } => self.menu(node, prompt, choices),
@@ -658,6 +660,22 @@ impl<'a> Validator<'a> {
             );
         }
         let published = module.published && module.published_version.is_some();
+        if !published && module.authored {
+            // Not a blocker: a project deploy publishes its modules before the flows that call them.
+            self.push(
+                Diagnostic::warning(
+                    Code::ModuleNotDeployed,
+                    format!(
+                        "\"{}\" is a module of this project that has not been deployed yet; a flow can only call a published module",
+                        module.name
+                    ),
+                )
+                .with_node(&node.id)
+                .with_field("module")
+                .with_hint("deploy the project: modules are published first, then the flows that call them"),
+            );
+            return;
+        }
         if !published {
             self.push(
                 Diagnostic::error(

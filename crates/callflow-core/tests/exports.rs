@@ -72,6 +72,19 @@ fn golden_exports() {
         compare_golden(&name, "tf", &terraform.hcl, &mut failures);
         compare_golden(&name, "normalized.json", &export::normalized_json(&document), &mut failures);
     }
+    // Each project template: its Terraform (modules first, callers depending on them) and the Archy
+    // YAML of every flow and module, as the files beside it.
+    for entry in std::fs::read_dir(repo_root().join("public/templates")).unwrap() {
+        let path = entry.unwrap().path();
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let Some(stem) = file.strip_suffix(".project.json") else { continue };
+        let project = callflow_core::parse_project(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let terraform = export::project_terraform(&project).unwrap_or_else(|b| panic!("{stem}: {b:?}"));
+        compare_golden(&format!("{stem}.project"), "tf", &terraform.hcl, &mut failures);
+        for (yaml_file, yaml) in &terraform.files {
+            compare_golden(&format!("{stem}.project"), &yaml_file.replace(".yaml", ".archy.yaml"), yaml, &mut failures);
+        }
+    }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
@@ -349,14 +362,18 @@ fn execution_request_errors_say_what_is_wrong() {
 }
 
 #[test]
-fn committed_schema_is_current() {
-    let path = repo_root().join("public/schema/flow-v1.json");
-    let generated = callflow_core::schema::flow_v1_schema();
-    if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(&path, &generated).unwrap();
+fn committed_schemas_are_current() {
+    for (file, generated) in [
+        ("flow-v1.json", callflow_core::schema::flow_v1_schema()),
+        ("project-v1.json", callflow_core::schema::project_v1_schema()),
+    ] {
+        let path = repo_root().join("public/schema").join(file);
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(committed == generated, "public/schema/{file} is stale: run `cargo xtask schema`");
     }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == generated, "public/schema/flow-v1.json is stale: run `cargo xtask schema`");
 }
 
 #[test]
@@ -403,6 +420,40 @@ fn committed_documents_round_trip_byte_for_byte() {
             assert_eq!(callflow_core::parse(&document.to_json()).unwrap(), document, "{}", path.display());
         }
     }
+    // Projects too: the template and the check bases.
+    let projects: Vec<PathBuf> = [root.join("public/templates"), core.join("check/base")]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(dir).unwrap())
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.to_string_lossy().ends_with(".project.json"))
+        .collect();
+    assert!(projects.len() >= 2, "too few projects found: {projects:?}");
+    for path in &projects {
+        let text = std::fs::read_to_string(path).unwrap();
+        let project =
+            callflow_core::parse_project(&text).unwrap_or_else(|f| panic!("{}: {}", path.display(), f.message));
+        assert_eq!(project.to_json(), text, "{} does not round-trip byte for byte", path.display());
+        assert_eq!(callflow_core::parse_project(&project.to_compact_json()).unwrap(), project, "{}", path.display());
+    }
+}
+
+/// A flow document opens as a one-flow project, unchanged; a bad flow in a project is refused
+/// with the flow's place in the file.
+#[test]
+fn a_flow_document_is_a_one_flow_project() {
+    let path = repo_root().join("public/templates/seed-002-verify-then-queue.flow.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let project = callflow_core::parse_project(&text).unwrap();
+    let document = load(&path);
+    assert_eq!(project.flows, vec![document.flow.clone()]);
+    assert_eq!((project.modules.clone(), project.queues.clone()), (document.modules.clone(), document.queues.clone()));
+    assert_eq!(project.document(0).unwrap(), document);
+    let workshop = repo_root().join("public/templates/verify-caller-workshop.project.json");
+    let mut value: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(workshop).unwrap()).unwrap();
+    value["flows"][1]["nodes"][2]["kind"] = serde_json::json!("teleport");
+    let finding = callflow_core::parse_project(&value.to_string()).unwrap_err();
+    assert_eq!(finding.code.as_str(), "invalid-document");
+    assert_eq!(finding.field.as_deref(), Some("flows[1].nodes[2].kind"), "{}", finding.message);
 }
 
 /// A drawn menu choice straight to a hang-up or to a plain queue transfer is written as the menu's

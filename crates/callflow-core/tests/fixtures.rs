@@ -14,6 +14,8 @@ fn expected_severity(code: Code) -> Severity {
         | Code::UndeclaredVariable
         | Code::EmptyPrompt
         | Code::UnhandledTimeout
+        | Code::UnusedModule
+        | Code::ModuleNotDeployed
         | Code::UnknownPayload
         | Code::ExecutionUnknownField
         | Code::TutorialGraph => Severity::Warning,
@@ -39,7 +41,8 @@ fn covered(cases: &[Case], code: Code) -> (bool, bool) {
 #[test]
 fn check_cases() {
     let cases = run_folder("check", |case| {
-        let findings = callflow_core::check(&case.payload);
+        // Flow documents and projects alike, as `callflow check` reads them.
+        let findings = callflow_core::project::check_project(&case.payload);
         let mut problems = verify(case, &findings);
         problems.extend(severity_problems(&findings));
         problems

@@ -116,6 +116,7 @@ fn module() -> impl Strategy<Value = Module> {
         inputs: vec![Parameter { name: "Common.callerId".to_owned(), value_type, required }],
         outputs: vec![Parameter { name: "Common.verified".to_owned(), value_type, required: false }],
         unknown_contract: false,
+        authored: false,
     })
 }
 

@@ -132,6 +132,7 @@ pub fn module_from_flow(flow: &Json, notes: &mut Vec<String>) -> Option<Module> 
         inputs: parameters(&schema("inputSchema"), &name, notes),
         outputs: parameters(&schema("outputSchema"), &name, notes),
         unknown_contract: false,
+        authored: false,
     })
 }
 

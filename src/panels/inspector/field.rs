@@ -48,7 +48,7 @@ pub fn FieldProblems(findings: Vec<Diagnostic>) -> impl IntoView {
             view! {
                 <p class=class role="note">
                     {d.message.clone()}
-                    {d.hint.clone().map(|h| view! { <span class="cf-field__hint">{format!(" ({h})")}</span> })}
+                    {d.hint.as_deref().map(str::to_owned).map(|h| view! { <span class="cf-field__hint">{format!(" ({h})")}</span> })}
                 </p>
             }
         })

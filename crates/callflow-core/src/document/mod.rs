@@ -297,6 +297,9 @@ pub struct Module {
     /// checked against inputs, outputs, versions or publication until the catalog is loaded.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unknown_contract: bool,
+    /// Authored in the project (its contract is the module flow's current one); never on the wire.
+    #[serde(skip)]
+    pub authored: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -511,7 +511,7 @@ pub fn parse(text: &str) -> Result<super::Document, Diagnostic> {
     // to say where.
     let document: Document = match serde_json::from_str(text) {
         Ok(document) => document,
-        Err(_) => parse_tracking_path(text)?,
+        Err(_) => parse_tracking_path(text, "not a flow document v1")?,
     };
     if document.format != FORMAT_V1 {
         return Err(invalid_document(
@@ -519,6 +519,11 @@ pub fn parse(text: &str) -> Result<super::Document, Diagnostic> {
             Some("format".to_owned()),
         ));
     }
+    finish(document)
+}
+
+/// The checks serde cannot make (fields of another kind, positions, path names), then the model.
+pub(crate) fn finish(document: Document) -> Result<super::Document, Diagnostic> {
     if let Some(finding) = kind_field_errors(&document).into_iter().next() {
         return Err(finding);
     }
@@ -537,12 +542,13 @@ pub fn parse(text: &str) -> Result<super::Document, Diagnostic> {
     Ok(into_model(document))
 }
 
-/// Reads `text` keeping the path of every value, so that an error names where it is.
-fn parse_tracking_path(text: &str) -> Result<Document, Diagnostic> {
+/// Reads `text` keeping the path of every value, so that an error names where it is; `not_what`
+/// says what a document of the wrong shape is not ("not a flow document v1").
+pub(crate) fn parse_tracking_path<T: serde::de::DeserializeOwned>(text: &str, not_what: &str) -> Result<T, Diagnostic> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    let document: Document = match serde_path_to_error::deserialize(&mut deserializer) {
+    let document: T = match serde_path_to_error::deserialize(&mut deserializer) {
         Ok(document) => document,
-        Err(error) => return Err(parse_error_finding(&error)),
+        Err(error) => return Err(parse_error_finding(&error, not_what)),
     };
     if let Err(error) = deserializer.end() {
         return Err(invalid_document(format!("unexpected text after the document at {}", position_of(&error)), None));
@@ -554,14 +560,14 @@ fn position_of(error: &serde_json::Error) -> String {
     format!("line {}, column {}", error.line(), error.column())
 }
 
-fn parse_error_finding(error: &serde_path_to_error::Error<serde_json::Error>) -> Diagnostic {
+fn parse_error_finding(error: &serde_path_to_error::Error<serde_json::Error>, not_what: &str) -> Diagnostic {
     let inner = error.inner();
     let path = error.path().to_string();
     let field = if path == "." || path.is_empty() { None } else { Some(path.clone()) };
     let what = match inner.classify() {
         serde_json::error::Category::Syntax => "JSON syntax error",
         serde_json::error::Category::Eof => "the document ends too early",
-        serde_json::error::Category::Data => "not a flow document v1",
+        serde_json::error::Category::Data => not_what,
         serde_json::error::Category::Io => "could not read the document",
     };
     // serde_json appends " at line L column C" to its messages; we state the position once, ourselves.

@@ -524,8 +524,11 @@ impl<'p, 'a> Writer<'p, 'a> {
                 .collect();
             parts.push(("variables", Part::Fixed(Json::Array(variables))));
         }
-        let types: Vec<Json> =
-            flow.compatible_flow_types.iter().map(|t| serde_json::json!({ "flowType": t.to_ascii_lowercase() })).collect();
+        let types: Vec<Json> = flow
+            .compatible_flow_types
+            .iter()
+            .map(|t| serde_json::json!({ "flowType": t.to_ascii_lowercase() }))
+            .collect();
         parts.push(("settingsCommonModule", Part::Fixed(serde_json::json!({ "compatibleFlowTypes": types }))));
         if !menus.is_empty() || !tasks.is_empty() {
             self.notes.push(
@@ -1135,7 +1138,10 @@ impl<'p, 'a> Writer<'p, 'a> {
                 }
                 Some(target) if self.document.flow.nodes[target].kind() == NodeKind::Task => {
                     let keys = kept_as("menuJumpToTask");
-                    let reference = Part::Value(Json::String(unit_ref(self.document, &self.document.flow.nodes[target])), reference);
+                    let reference = Part::Value(
+                        Json::String(unit_ref(self.document, &self.document.flow.nodes[target])),
+                        reference,
+                    );
                     let parts = vec![("name", name), ("dtmf", dtmf), ("targetTaskRef", reference)];
                     self.out.key(d, true, "menuJumpToTask");
                     self.keys(d + 1, false, keys.as_ref(), parts);

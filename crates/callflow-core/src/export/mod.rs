@@ -85,7 +85,7 @@ pub fn terraform(document: &Document) -> Result<Terraform, Blocked> {
     let slug = slug(&document.flow.name);
     let yaml_file_name = format!("{slug}.yaml");
     let hcl = format!(
-        "# Deploys the inbound call flow \"{name}\" from its Archy YAML with the genesyscloud_flow\n\
+        "# Deploys the {what} \"{name}\" from its Archy YAML with the genesyscloud_flow\n\
          # resource. Keep {file} beside this file. The provider hashes the file itself to see a change\n\
          # (file_content_hash is read-only from provider 1.68.5 on; setting it fails the plan).\n\
          terraform {{\n  \
@@ -100,12 +100,79 @@ pub fn terraform(document: &Document) -> Result<Terraform, Blocked> {
          resource \"genesyscloud_flow\" \"{slug}\" {{\n  \
          filepath = \"${{path.module}}/{file}\"\n\
          }}\n",
+        what = flow_kind_words(document.flow.flow_type),
         name = document.flow.name.replace('"', "'"),
         file = yaml_file_name,
         source = PROVIDER_SOURCE,
         version = PROVIDER_VERSION,
     );
     Ok(Terraform { hcl, yaml_file_name, yaml: archy.yaml })
+}
+
+fn flow_kind_words(flow_type: crate::document::FlowType) -> &'static str {
+    if flow_type.is_module() {
+        "common module"
+    } else {
+        "inbound call flow"
+    }
+}
+
+/// A whole project for Terraform: one `genesyscloud_flow` per flow and module, and the YAML file
+/// each points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectTerraform {
+    pub hcl: String,
+    /// (file name, Archy YAML), in deploy order.
+    pub files: Vec<(String, String)>,
+}
+
+/// The project's flows for Terraform, modules first; a flow that calls the project's modules
+/// `depends_on` their resources, so Terraform publishes a module before its callers (the wiring of
+/// GenesysCloudBlueprints/send-message-transcript-by-email, `terraform/modules/flow/flow.tf`).
+/// Blocked while any flow has an error.
+pub fn project_terraform(project: &crate::project::Project) -> Result<ProjectTerraform, Blocked> {
+    let diagnostics = crate::project::validate_project(project);
+    if has_errors(&diagnostics) {
+        return Err(Blocked { diagnostics });
+    }
+    let mut hcl = format!(
+        "# Deploys the project \"{name}\": each flow and common module from its Archy YAML with the\n\
+         # genesyscloud_flow resource, modules before the flows that call them (depends_on). Keep the\n\
+         # .yaml files beside this file. A new module version reaches a caller only when the caller is\n\
+         # published again: Architect copies the module into each caller at publish time.\n\
+         terraform {{\n  required_providers {{\n    genesyscloud = {{\n      source  = \"{source}\"\n      version = \"{version}\"\n    }}\n  }}\n}}\n",
+        name = project.name.replace('"', "'"),
+        source = PROVIDER_SOURCE,
+        version = PROVIDER_VERSION,
+    );
+    let mut files = Vec::new();
+    let calls = project.calls();
+    for index in crate::project::deploy_order(project) {
+        let Some(document) = project.document(index) else { continue };
+        let flow = &project.flows[index];
+        let slug = slug(&flow.name);
+        let file = format!("{slug}.yaml");
+        let mut depends: Vec<String> = calls
+            .iter()
+            .filter(|(caller, _, _)| *caller == index)
+            .filter_map(|(_, module, _)| project.flow_index(module))
+            .filter(|&module| project.flows[module].flow_type.is_module())
+            .map(|module| format!("genesyscloud_flow.{}", self::slug(&project.flows[module].name)))
+            .collect();
+        depends.sort();
+        depends.dedup();
+        hcl.push_str(&format!(
+            "\n# The {what} \"{name}\".\nresource \"genesyscloud_flow\" \"{slug}\" {{\n  filepath = \"${{path.module}}/{file}\"\n",
+            what = flow_kind_words(flow.flow_type),
+            name = flow.name.replace('"', "'"),
+        ));
+        if !depends.is_empty() {
+            hcl.push_str(&format!("  depends_on = [{}]\n", depends.join(", ")));
+        }
+        hcl.push_str("}\n");
+        files.push((file, archy::write(&document).yaml));
+    }
+    Ok(ProjectTerraform { hcl, files })
 }
 
 /// A name usable as a Terraform resource name and a file name: lower case, `_` between words.

@@ -9,7 +9,7 @@
 //! absent: duplicate-port-edge
 //! ```
 //!
-//! `base: NAME` reads `base/NAME.flow.json` beside the case; the patch lines then apply in order,
+//! `base: NAME` reads `base/NAME.project.json` (a project) or `base/NAME.flow.json` beside the case; the patch lines then apply in order,
 //! each at a JSON Pointer (RFC 6901) into the base parsed as a `serde_json::Value`:
 //! - `set: /pointer = JSON` replaces the value there, or adds the key at the end of an object;
 //! - `remove: /pointer` removes an object key (the others keep their order) or an array element;
@@ -71,7 +71,7 @@ enum Patch {
     Insert(String, Value),
 }
 
-const KEYS: [&str; 6] = ["node", "edge", "field", "hint", "message", "severity"];
+const KEYS: [&str; 7] = ["flow", "node", "edge", "field", "hint", "message", "severity"];
 
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -158,7 +158,13 @@ fn pointer_and_value(path: &Path, text: &str) -> (String, Value) {
 
 /// The base document named by the case, patched, as pretty JSON text.
 fn patched_base(path: &Path, name: &str, patches: &[Patch]) -> String {
-    let base_path = path.with_file_name("base").join(format!("{name}.flow.json"));
+    // A project base (`NAME.project.json`) or a flow document (`NAME.flow.json`).
+    let project_path = path.with_file_name("base").join(format!("{name}.project.json"));
+    let base_path = if project_path.exists() {
+        project_path
+    } else {
+        path.with_file_name("base").join(format!("{name}.flow.json"))
+    };
     let text = std::fs::read_to_string(&base_path)
         .unwrap_or_else(|error| fail(path, format!("cannot read {}: {error}", base_path.display())));
     let mut document: Value = serde_json::from_str(&text).unwrap_or_else(|error| fail(&base_path, error));
@@ -250,10 +256,11 @@ fn parse_expectation(text: &str) -> Expectation {
 
 fn attribute_of(finding: &Diagnostic, key: &str) -> Option<String> {
     match key {
+        "flow" => finding.flow.as_deref().map(str::to_owned),
         "node" => finding.node.clone(),
         "edge" => finding.edge.map(|e| e.to_string()),
-        "field" => finding.field.clone(),
-        "hint" => finding.hint.clone(),
+        "field" => finding.field.as_deref().map(str::to_owned),
+        "hint" => finding.hint.as_deref().map(str::to_owned),
         "message" => Some(finding.message.clone()),
         "severity" => Some(match finding.severity {
             Severity::Error => "error".to_owned(),
@@ -275,7 +282,7 @@ fn matches(finding: &Diagnostic, expectation: &Expectation) -> bool {
 /// The `expect:` line that pins a finding by its code, node, edge and field.
 fn expect_line(finding: &Diagnostic) -> String {
     let mut line = finding.code.as_str().to_owned();
-    for key in ["node", "edge", "field"] {
+    for key in ["flow", "node", "edge", "field"] {
         if let Some(value) = attribute_of(finding, key) {
             line.push_str(&format!(" {key}={value}"));
         }
