@@ -60,9 +60,14 @@ enum Command {
         flow_version: Option<String>,
     },
     /// Publish the flow to an org: client-credentials sign-in, then the Archy job (create or update
-    /// by name). For pipelines; people use the designer's Deploy panel.
+    /// by name). A project deploys its modules first, then the flows that call them, and records
+    /// what it published in the project file. For pipelines; people use the designer's Deploy panel.
     Deploy {
         file: String,
+        /// In a project: deploy only the flows that hold an older copy of a module than the one
+        /// last published (what `callflow impact` lists under "republish").
+        #[arg(long)]
+        republish: bool,
         /// A region key (eu_central_1), its host (mypurecloud.de), or local[=http://127.0.0.1:8787].
         #[arg(long)]
         region: String,
@@ -82,6 +87,13 @@ enum Command {
         /// Write here instead of standard output.
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
+    },
+    /// A project's modules: which flows call them, at which version, with which inputs, and which
+    /// callers must be published again to pick up a module's latest version.
+    Impact {
+        file: String,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
     },
     /// Explain any pasted JSON payload against what the real Genesys Cloud API expects.
     Doctor {
@@ -159,8 +171,46 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
             print_report(&answer.report, format, Some(&answer));
             Ok(u8::from(!answer.report.ok))
         }
-        Command::Deploy { file, region, client_id, client_secret, dry_run } => {
+        Command::Impact { file, format } => {
             let text = read_input(&file)?;
+            let project = match callflow_core::parse_project(&text) {
+                Ok(project) => project,
+                Err(finding) => return Ok(refuse("impact", &[finding])),
+            };
+            match format {
+                OutputFormat::Text => print!("{}", callflow_core::project::impact_text(&project)),
+                OutputFormat::Json => {
+                    let answer = serde_json::json!({
+                        "modules": callflow_core::project::impact(&project),
+                        "republish": callflow_core::project::stale_callers(&project),
+                    });
+                    println!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default());
+                }
+            }
+            Ok(0)
+        }
+        Command::Deploy { file, republish, region, client_id, client_secret, dry_run } => {
+            let text = read_input(&file)?;
+            if callflow_core::project::looks_like_project(&text) {
+                let project = match callflow_core::parse_project(&text) {
+                    Ok(project) => project,
+                    Err(finding) => return Ok(refuse("deploy", &[finding])),
+                };
+                let endpoints = Endpoints::parse(&region).map_err(UsageError)?;
+                let target = (file != "-").then(|| PathBuf::from(&file));
+                return deploy_project(
+                    project,
+                    target.as_deref(),
+                    republish,
+                    &endpoints,
+                    &client_id,
+                    &client_secret,
+                    dry_run,
+                );
+            }
+            if republish {
+                return Err(UsageError("--republish is for projects (callflow/project-v1)".to_owned()));
+            }
             let document = match callflow_core::parse(&text) {
                 Ok(document) => document,
                 Err(finding) => return Ok(refuse("deploy", &[finding])),
@@ -392,6 +442,82 @@ fn deploy(
             if error.is_sign_in_needed() {
                 eprintln!("callflow: check the client id and secret, and that the client is allowed in this org");
             }
+            Ok(1)
+        }
+    }
+}
+
+fn sign_in(endpoints: &Endpoints, client_id: &str, client_secret: &str) -> Result<String, u8> {
+    let transport = Transport::default();
+    let answer = transport.send(&pkce::client_credentials_request(&endpoints.login_base, client_id, client_secret));
+    answer
+        .map_err(|network| network.to_string())
+        .and_then(|response| pkce::parse_token(&response).map_err(|error| error.to_string()))
+        .map(|token| token.access_token)
+        .map_err(|error| {
+            eprintln!("callflow: cannot sign in at {}: {error}", endpoints.login_base);
+            1
+        })
+}
+
+/// Deploys a project in dependency order and records each publication in the project file.
+fn deploy_project(
+    mut project: callflow_core::Project,
+    file: Option<&Path>,
+    republish: bool,
+    endpoints: &Endpoints,
+    client_id: &str,
+    client_secret: &str,
+    dry_run: bool,
+) -> Result<u8, UsageError> {
+    use callflow_deploy::project_deploy::{prepare_project, ProjectDeployer};
+    let only = republish.then(|| callflow_core::project::stale_callers(&project));
+    if only.as_ref().is_some_and(Vec::is_empty) {
+        println!("nothing to republish: every caller holds the latest published version of its modules");
+        return Ok(0);
+    }
+    let plans = match prepare_project(&project, only.as_deref()) {
+        Ok(plans) => plans,
+        Err(diagnostics) => return Ok(refuse("deploy", &diagnostics)),
+    };
+    let order: Vec<&str> = plans.iter().map(|p| p.flow_name.as_str()).collect();
+    eprintln!("deploy order: {}", order.join(" → "));
+    if dry_run {
+        println!("dry run: nothing was published");
+        return Ok(0);
+    }
+    let token = match sign_in(endpoints, client_id, client_secret) {
+        Ok(token) => token,
+        Err(code) => return Ok(code),
+    };
+    let mut deployer = ProjectDeployer::new(&endpoints.api_base, &token, plans, RetryPolicy::default());
+    let transport = Transport::default();
+    let result = drive(&mut deployer, &transport, |_, wait| {
+        if let WaitReason::RateLimited { retry_after_seconds } = wait.reason {
+            eprintln!("waiting {retry_after_seconds} s (Retry-After)");
+        }
+    });
+    // What was published is recorded even when the deploy stopped part way.
+    for outcome in deployer.outcomes() {
+        println!(
+            "{} \"{}\" version {} (flow id {})",
+            if outcome.created { "created" } else { "updated" },
+            outcome.flow_name,
+            outcome.version.as_deref().unwrap_or("unknown"),
+            outcome.flow_id
+        );
+        if let Some(version) = &outcome.version {
+            project.record_publication(&outcome.flow_name, version);
+        }
+    }
+    if let (Some(path), false) = (file, deployer.outcomes().is_empty()) {
+        write_output(Some(path), &project.to_json())?;
+        eprintln!("recorded the published versions in {}", path.display());
+    }
+    match result {
+        Ok(_) => Ok(0),
+        Err(error) => {
+            eprintln!("callflow: deploy stopped: {error}");
             Ok(1)
         }
     }

@@ -254,3 +254,65 @@ fn deploy_to_the_sandbox() {
     assert_eq!(region_error.code, 2);
     assert!(region_error.stderr.contains("eu_central_1"));
 }
+
+/// A project through the CLI: check names the flow of each finding, export needs a flow (or all of
+/// them as Terraform), deploy publishes the module first and records what it published in the
+/// file, and impact reads that record.
+#[test]
+fn projects_check_export_deploy_and_impact() {
+    use callflow_sandbox::{spawn, Limits, Org, Seed};
+    let dir = std::env::temp_dir().join(format!("callflow-cli-project-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("workshop.project.json");
+    std::fs::copy(template("verify-caller-workshop.project.json"), &file).unwrap();
+    let file = file.display().to_string();
+
+    let check = callflow(&["check", &file, "--format", "json"], None);
+    assert_eq!(check.code, 0, "{}", check.stderr);
+    let report: serde_json::Value = serde_json::from_str(&check.stdout).unwrap();
+    let flows: Vec<&str> =
+        report["diagnostics"].as_array().unwrap().iter().filter_map(|d| d["flow"].as_str()).collect();
+    assert_eq!(flows, ["Support Line", "Billing Line"], "module-not-deployed, named by flow");
+
+    let no_flow = callflow(&["export", &file, "--format", "archy"], None);
+    assert_eq!(no_flow.code, 2);
+    assert!(no_flow.stderr.contains("name one with --flow"), "{}", no_flow.stderr);
+    let module = callflow(&["export", &file, "--format", "archy", "--flow", "verify caller"], None);
+    assert_eq!(module.code, 0, "{}", module.stderr);
+    assert!(module.stdout.starts_with("commonModule:\n  name: Verify Caller\n"), "{}", module.stdout);
+    let unknown = callflow(&["export", &file, "--format", "archy", "--flow", "Nope"], None);
+    assert_eq!(unknown.code, 2);
+
+    let sandbox = spawn(Org::new(Seed::demo(), Limits::default(), Vec::new(), None)).unwrap();
+    let region = format!("local={}", sandbox.base_url());
+    let deploy = |extra: &[&str]| {
+        let mut args = vec![
+            "deploy",
+            &file,
+            "--region",
+            &region,
+            "--client-id",
+            "callflow-ci",
+            "--client-secret",
+            "sandbox-ci-secret",
+        ];
+        args.extend_from_slice(extra);
+        callflow(&args, None)
+    };
+    let deployed = deploy(&[]);
+    assert_eq!(deployed.code, 0, "{} {}", deployed.stdout, deployed.stderr);
+    assert!(
+        deployed.stderr.contains("deploy order: Verify Caller → Support Line → Billing Line"),
+        "{}",
+        deployed.stderr
+    );
+    let impact = callflow(&["impact", &file, "--format", "json"], None);
+    let impact: serde_json::Value = serde_json::from_str(&impact.stdout).unwrap();
+    assert_eq!(impact["modules"][0]["publishedVersion"], "4.0");
+    assert_eq!(impact["modules"][0]["callers"][1]["publishedWith"], "4.0");
+    assert_eq!(impact["republish"], serde_json::json!([]));
+    let nothing = deploy(&["--republish"]);
+    assert_eq!(nothing.code, 0);
+    assert!(nothing.stdout.contains("nothing to republish"), "{}", nothing.stdout);
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -217,11 +217,13 @@ pub fn parse_project(text: &str) -> Result<Project, Diagnostic> {
         match wire::finish(document) {
             Ok(document) => flows.push(document.flow),
             Err(mut finding) => {
-                finding.field = finding.field.map(|field| match field.strip_prefix("flow") {
-                    Some(rest) => format!("flows[{index}]{rest}"),
-                    None => format!("flows[{index}].{field}"),
-                }
-                .into_boxed_str());
+                finding.field = finding.field.map(|field| {
+                    match field.strip_prefix("flow") {
+                        Some(rest) => format!("flows[{index}]{rest}"),
+                        None => format!("flows[{index}].{field}"),
+                    }
+                    .into_boxed_str()
+                });
                 return Err(finding);
             }
         }
@@ -302,4 +304,134 @@ pub fn deploy_order(project: &Project) -> Vec<usize> {
     let modules = (0..project.flows.len()).filter(|&i| project.flows[i].flow_type.is_module());
     let others = (0..project.flows.len()).filter(|&i| !project.flows[i].flow_type.is_module());
     modules.chain(others).collect()
+}
+
+impl Project {
+    /// Records that the flow `name` was published as `version` (a deploy's outcome). A flow that
+    /// calls the project's modules remembers the version of each it was published with: Architect
+    /// copies the module's latest published version into the caller at that moment.
+    pub fn record_publication(&mut self, name: &str, version: &str) {
+        let Some(index) = self.flow_index(name) else { return };
+        let calls = self.calls();
+        let mut modules = BTreeMap::new();
+        for (_, module, _) in calls.iter().filter(|(caller, _, _)| *caller == index) {
+            let authored = self.flow_index(module).is_some_and(|m| self.flows[m].flow_type.is_module());
+            if let (true, Some(publication)) = (authored, self.publication(module)) {
+                modules.insert(publication.flow.clone(), publication.version.clone());
+            }
+        }
+        let publication = Publication { flow: self.flows[index].name.clone(), version: version.to_owned(), modules };
+        match self.published.iter_mut().find(|p| p.flow.eq_ignore_ascii_case(name)) {
+            Some(existing) => *existing = publication,
+            None => self.published.push(publication),
+        }
+    }
+}
+
+/// One module of the project and the flows that call it (`callflow impact`, the impact panel).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModuleImpact {
+    pub module: String,
+    /// The module's version last published by the project, if it was.
+    pub published_version: Option<String>,
+    pub callers: Vec<CallerImpact>,
+}
+
+/// One call of a module: which flow, which node, which version it names, which inputs it passes,
+/// and whether the flow must be published again to pick the module's latest version up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CallerImpact {
+    pub flow: String,
+    pub node: String,
+    /// `latest` or a pinned version.
+    pub version: String,
+    pub inputs: Vec<String>,
+    /// The module version the caller was last published with (none: never published by the project).
+    pub published_with: Option<String>,
+    /// Published with an older version than the module's latest: republish the caller to pick it up.
+    pub stale: bool,
+}
+
+/// For each of the project's modules: who calls it, at which version, with which inputs, and which
+/// callers hold an older copy of it than the one last published.
+pub fn impact(project: &Project) -> Vec<ModuleImpact> {
+    let mut modules = Vec::new();
+    for module in project.flows.iter().filter(|f| f.flow_type.is_module()) {
+        let published_version = project.publication(&module.name).map(|p| p.version.clone());
+        let mut callers = Vec::new();
+        for flow in project.flows.iter().filter(|f| !f.name.eq_ignore_ascii_case(&module.name)) {
+            for node in &flow.nodes {
+                let NodeBody::Invoke(call) = &node.body else { continue };
+                if !call.module.eq_ignore_ascii_case(&module.name) {
+                    continue;
+                }
+                let version = call.version.clone().unwrap_or_else(|| "latest".to_owned());
+                let published_with = project
+                    .publication(&flow.name)
+                    .and_then(|p| p.modules.iter().find(|(name, _)| name.eq_ignore_ascii_case(&module.name)))
+                    .map(|(_, version)| version.clone());
+                let stale = version == "latest"
+                    && published_with.is_some()
+                    && published_version.is_some()
+                    && published_with != published_version;
+                callers.push(CallerImpact {
+                    flow: flow.name.clone(),
+                    node: node.id.clone(),
+                    version,
+                    inputs: call.inputs.keys().cloned().collect(),
+                    published_with,
+                    stale,
+                });
+            }
+        }
+        modules.push(ModuleImpact { module: module.name.clone(), published_version, callers });
+    }
+    modules
+}
+
+/// The flows to publish again so that they hold the latest published version of every module they
+/// call, in project order, each once.
+pub fn stale_callers(project: &Project) -> Vec<String> {
+    let stale: Vec<String> =
+        impact(project).into_iter().flat_map(|m| m.callers).filter(|c| c.stale).map(|c| c.flow).collect();
+    project.flows.iter().map(|f| f.name.clone()).filter(|name| stale.contains(name)).collect()
+}
+
+/// The impact as text, one module per paragraph (`callflow impact --format text`).
+pub fn impact_text(project: &Project) -> String {
+    let mut text = String::new();
+    for module in impact(project) {
+        text.push_str(&format!(
+            "module \"{}\": {}\n",
+            module.module,
+            match &module.published_version {
+                Some(version) => format!("published as {version}"),
+                None => "not deployed yet".to_owned(),
+            }
+        ));
+        if module.callers.is_empty() {
+            text.push_str("  no flow calls it\n");
+        }
+        for caller in &module.callers {
+            let state = match (&caller.published_with, caller.stale) {
+                (Some(with), true) => format!("published with {with}: republish to pick up the latest"),
+                (Some(with), false) => format!("published with {with}: current"),
+                (None, _) => "not deployed yet".to_owned(),
+            };
+            text.push_str(&format!(
+                "  \"{}\" (node {}) calls {} with {}; {state}\n",
+                caller.flow,
+                caller.node,
+                caller.version,
+                if caller.inputs.is_empty() { "no inputs".to_owned() } else { caller.inputs.join(", ") },
+            ));
+        }
+    }
+    let stale = stale_callers(project);
+    if !stale.is_empty() {
+        text.push_str(&format!("republish: {}\n", stale.join(", ")));
+    }
+    text
 }

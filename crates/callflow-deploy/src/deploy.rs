@@ -3,6 +3,7 @@
 //! (reference §B6). The job creates or updates the flow by name and publishes it, so running the
 //! protocol again (or retrying any of its requests) updates the same flow instead of adding one.
 
+use callflow_core::document::FlowType;
 use callflow_core::{export, Diagnostic, Document};
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -15,13 +16,15 @@ use crate::retry::{Retrier, RetryPolicy, Verdict};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeployPlan {
     pub flow_name: String,
+    /// An inbound call flow or a common module: the lookup finds the flow of this type.
+    pub flow_type: FlowType,
     pub yaml: String,
 }
 
 /// Builds the plan, or refuses with every error finding while any exist.
 pub fn prepare(document: &Document) -> Result<DeployPlan, Vec<Diagnostic>> {
     let archy = export::archy(document).map_err(|blocked| blocked.diagnostics)?;
-    Ok(DeployPlan { flow_name: document.flow.name.clone(), yaml: archy.yaml })
+    Ok(DeployPlan { flow_name: document.flow.name.clone(), flow_type: document.flow.flow_type, yaml: archy.yaml })
 }
 
 /// Create a new flow, or update the one with the same name.
@@ -181,7 +184,8 @@ impl Deployer {
         match (&self.phase, &self.job) {
             (Phase::Lookup, _) => HttpRequest::get(
                 format!(
-                    "{api}/api/v2/flows?type=inboundcall&name={}&pageSize=100&pageNumber=1",
+                    "{api}/api/v2/flows?type={}&name={}&pageSize=100&pageNumber=1",
+                    self.plan.flow_type.as_str(),
                     encode_component(&self.plan.flow_name)
                 ),
                 &self.token,
@@ -218,7 +222,7 @@ impl Deployer {
         let listing: Json = parse("the flow lookup", response)?;
         let existing = listing["entities"].as_array().into_iter().flatten().find(|entity| {
             entity["name"].as_str().is_some_and(|name| name.eq_ignore_ascii_case(&self.plan.flow_name))
-                && entity["type"].as_str().is_none_or(|t| t.eq_ignore_ascii_case("inboundcall"))
+                && entity["type"].as_str().is_none_or(|t| t.eq_ignore_ascii_case(self.plan.flow_type.as_str()))
         });
         let action = match existing.and_then(|e| e["id"].as_str().map(|id| (id, e))) {
             Some((id, entity)) => Action::Update {
@@ -228,7 +232,11 @@ impl Deployer {
             None => Action::Create,
         };
         self.log.push(match &action {
-            Action::Create => format!("Plan: create a new inbound call flow \"{}\"", self.plan.flow_name),
+            Action::Create => format!(
+                "Plan: create a new {} \"{}\"",
+                if self.plan.flow_type.is_module() { "common module" } else { "inbound call flow" },
+                self.plan.flow_name
+            ),
             Action::Update { flow_id, published_version } => format!(
                 "Plan: update \"{}\" ({flow_id}, published version {})",
                 self.plan.flow_name,

@@ -116,6 +116,9 @@ pub enum ApiError {
     /// A 2xx whose body is not what the API documents.
     #[error("unexpected answer from {what}: {detail}")]
     Unexpected { what: String, detail: String },
+    /// A project deploy stopped at one flow; the flows from it on were not deployed.
+    #[error("{error}; not deployed: {not_deployed}")]
+    ProjectStopped { error: Box<ApiError>, not_deployed: String },
 }
 
 fn context(context_id: &Option<String>) -> String {

@@ -17,6 +17,7 @@ pub mod deploy;
 pub mod execution;
 pub mod http;
 pub mod pkce;
+pub mod project_deploy;
 pub mod protocol;
 pub mod region;
 pub mod retry;

@@ -25,7 +25,11 @@ const FLOW_V5: &str = r#"{"id": "f1", "name": "Inbound - Support", "publishedVer
 /// Runs the deployer through the script with the crate's one blocking loop; returns its end and
 /// every wait it asked for.
 fn run(script: &[Exchange], policy: RetryPolicy) -> (Result<Outcome, ApiError>, Vec<WaitReason>) {
-    let plan = DeployPlan { flow_name: "Inbound - Support".to_owned(), yaml: "inboundCall: {}\n".to_owned() };
+    let plan = DeployPlan {
+        flow_name: "Inbound - Support".to_owned(),
+        flow_type: callflow_core::document::FlowType::Inboundcall,
+        yaml: "inboundCall: {}\n".to_owned(),
+    };
     let mut deployer = Deployer::new("https://api.example/", "t0ken", plan, policy);
     let mut waits = Vec::new();
     let mut script = script.iter();
@@ -181,7 +185,11 @@ fn a_job_that_never_finishes_hits_the_deadline() {
 
 #[test]
 fn a_dry_run_stops_after_the_lookup() {
-    let plan = DeployPlan { flow_name: "Inbound - Support".to_owned(), yaml: "inboundCall: {}\n".to_owned() };
+    let plan = DeployPlan {
+        flow_name: "Inbound - Support".to_owned(),
+        flow_type: callflow_core::document::FlowType::Inboundcall,
+        yaml: "inboundCall: {}\n".to_owned(),
+    };
     let mut waits = Vec::new();
     let mut sent = Vec::new();
     let mut dry_run = DryRun::new(Deployer::new("https://api.example", "t0ken", plan, RetryPolicy::default()));

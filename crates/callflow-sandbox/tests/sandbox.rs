@@ -375,7 +375,8 @@ fn bad_yaml_and_unresolved_references_fail_the_job() {
     let token = user_token(&sandbox, ALEX);
     let cases = [
         ("inboundCall: [unclosed", "could not be parsed"),
-        ("commonModule:\n  name: X\n", "inboundCall flows only"),
+        ("workflow:\n  name: X\n", "inboundCall flows and commonModule flows only"),
+        ("commonModule:\n  name: X\n", "startUpTaskActions is missing"),
         ("inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[nowhere]\n  tasks: []\n", "does not resolve"),
         (
             "inboundCall:\n  name: X\n  startUpRef: /inboundCall/tasks/task[a]\n  tasks:\n  - task:\n      name: A\n      refId: a\n      actions:\n      - callCommonModule:\n          name: Call\n          commonModule:\n            Chat Greeting:\n              ver_latestPublished:\n                none: true\n",
@@ -566,4 +567,102 @@ fn every_kind_of_step_publishes() {
             .unwrap_or_else(|error| panic!("{}: {error:?}", document.flow.name));
         assert!(outcome.created, "{}", document.flow.name);
     }
+}
+
+fn project(name: &str) -> callflow_core::Project {
+    let path = format!("{}/../../public/templates/{name}", env!("CARGO_MANIFEST_DIR"));
+    callflow_core::parse_project(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn deploy_project(
+    sandbox: &Running,
+    token: &str,
+    project: &mut callflow_core::Project,
+    only: Option<&[String]>,
+) -> Result<Vec<Outcome>, ApiError> {
+    use callflow_deploy::project_deploy::{prepare_project, ProjectDeployer};
+    let plans = prepare_project(project, only).expect("the project has no errors");
+    let mut deployer = ProjectDeployer::new(&sandbox.base_url(), token, plans, RetryPolicy::fast());
+    let result = drive(&mut deployer, &Transport::default(), |_, _| {});
+    for outcome in deployer.outcomes() {
+        project.record_publication(&outcome.flow_name, outcome.version.as_deref().unwrap());
+    }
+    result
+}
+
+/// The workshop project: the module is published first, then both callers, which the org records
+/// as holding that module version; a changed module makes both callers stale until they are
+/// republished.
+#[test]
+fn a_project_deploys_modules_first_and_republishes_stale_callers() {
+    let sandbox = sandbox();
+    let token = user_token(&sandbox, ALEX);
+    let mut workshop = project("verify-caller-workshop.project.json");
+    let outcomes = deploy_project(&sandbox, &token, &mut workshop, None).unwrap();
+    let order: Vec<(&str, Option<&str>)> =
+        outcomes.iter().map(|o| (o.flow_name.as_str(), o.version.as_deref())).collect();
+    // The demo org already holds "Verify Caller" 2.0 and 3.0: the project's module updates it.
+    assert_eq!(order, [("Verify Caller", Some("4.0")), ("Support Line", Some("1.0")), ("Billing Line", Some("1.0"))]);
+    {
+        let org = sandbox.shared.lock();
+        let module = org.flows.iter().find(|f| f.name == "Verify Caller").unwrap();
+        assert_eq!(module.input_names(), ["Common.callerId"]);
+        assert_eq!(module.output_names(), ["Common.verified", "Common.customerName"]);
+        let support = org.flows.iter().find(|f| f.name == "Support Line").unwrap();
+        assert_eq!(support.module_versions.get("Verify Caller").map(String::as_str), Some("4.0"));
+    }
+    assert!(callflow_core::project::stale_callers(&workshop).is_empty());
+
+    // A new module version: only the module is deployed; both callers now hold 4.0 of 5.0.
+    let module = workshop.flow_index("Verify Caller").unwrap();
+    workshop.flows[module].description = Some("Verifies the caller (second edition).".to_owned());
+    let outcomes = deploy_project(&sandbox, &token, &mut workshop, Some(&["Verify Caller".to_owned()])).unwrap();
+    assert_eq!(outcomes[0].version.as_deref(), Some("5.0"));
+    let stale = callflow_core::project::stale_callers(&workshop);
+    assert_eq!(stale, ["Support Line", "Billing Line"]);
+    let outcomes = deploy_project(&sandbox, &token, &mut workshop, Some(&stale)).unwrap();
+    assert_eq!(outcomes.iter().map(|o| o.version.as_deref()).collect::<Vec<_>>(), [Some("2.0"), Some("2.0")]);
+    assert!(callflow_core::project::stale_callers(&workshop).is_empty());
+    let org = sandbox.shared.lock();
+    let billing = org.flows.iter().find(|f| f.name == "Billing Line").unwrap();
+    assert_eq!(billing.module_versions.get("Verify Caller").map(String::as_str), Some("5.0"));
+    // Never a second flow of one name.
+    assert_eq!(org.flows.iter().filter(|f| f.name == "Support Line").count(), 1);
+}
+
+/// The org refuses a caller whose module is not published, a module that calls a module, and a
+/// module with no compatible flow type; a project deploy stops at the first refusal and names the
+/// flows it did not deploy.
+#[test]
+fn the_org_checks_modules_and_their_callers() {
+    let sandbox = sandbox();
+    let token = user_token(&sandbox, ALEX);
+    let mut workshop = project("verify-caller-workshop.project.json");
+    // A module name the org has never seen: the module must go first, so deploy the callers alone.
+    for flow in &mut workshop.flows {
+        if flow.name == "Verify Caller" {
+            flow.name = "Verify Caller Two".to_owned();
+        }
+        for node in &mut flow.nodes {
+            if let callflow_core::NodeBody::Invoke(call) = &mut node.body {
+                call.module = "Verify Caller Two".to_owned();
+            }
+        }
+    }
+    let error = deploy_project(&sandbox, &token, &mut workshop, Some(&["Support Line".to_owned()])).unwrap_err();
+    let text = error.to_string();
+    assert!(text.contains("no common module named \"Verify Caller Two\""), "{text}");
+    assert!(text.contains("not deployed: Support Line"), "{text}");
+
+    let check = |yaml: &str| callflow_sandbox::job_check::check(yaml, &[], &[]).map(|c| c.name);
+    let calls_a_module = "commonModule:\n  name: M\n  settingsCommonModule:\n    compatibleFlowTypes:\n    - flowType: inboundcall\n  startUpTaskActions:\n  - callCommonModule:\n      name: Inner\n      commonModule:\n        Other:\n          ver_latestPublished:\n            none: true\n";
+    let problems = check(calls_a_module).unwrap_err();
+    assert!(problems.iter().any(|p| p.contains("cannot call another common module")), "{problems:?}");
+    let no_types = "commonModule:\n  name: M\n  startUpTaskActions:\n  - endTask:\n      name: Done\n";
+    let problems = check(no_types).unwrap_err();
+    assert!(problems.iter().any(|p| p.contains("compatibleFlowTypes names no flow type")), "{problems:?}");
+    let no_actions =
+        "commonModule:\n  name: M\n  settingsCommonModule:\n    compatibleFlowTypes:\n    - flowType: inboundcall\n";
+    let problems = check(no_actions).unwrap_err();
+    assert!(problems.iter().any(|p| p.contains("startUpTaskActions is missing")), "{problems:?}");
 }

@@ -83,6 +83,10 @@ pub struct FlowRecord {
     pub output_data: Option<IndexMap<String, Json>>,
     pub yaml: Option<String>,
     pub date_modified_ms: u64,
+    /// For a flow published by a job: the version of each common module it calls that was copied
+    /// into it (Architect embeds the module's latest version at publish time).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub module_versions: IndexMap<String, String>,
 }
 
 impl FlowRecord {
@@ -127,6 +131,7 @@ impl FlowRecord {
             output_data: seed.output_data.clone(),
             yaml: None,
             date_modified_ms: 0,
+            module_versions: IndexMap::new(),
         }
     }
 

@@ -4,8 +4,10 @@
 use serde::Serialize;
 use serde_json::{json, Value as Json};
 
+use indexmap::IndexMap;
+
 use super::{FlowRecord, FlowType, Org, Principal};
-use crate::job_check::{self, ModuleContract};
+use crate::job_check::{self, CheckedKind, ModuleContract};
 use crate::wire::{iso, random_token, random_uuid, ApiErr};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -140,33 +142,65 @@ impl Org {
                 self.stats.jobs_failed += 1;
             }
             Ok(checked) => {
+                let flow_type = match &checked.kind {
+                    CheckedKind::InboundCall { .. } => FlowType::InboundCall,
+                    CheckedKind::CommonModule { .. } => FlowType::CommonModule,
+                };
+                // The version of each called module that publishing copies into this flow.
+                let module_versions: IndexMap<String, String> = match &checked.kind {
+                    CheckedKind::InboundCall { calls } => calls
+                        .iter()
+                        .filter_map(|called| {
+                            let module = self.flows.iter().find(|f| {
+                                f.flow_type == FlowType::CommonModule && f.name.eq_ignore_ascii_case(called)
+                            })?;
+                            Some((module.name.clone(), module.published_version()?.to_owned()))
+                        })
+                        .collect(),
+                    CheckedKind::CommonModule { .. } => IndexMap::new(),
+                };
                 let existing = self
                     .flows
                     .iter_mut()
-                    .find(|f| f.flow_type == FlowType::InboundCall && f.name.eq_ignore_ascii_case(&checked.name));
+                    .find(|f| f.flow_type == flow_type && f.name.eq_ignore_ascii_case(&checked.name));
                 let (flow_id, version, verb) = match existing {
                     Some(flow) => {
-                        let version = format!("{}.0", flow.versions.len() + 1);
+                        let version = format!("{}.0", next_major(&flow.versions));
                         flow.versions.push(version.clone());
                         flow.yaml = Some(yaml);
                         flow.description = checked.description;
                         flow.date_modified_ms = now;
+                        flow.module_versions = module_versions;
+                        if let CheckedKind::CommonModule { compatible_flow_types, input_schema, output_schema } =
+                            checked.kind
+                        {
+                            flow.compatible_flow_types = compatible_flow_types;
+                            flow.input_schema = Some(input_schema);
+                            flow.output_schema = Some(output_schema);
+                        }
                         self.stats.flows_updated += 1;
                         (flow.id.clone(), version, "updated")
                     }
                     None => {
+                        let (compatible_flow_types, input_schema, output_schema) = match checked.kind {
+                            CheckedKind::CommonModule { compatible_flow_types, input_schema, output_schema } => {
+                                (compatible_flow_types, Some(input_schema), Some(output_schema))
+                            }
+                            CheckedKind::InboundCall { .. } => (Vec::new(), None, None),
+                        };
                         let flow = FlowRecord {
                             id: random_uuid(),
                             name: checked.name.clone(),
-                            flow_type: FlowType::InboundCall,
+                            flow_type,
                             description: checked.description,
                             versions: vec!["1.0".to_owned()],
-                            compatible_flow_types: Vec::new(),
-                            input_schema: None,
-                            output_schema: None,
+                            compatible_flow_types,
+                            input_schema,
+                            output_schema,
                             output_data: None,
                             yaml: Some(yaml),
                             date_modified_ms: now,
+                            module_versions,
                         };
                         let id = flow.id.clone();
                         self.flows.push(flow);
@@ -186,4 +220,10 @@ impl Org {
             }
         }
     }
+}
+
+/// The major number after the highest published version (`["2.0", "3.0"]` → 4), so a new version
+/// never repeats one a seed already holds.
+fn next_major(versions: &[String]) -> u64 {
+    versions.iter().filter_map(|v| v.split('.').next()?.parse::<u64>().ok()).max().unwrap_or(0) + 1
 }
