@@ -245,19 +245,31 @@ pub fn looks_like_project(text: &str) -> bool {
 /// Every finding of every flow (each named by `flow`), then the project's own: two flows with one
 /// name, and a module that no flow calls.
 pub fn validate_project(project: &Project) -> Vec<Diagnostic> {
-    let mut findings = Vec::new();
     let catalog = project.catalog();
-    for flow in &project.flows {
-        let document = Document {
-            format: FORMAT_V1.to_owned(),
-            flow: flow.clone(),
-            modules: catalog.clone(),
-            queues: project.queues.clone(),
-        };
-        findings.extend(crate::validate(&document).into_iter().map(|d| d.in_flow(&flow.name)));
-    }
-    for (index, flow) in project.flows.iter().enumerate() {
-        if let Some(first) = project.flows[..index].iter().find(|f| f.name.eq_ignore_ascii_case(&flow.name)) {
+    let mut findings: Vec<Diagnostic> =
+        (0..project.flows.len()).flat_map(|index| flow_findings(project, &catalog, index)).collect();
+    findings.extend(project_findings(&project.flows.iter().collect::<Vec<_>>()));
+    findings
+}
+
+/// The findings of flow `index` checked with `catalog` (see [`Project::catalog`]), named by flow.
+pub fn flow_findings(project: &Project, catalog: &[Module], index: usize) -> Vec<Diagnostic> {
+    let Some(flow) = project.flows.get(index) else { return Vec::new() };
+    let document = Document {
+        format: FORMAT_V1.to_owned(),
+        flow: flow.clone(),
+        modules: catalog.to_vec(),
+        queues: project.queues.clone(),
+    };
+    crate::validate(&document).into_iter().map(|d| d.in_flow(&flow.name)).collect()
+}
+
+/// The project's own findings over its flows (given as references, so the app can pass the open
+/// flow without copying it into the project): two flows with one name, and unused modules.
+pub fn project_findings(flows: &[&Flow]) -> Vec<Diagnostic> {
+    let mut findings = Vec::new();
+    for (index, flow) in flows.iter().enumerate() {
+        if let Some(first) = flows[..index].iter().find(|f| f.name.eq_ignore_ascii_case(&flow.name)) {
             findings.push(
                 Diagnostic::error(
                     Code::DuplicateFlowName,
@@ -269,11 +281,15 @@ pub fn validate_project(project: &Project) -> Vec<Diagnostic> {
             );
         }
     }
-    let calls = project.calls();
-    for (index, flow) in project.flows.iter().enumerate() {
-        let called =
-            calls.iter().any(|(caller, module, _)| *caller != index && module.eq_ignore_ascii_case(&flow.name));
-        if flow.flow_type == FlowType::Commonmodule && !called {
+    for (index, flow) in flows.iter().enumerate().filter(|(_, f)| f.flow_type == FlowType::Commonmodule) {
+        let called = flows.iter().enumerate().any(|(caller, other)| {
+            caller != index
+                && other
+                    .nodes
+                    .iter()
+                    .any(|n| matches!(&n.body, NodeBody::Invoke(call) if call.module.eq_ignore_ascii_case(&flow.name)))
+        });
+        if !called {
             findings.push(
                 Diagnostic::warning(
                     Code::UnusedModule,
@@ -434,4 +450,86 @@ pub fn impact_text(project: &Project) -> String {
         text.push_str(&format!("republish: {}\n", stale.join(", ")));
     }
     text
+}
+
+/// Editing a project's set of flows (the app's sidebar). Each keeps names unique and never leaves
+/// the project empty.
+impl Project {
+    /// A name not used by any flow of the project: `base`, `base 2`, ...
+    pub fn fresh_name(&self, base: &str) -> String {
+        let taken = |name: &str| self.flow_index(name).is_some();
+        if !taken(base) {
+            return base.to_owned();
+        }
+        (2..).map(|n| format!("{base} {n}")).find(|name| !taken(name)).unwrap_or_default()
+    }
+
+    /// Adds a new inbound call flow or common module at the end; returns its index.
+    pub fn add_flow(&mut self, flow_type: FlowType) -> usize {
+        let flow = match flow_type {
+            FlowType::Inboundcall => Document::empty(&self.fresh_name("New inbound flow")).flow,
+            FlowType::Commonmodule => new_module(&self.fresh_name("New common module")),
+        };
+        self.flows.push(flow);
+        self.flows.len() - 1
+    }
+
+    /// A copy of flow `index`, named "… (copy)", after it; returns the copy's index.
+    pub fn duplicate_flow(&mut self, index: usize) -> Option<usize> {
+        let mut flow = self.flows.get(index)?.clone();
+        flow.name = self.fresh_name(&format!("{} (copy)", flow.name));
+        self.flows.insert(index + 1, flow);
+        Some(index + 1)
+    }
+
+    /// Renames flow `index`. A module's callers are renamed with it, so they still call it.
+    pub fn rename_flow(&mut self, index: usize, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("a flow needs a name".to_owned());
+        }
+        if self.flow_index(name).is_some_and(|other| other != index) {
+            return Err(format!("the project already has a flow called \"{name}\""));
+        }
+        let Some(flow) = self.flows.get_mut(index) else { return Err("no such flow".to_owned()) };
+        let old = std::mem::replace(&mut flow.name, name.to_owned());
+        if flow.flow_type.is_module() {
+            for flow in &mut self.flows {
+                for node in &mut flow.nodes {
+                    if let NodeBody::Invoke(call) = &mut node.body {
+                        if call.module.eq_ignore_ascii_case(&old) {
+                            call.module = name.to_owned();
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(publication) = self.published.iter_mut().find(|p| p.flow.eq_ignore_ascii_case(&old)) {
+            publication.flow = name.to_owned();
+        }
+        Ok(())
+    }
+
+    /// Removes flow `index`; the last flow of a project stays.
+    pub fn remove_flow(&mut self, index: usize) -> Result<Flow, String> {
+        if self.flows.len() <= 1 {
+            return Err("a project keeps at least one flow".to_owned());
+        }
+        if index >= self.flows.len() {
+            return Err("no such flow".to_owned());
+        }
+        let flow = self.flows.remove(index);
+        self.published.retain(|p| !p.flow.eq_ignore_ascii_case(&flow.name));
+        Ok(flow)
+    }
+}
+
+/// A new common module: a start node and an End module node, compatible with inbound call flows.
+pub fn new_module(name: &str) -> Flow {
+    let mut flow = Document::empty(name).flow;
+    flow.flow_type = FlowType::Commonmodule;
+    flow.compatible_flow_types = vec!["inboundcall".to_owned()];
+    flow.nodes.push(crate::Node::new("done", crate::NodeKind::EndModule, 320.0, 160.0));
+    flow.edges.push(crate::Edge::new("start", None, "done"));
+    flow
 }
