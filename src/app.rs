@@ -26,11 +26,11 @@ pub const AUTOSAVE_DELAY_MS: u64 = 300;
 #[component]
 pub fn App() -> impl IntoView {
     // Reopen the last flow; the first visit opens the seed 002 template.
-    let (library_id, document) = storage::current().unwrap_or_else(|| {
+    let (library_id, project) = storage::current().unwrap_or_else(|| {
         let document = callflow_core::parse(TEMPLATES[0].text).unwrap_or_else(|_| Document::empty("New inbound flow"));
-        (storage::fresh_id(), document)
+        (storage::fresh_id(), callflow_core::Project::from_document(document))
     });
-    let studio = Studio::new(document, library_id);
+    let studio = Studio::new(project, library_id);
     provide_context(studio);
     provide_context(PaletteDrag(RwSignal::new(None)));
     provide_context(FitRequest(RwSignal::new((0, FitMode::Open))));
@@ -60,7 +60,11 @@ pub fn App() -> impl IntoView {
             let _ = performance.mark("callflow:autosave:start");
         }
         let id = studio.library_id.get_untracked();
-        let result = studio.document.with_untracked(|document| storage::save(&id, document));
+        let result = if studio.is_project() {
+            storage::save_project(&id, &studio.current_project())
+        } else {
+            studio.document.with_untracked(|document| storage::save(&id, document))
+        };
         if let Some(performance) = &performance {
             let _ = performance.measure_with_start_mark("callflow:autosave", "callflow:autosave:start");
             performance.clear_marks_with_mark_name("callflow:autosave:start");
@@ -73,6 +77,7 @@ pub fn App() -> impl IntoView {
     Effect::new(move |first_run: Option<()>| {
         studio.library_id.track();
         studio.document.track();
+        studio.outline.track();
         if first_run.is_none() {
             return;
         }
@@ -170,7 +175,10 @@ pub fn App() -> impl IntoView {
                             on:click=move |_| dock.set(tab)>
                             {tab.title()}
                             {(tab == DockTab::Problems).then(|| view! {
-                                <span class="cf-dock__count">{move || studio.findings.with(|f| if f.is_empty() { String::new() } else { format!(" ({})", f.len()) })}</span>
+                                <span class="cf-dock__count">{move || {
+                                    let count = studio.findings.with(Vec::len) + studio.other_findings.with(Vec::len);
+                                    if count == 0 { String::new() } else { format!(" ({count})") }
+                                }}</span>
                             })}
                         </button>
                     }).collect_view()}

@@ -44,6 +44,22 @@ pub fn import_text_then(
 }
 
 fn import_document(studio: Studio, dock: RwSignal<DockTab>, doctor_text: RwSignal<String>, text: &str) -> Imported {
+    if callflow_core::project::looks_like_project(text) {
+        return match callflow_core::parse_project(text) {
+            Ok(project) => {
+                let count = project.flows.len();
+                studio.replace_project(project, storage::fresh_id());
+                studio.tell(format!("Opened the project: {count} flows and modules, listed on the left."));
+                Imported::Opened
+            }
+            Err(finding) => {
+                let place = finding.field.map(|f| format!(" at {f}")).unwrap_or_default();
+                let message = format!("Nothing was opened{place}: {}. Your work is unchanged.", finding.message);
+                studio.tell_error(message.clone());
+                Imported::Refused(message)
+            }
+        };
+    }
     match callflow_core::parse(text) {
         Ok(document) => {
             studio.replace_document(document, storage::fresh_id());

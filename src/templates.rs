@@ -8,7 +8,7 @@ pub struct Template {
     pub text: &'static str,
 }
 
-pub const TEMPLATES: [Template; 5] = [
+pub const TEMPLATES: [Template; 6] = [
     Template {
         file: "seed-002-verify-then-queue.flow.json",
         title: "Verify the caller with a common module, then queue",
@@ -33,5 +33,10 @@ pub const TEMPLATES: [Template; 5] = [
         file: "every-step.flow.json",
         title: "Every kind of step (reference IVR)",
         text: include_str!("../public/templates/every-step.flow.json"),
+    },
+    Template {
+        file: "verify-caller-workshop.project.json",
+        title: "Project: one Verify Caller module, called from Support and Billing",
+        text: include_str!("../public/templates/verify-caller-workshop.project.json"),
     },
 ];

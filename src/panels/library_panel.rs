@@ -28,14 +28,17 @@ pub fn LibraryPanel() -> impl IntoView {
                     view! {
                         <li class="cf-row" class:cf-row--current=current data-testid="library-entry" data-id=entry.id.clone()>
                             <button class="cf-link cf-grow" on:click=move |_| match storage::load(&open_id) {
-                                Some(Ok(document)) => studio.replace_document(document, open_id.clone()),
+                                Some(Ok(project)) => studio.replace_project(project, open_id.clone()),
                                 Some(Err(error)) => studio.tell_error(format!("This saved flow no longer reads as a document ({error}); it is kept, unchanged.")),
                                 None => studio.tell_error("This flow is no longer in local storage."),
                             }>{entry.name.clone()}</button>
                             <button class="cf-button cf-button--small" on:click=move |_| {
-                                if let Some(Ok(mut document)) = storage::load(&copy_id) {
-                                    document.flow.name = format!("{} (copy)", document.flow.name);
-                                    studio.replace_document(document, storage::fresh_id());
+                                if let Some(Ok(mut project)) = storage::load(&copy_id) {
+                                    project.name = format!("{} (copy)", project.name);
+                                    if project.flows.len() == 1 {
+                                        project.flows[0].name = project.name.clone();
+                                    }
+                                    studio.replace_project(project, storage::fresh_id());
                                 }
                             }>"Duplicate"</button>
                             <button class="cf-button cf-button--small" disabled=current on:click=move |_| {

@@ -12,14 +12,25 @@ use crate::state::viewport::ScreenPoint;
 pub fn Palette() -> impl IntoView {
     let studio = use_studio();
     let dragging = expect_context::<PaletteDrag>().0;
+    // A module cannot call a module, and only a module ends with End module: the open flow's type
+    // (it changes when another flow of the project opens, not on edits) decides.
+    let in_module = Memo::new(move |_| {
+        studio.outline.with(|o| o.flows.get(o.active).is_some_and(|(_, flow_type)| flow_type.is_module()))
+    });
     view! {
         <nav class="cf-palette" aria-label="Node kinds">
+            <crate::panels::project_panel::ProjectPanel />
             <h2 class="cf-section-title">"Add"</h2>
             <ul class="cf-palette__list">
                 // Every kind but start: a flow has exactly one, and "New" makes it.
-                {NodeKind::ALL
+                {move || NodeKind::ALL
                     .into_iter()
                     .filter(|kind| *kind != NodeKind::Start)
+                    .filter(|kind| match kind {
+                        NodeKind::EndModule => in_module.get(),
+                        NodeKind::Invoke => !in_module.get(),
+                        _ => true,
+                    })
                     .map(|kind| {
                         view! {
                             <li

@@ -12,20 +12,25 @@ use crate::state::{use_studio, Selection, Studio};
 pub fn ProblemsPanel() -> impl IntoView {
     let studio = use_studio();
     let findings = studio.findings;
+    // In a project: the open flow's findings, then the other flows' and the project's own (each
+    // names its flow; clicking one opens that flow).
     let sorted = move || {
         let mut list = findings.get();
         list.sort_by_key(|finding| finding.severity);
+        let mut others = studio.other_findings.get();
+        others.sort_by_key(|finding| finding.severity);
+        list.extend(others);
         list
     };
     let summary = move || {
-        findings.with(|list| {
-            let errors = list.iter().filter(|f| f.is_error()).count();
-            let warnings = list.len() - errors;
-            match (errors, warnings) {
-                (0, 0) => "No problems: ready to export.".to_owned(),
-                _ => format!("{errors} error(s), {warnings} warning(s)"),
-            }
-        })
+        let (errors, total) = findings.with(|list| (list.iter().filter(|f| f.is_error()).count(), list.len()));
+        let (other_errors, other_total) =
+            studio.other_findings.with(|list| (list.iter().filter(|f| f.is_error()).count(), list.len()));
+        let (errors, warnings) = (errors + other_errors, total + other_total - errors - other_errors);
+        match (errors, warnings) {
+            (0, 0) => "No problems: ready to export.".to_owned(),
+            _ => format!("{errors} error(s), {warnings} warning(s)"),
+        }
     };
     view! {
         <section class="cf-problems" aria-label="Problems" data-testid="problems">
@@ -44,6 +49,7 @@ fn problem_row(studio: Studio, finding: Diagnostic) -> impl IntoView {
         Severity::Warning => "warning",
     };
     let place = [
+        finding.flow.as_deref().map(|f| format!("in \"{f}\"")),
         finding.node.clone().map(|n| format!("node {n}")),
         finding.edge.map(|e| format!("edge {e}")),
         finding.field.as_deref().map(str::to_owned),
@@ -53,6 +59,8 @@ fn problem_row(studio: Studio, finding: Diagnostic) -> impl IntoView {
     .collect::<Vec<_>>()
     .join(" · ");
     let target = (finding.node.clone(), finding.edge);
+    let flow = finding.flow.as_deref().map(str::to_owned);
+    let (open, open_key) = (flow.clone(), flow.clone());
     view! {
         <li
             class=format!("cf-problem cf-problem--{severity}")
@@ -60,16 +68,31 @@ fn problem_row(studio: Studio, finding: Diagnostic) -> impl IntoView {
             data-code=finding.code.as_str()
             data-severity=severity
             data-node-id=finding.node.clone()
+            data-flow=flow
             tabindex="0"
             role="button"
-            on:click=move |_| reveal(studio, &target)
-            on:keydown=move |ev| if ev.key() == "Enter" { reveal(studio, &(finding.node.clone(), finding.edge)) }
+            on:click=move |_| { open_flow_of(studio, open.as_deref()); reveal(studio, &target) }
+            on:keydown=move |ev| if ev.key() == "Enter" {
+                open_flow_of(studio, open_key.as_deref());
+                reveal(studio, &(finding.node.clone(), finding.edge))
+            }
         >
             <span class="cf-problem__code">{finding.code.as_str()}</span>
             <span class="cf-problem__place">{place}</span>
             <span class="cf-problem__message">{finding.message.clone()}</span>
             {finding.hint.as_deref().map(str::to_owned).map(|hint| view! { <span class="cf-problem__hint">{hint}</span> })}
         </li>
+    }
+}
+
+/// Opens the flow a project finding is in, when it is not the open one.
+fn open_flow_of(studio: Studio, flow: Option<&str>) {
+    let Some(name) = flow else { return };
+    let target = studio
+        .outline
+        .with_untracked(|o| o.flows.iter().position(|(n, _)| n.eq_ignore_ascii_case(name)).filter(|&i| i != o.active));
+    if let Some(index) = target {
+        studio.open_flow(index);
     }
 }
 

@@ -24,12 +24,13 @@ use std::sync::Arc;
 
 use callflow_core::command::{Command, CommandError};
 use callflow_core::diagnostic::{Diagnostic, Severity};
+use callflow_core::document::{Flow, FlowType, Module};
 use callflow_core::validate::{is_content_edit, is_edge_edit, Validation};
-use callflow_core::{Document, FlowIndex, Node};
+use callflow_core::{Document, FlowIndex, Node, Project};
 use leptos::prelude::*;
 use rustc_hash::FxHashMap;
 
-use self::history::History;
+use self::history::{Direction, Entry, History};
 use self::viewport::Viewport;
 
 /// What is selected: nodes by id, or one edge by index.
@@ -102,9 +103,24 @@ pub struct Notice {
     pub is_error: bool,
 }
 
+/// The sidebar's view of the project: each flow's name and type, and which one is open.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Outline {
+    pub name: String,
+    pub flows: Vec<(String, FlowType)>,
+    pub active: usize,
+}
+
 /// The app-wide state, provided as context.
 #[derive(Clone, Copy)]
 pub struct Studio {
+    /// The project around the open flow. Invariant: every flow but `outline.active` is current
+    /// here; the open one lives in `document` (its slot holds it as it was last synced), and the
+    /// org's catalog is `document.modules` without the project's own modules.
+    project: StoredValue<Project>,
+    pub outline: RwSignal<Outline>,
+    /// The findings of the flows that are not open, and the project's own, each named by flow.
+    pub other_findings: RwSignal<Vec<Diagnostic>>,
     pub document: RwSignal<Document>,
     history: StoredValue<History>,
     /// (can undo, can redo), kept in a signal so the toolbar reacts.
@@ -143,12 +159,17 @@ enum Recheck {
 }
 
 impl Studio {
-    pub fn new(document: Document, library_id: String) -> Studio {
+    pub fn new(project: Project, library_id: String) -> Studio {
+        let document = project.document(0).unwrap_or_else(|| Document::empty("New inbound flow"));
         let index = FlowIndex::build(&document);
         let validation = RwSignal::new(Validation::full(&document, &index));
         let findings = Memo::new(move |_| validation.with(|v| v.findings().cloned().collect::<Vec<_>>()));
         let marks = Memo::new(move |_| findings.with(|f| Marks::of(f)));
-        Studio {
+        let outline = RwSignal::new(outline_of(&project, 0));
+        let studio = Studio {
+            project: StoredValue::new(project),
+            outline,
+            other_findings: RwSignal::new(Vec::new()),
             document: RwSignal::new(document),
             history: StoredValue::new(History::default()),
             undo_state: RwSignal::new((false, false)),
@@ -164,7 +185,118 @@ impl Studio {
             layout: RwSignal::new(0),
             notice: RwSignal::new(None),
             library_id: RwSignal::new(library_id),
+        };
+        studio.refresh_others();
+        studio
+    }
+
+    /// Is more than a single inbound flow open (a project with several flows, or a module)?
+    pub fn is_project(&self) -> bool {
+        self.outline.with_untracked(|o| o.flows.len() > 1 || o.flows.iter().any(|(_, t)| t.is_module()))
+    }
+
+    /// Puts the open flow and the org's catalog back into the project.
+    fn sync_open(&self) {
+        let active = self.outline.with_untracked(|o| o.active);
+        self.document.with_untracked(|document| {
+            self.project.update_value(|project| {
+                if let Some(slot) = project.flows.get_mut(active) {
+                    *slot = document.flow.clone();
+                }
+                project.modules = document.modules.iter().filter(|m| !m.authored).cloned().collect();
+                project.queues = document.queues.clone();
+            });
+        });
+    }
+
+    /// The whole project as it is now (the open flow included).
+    pub fn current_project(&self) -> Project {
+        self.sync_open();
+        self.project.get_value()
+    }
+
+    /// Opens flow `index` of the project (the history stays: it is the project's).
+    pub fn open_flow(&self, index: usize) {
+        self.sync_open();
+        let Some(document) = self.project.with_value(|p| p.document(index)) else { return };
+        self.document.set(document);
+        self.outline.update(|o| o.active = index);
+        self.recheck(Recheck::Everything);
+        self.selection.set(Selection::default());
+        self.refresh_others();
+    }
+
+    /// Edits the project's set of flows as one undo step; `edit` returns the flow to open.
+    pub fn edit_project(&self, edit: impl FnOnce(&mut Project) -> Result<usize, String>) {
+        let before = self.current_project();
+        let active = self.outline.with_untracked(|o| o.active);
+        let mut after = before.clone();
+        match edit(&mut after) {
+            Ok(open) => {
+                self.history.update_value(|h| h.push_project(before, active));
+                self.put_project(after, open);
+                self.refresh_undo_state();
+            }
+            Err(error) => self.tell_error(error),
         }
+    }
+
+    /// Replaces the project (an edit of its flows, or undoing one) and opens flow `open`.
+    fn put_project(&self, project: Project, open: usize) {
+        let open = open.min(project.flows.len().saturating_sub(1));
+        let document = project.document(open).unwrap_or_else(|| Document::empty("New inbound flow"));
+        self.outline.set(outline_of(&project, open));
+        self.project.set_value(project);
+        self.document.set(document);
+        self.recheck(Recheck::Everything);
+        self.selection.set(Selection::default());
+        self.refresh_others();
+    }
+
+    /// Re-checks the flows that are not open, against the open flow as it is now, and the
+    /// project's own rules. Nothing to do for a single inbound flow.
+    pub fn refresh_others(&self) {
+        if !self.is_project() {
+            self.other_findings.maybe_update(|f| {
+                let changed = !f.is_empty();
+                f.clear();
+                changed
+            });
+            return;
+        }
+        self.sync_open();
+        let active = self.outline.with_untracked(|o| o.active);
+        let findings = self.project.with_value(|project| {
+            let catalog = project.catalog();
+            let mut findings: Vec<Diagnostic> = (0..project.flows.len())
+                .filter(|&i| i != active)
+                .flat_map(|i| callflow_core::project::flow_findings(project, &catalog, i))
+                .collect();
+            findings.extend(callflow_core::project::project_findings(&project.flows.iter().collect::<Vec<_>>()));
+            findings
+        });
+        self.other_findings.set(findings);
+        // The open flow's catalog holds the project's modules as they are now.
+        let catalog = self.project.with_value(Project::catalog);
+        self.document.maybe_update(|d| {
+            let changed = d.modules != catalog;
+            if changed {
+                d.modules = catalog;
+            }
+            changed
+        });
+    }
+
+    /// A module's contract as callers see it (name, compatible types, inputs and outputs).
+    fn open_contract(&self) -> Option<Module> {
+        self.document
+            .with_untracked(|d| {
+                d.flow
+                    .flow_type
+                    .is_module()
+                    .then(|| Project::from_document(Document { modules: Vec::new(), ..d.clone() }))
+            })
+            .map(|p| p.contract(&p.flows[0]))
     }
 
     /// Applies one edit as one undo step. A refused command changes nothing and says why.
@@ -178,11 +310,14 @@ impl Studio {
             _ => None,
         };
         let history = self.history;
+        let active = self.outline.with_untracked(|o| o.active);
+        // A module's contract before the edit: when it changes, its callers are checked again.
+        let contract = self.is_project().then(|| self.open_contract()).flatten();
         // Notifies only when the command applied: a refused one leaves every view alone.
         let result = self
             .document
             .try_maybe_update(|document| {
-                let result = history.try_update_value(|h| h.apply(document, &command)).unwrap_or(Ok(()));
+                let result = history.try_update_value(|h| h.apply(active, document, &command)).unwrap_or(Ok(()));
                 (result.is_ok(), result)
             })
             .unwrap_or(Ok(()));
@@ -204,7 +339,22 @@ impl Studio {
                     _ if is_edge_edit(&command) => Recheck::Graph,
                     _ => Recheck::Everything,
                 };
+                let structural = matches!(recheck, Recheck::Everything);
                 self.recheck(recheck);
+                // The sidebar shows the open flow's name (the flow inspector renames it).
+                if let Command::SetFlowProperties { .. } = &command {
+                    let name = self.document.with_untracked(|d| d.flow.name.clone());
+                    self.outline.maybe_update(|o| match o.flows.get_mut(active) {
+                        Some((current, _)) if *current != name => {
+                            *current = name;
+                            true
+                        }
+                        _ => false,
+                    });
+                }
+                if self.is_project() && (structural || self.open_contract() != contract) {
+                    self.refresh_others();
+                }
             }
             Err(error) => self.tell_error(format!("That edit was refused: {error}")),
         }
@@ -239,27 +389,49 @@ impl Studio {
     }
 
     pub fn undo(&self) {
-        if !self.history.with_value(History::can_undo) {
-            return;
-        }
-        let history = self.history;
-        let applied = self.document.try_maybe_update(|document| {
-            let applied = history.try_update_value(|h| h.undo(document)).flatten();
-            (applied.is_some(), applied)
-        });
-        self.after_history_step(applied.flatten());
+        self.history_step(Direction::Undo);
     }
 
     pub fn redo(&self) {
-        if !self.history.with_value(History::can_redo) {
-            return;
-        }
-        let history = self.history;
-        let applied = self.document.try_maybe_update(|document| {
-            let applied = history.try_update_value(|h| h.redo(document)).flatten();
-            (applied.is_some(), applied)
+        self.history_step(Direction::Redo);
+    }
+
+    /// Takes one step of the project's history: a flow step opens its flow first; a project step
+    /// puts the whole project back.
+    fn history_step(&self, direction: Direction) {
+        let next = self.history.with_value(|h| match h.peek(direction) {
+            Some(Entry::Flow(flow, _)) => Some(Some(*flow)),
+            Some(Entry::Project(..)) => Some(None),
+            None => None,
         });
-        self.after_history_step(applied.flatten());
+        match next {
+            None => self.refresh_undo_state(),
+            Some(None) => {
+                let current = self.current_project();
+                let active = self.outline.with_untracked(|o| o.active);
+                if let Some((project, open)) =
+                    self.history.try_update_value(|h| h.step_project(direction, current, active)).flatten()
+                {
+                    self.put_project(project, open);
+                }
+                self.refresh_undo_state();
+            }
+            Some(Some(flow)) => {
+                if flow != self.outline.with_untracked(|o| o.active) {
+                    self.open_flow(flow);
+                }
+                let contract = self.is_project().then(|| self.open_contract()).flatten();
+                let history = self.history;
+                let applied = self.document.try_maybe_update(|document| {
+                    let applied = history.try_update_value(|h| h.step_flow(direction, document)).flatten();
+                    (applied.is_some(), applied)
+                });
+                self.after_history_step(applied.flatten());
+                if self.is_project() && self.open_contract() != contract {
+                    self.refresh_others();
+                }
+            }
+        }
     }
 
     fn after_history_step(&self, applied: Option<Command>) {
@@ -289,12 +461,16 @@ impl Studio {
         self.undo_state.set(state);
     }
 
-    /// Replaces the whole document (open, import, template, library switch): a fresh history.
+    /// Replaces the whole document (open, import, template, library switch): a one-flow project
+    /// and a fresh history.
     pub fn replace_document(&self, document: Document, library_id: String) {
+        self.replace_project(Project::from_document(document), library_id);
+    }
+
+    /// Opens a project (its first flow), with a fresh history.
+    pub fn replace_project(&self, project: Project, library_id: String) {
         self.history.update_value(History::clear);
-        self.document.set(document);
-        self.recheck(Recheck::Everything);
-        self.selection.set(Selection::default());
+        self.put_project(project, 0);
         self.library_id.set(library_id);
         self.refresh_undo_state();
     }
@@ -323,6 +499,14 @@ impl Studio {
     pub fn node(&self, id: &str) -> Option<callflow_core::Node> {
         let index = self.index.get();
         self.document.with(|d| index.node(d, id).and_then(|i| d.flow.nodes.get(i).cloned()))
+    }
+}
+
+fn outline_of(project: &Project, active: usize) -> Outline {
+    Outline {
+        name: project.name.clone(),
+        flows: project.flows.iter().map(|f: &Flow| (f.name.clone(), f.flow_type)).collect(),
+        active,
     }
 }
 

@@ -1,10 +1,11 @@
-//! The local library of named flows in localStorage: every change is saved, the last flow reopens on
-//! load. Keys: `callflow.library` (the list), `callflow.flow.<id>` (each document), `callflow.current`.
+//! The local library of named flows and projects in localStorage: every change is saved, the last
+//! one reopens on load. Keys: `callflow.library` (the list), `callflow.flow.<id>` (each document: a
+//! flow document v1, or a project when it holds more than one inbound flow), `callflow.current`.
 //! Also the app's one way to keep small JSON values in localStorage or sessionStorage
 //! ([`read_json`], [`write_json`], [`forget`]), which the deploy code uses for its settings and
 //! session.
 
-use callflow_core::Document;
+use callflow_core::{Document, Project};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -65,18 +66,43 @@ pub fn save(id: &str, document: &Document) -> Result<(), String> {
     set(CURRENT_KEY, id)
 }
 
-/// The stored document of a library entry. A stored text that no longer parses is kept as is and
-/// reported, never thrown away.
-pub fn load(id: &str) -> Option<Result<Document, String>> {
-    let text = storage()?.get_item(&flow_key(id)).ok().flatten()?;
-    Some(callflow_core::parse(&text).map_err(|finding| finding.message))
+/// Saves a project: a single inbound flow as its flow document (as before projects existed), else
+/// the project file, compact.
+pub fn save_project(id: &str, project: &Project) -> Result<(), String> {
+    let single = project.flows.len() == 1 && !project.flows[0].flow_type.is_module() && project.published.is_empty();
+    if single {
+        if let Some(document) = project.document(0) {
+            return save(id, &document);
+        }
+    }
+    set(&flow_key(id), &project.to_compact_json())?;
+    let mut entries = library();
+    match entries.iter_mut().find(|e| e.id == id) {
+        Some(entry) if entry.name == project.name => {}
+        Some(entry) => {
+            entry.name = project.name.clone();
+            write_library(&entries)?;
+        }
+        None => {
+            entries.push(Entry { id: id.to_owned(), name: project.name.clone() });
+            write_library(&entries)?;
+        }
+    }
+    set(CURRENT_KEY, id)
 }
 
-/// The flow that was open last.
-pub fn current() -> Option<(String, Document)> {
+/// The stored flow or project of a library entry (a flow reads as a one-flow project). A stored
+/// text that no longer parses is kept as is and reported, never thrown away.
+pub fn load(id: &str) -> Option<Result<Project, String>> {
+    let text = storage()?.get_item(&flow_key(id)).ok().flatten()?;
+    Some(callflow_core::parse_project(&text).map_err(|finding| finding.message))
+}
+
+/// The flow or project that was open last.
+pub fn current() -> Option<(String, Project)> {
     let id = storage()?.get_item(CURRENT_KEY).ok().flatten()?;
-    let document = load(&id)?.ok()?;
-    Some((id, document))
+    let project = load(&id)?.ok()?;
+    Some((id, project))
 }
 
 pub fn remove(id: &str) -> Result<(), String> {

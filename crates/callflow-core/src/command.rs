@@ -31,6 +31,9 @@ pub struct FlowProperties {
     pub start_node_id: String,
     #[serde(default)]
     pub initial_greeting: Option<String>,
+    /// A common module's compatible flow types.
+    #[serde(default)]
+    pub compatible_flow_types: Vec<String>,
 }
 
 impl FlowProperties {
@@ -43,6 +46,7 @@ impl FlowProperties {
             default_language: flow.default_language.clone(),
             start_node_id: flow.start_node_id.clone(),
             initial_greeting: flow.initial_greeting.clone(),
+            compatible_flow_types: flow.compatible_flow_types.clone(),
         }
     }
 }
@@ -363,6 +367,7 @@ pub fn apply(document: &mut Document, command: &Command) -> Result<Command, Comm
             flow.default_language = properties.default_language.clone();
             flow.start_node_id = properties.start_node_id.clone();
             flow.initial_greeting = properties.initial_greeting.clone();
+            flow.compatible_flow_types = properties.compatible_flow_types.clone();
             Ok(Command::SetFlowProperties { properties: old })
         }
         Command::AddVariable { variable, index } => {

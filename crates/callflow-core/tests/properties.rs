@@ -196,6 +196,7 @@ fn command() -> impl Strategy<Value = Command> {
                 default_language: "en-us".to_owned(),
                 start_node_id,
                 initial_greeting: None,
+                compatible_flow_types: Vec::new(),
             }
         }),
         (type_name(), prop::option::of(0usize..4)).prop_map(|(value_type, index)| Command::AddVariable {

@@ -37,6 +37,18 @@ pub fn FlowInspector() -> impl IntoView {
             })) />
         <TextField label="Default language" value=show(|p| p.default_language.clone())
             on_commit=move |v: String| commit(Box::new(move |p| p.default_language = v)) />
+        {move || studio.document.with(|d| d.flow.flow_type.is_module()).then(|| view! {
+            <TextField label="Compatible flow types (comma separated)" value=show(|p| p.compatible_flow_types.join(", "))
+                testid="flow-compatible-types" placeholder="inboundcall"
+                on_commit=move |v: String| commit(Box::new(move |p| {
+                    p.compatible_flow_types = v
+                        .split(',')
+                        .map(|t| t.trim().to_ascii_lowercase())
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                })) />
+            <p class="cf-muted">"A common module: its variables are Common.x; mark the inputs callers pass and the outputs they get back. It ends with End module."</p>
+        })}
         <VariablesPanel />
         {move || studio.document.with(|d| d.flow.archy.as_deref().map(|keys| {
             let shown: callflow_core::document::ArchyKeys = keys
