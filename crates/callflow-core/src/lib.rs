@@ -16,6 +16,7 @@ pub mod doctor;
 pub mod document;
 pub mod export;
 pub mod expression;
+pub mod extract;
 pub mod hint;
 pub mod import;
 pub mod index;

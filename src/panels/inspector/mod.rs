@@ -39,9 +39,28 @@ pub fn Inspector() -> impl IntoView {
                 } else if let Some(index) = selected_edge.get() {
                     view! { <EdgeInspector index=index /> }.into_any()
                 } else if many.get() > 1 {
+                    let name = RwSignal::new("Extracted module".to_owned());
+                    let extract = move |_| {
+                        let selected = studio.selection.get_untracked().nodes;
+                        let active = studio.outline.with_untracked(|o| o.active);
+                        let module_name = name.get_untracked();
+                        studio.edit_project(move |project| {
+                            let extracted =
+                                callflow_core::extract::extract_module(project, active, &selected, &module_name)?;
+                            *project = extracted.project;
+                            Ok(active)
+                        });
+                    };
                     view! {
                         <h2 class="cf-section-title">{format!("{} nodes selected", many.get())}</h2>
                         <p class="cf-muted">"Drag to move them together, Delete to remove them, Ctrl+D to duplicate."</p>
+                        <fieldset class="cf-fieldset">
+                            <legend>"Extract common module"</legend>
+                            <p class="cf-muted">"Moves these steps into a new common module of the project and calls it from here. Its inputs are the variables they read before setting; its outputs the ones they set that the rest of the flow reads."</p>
+                            <input class="cf-field__input" data-testid="extract-name" aria-label="Module name"
+                                prop:value=move || name.get() on:input:target=move |ev| name.set(ev.target().value()) />
+                            <button class="cf-button" data-testid="extract-module" on:click=extract>"Extract common module"</button>
+                        </fieldset>
                     }
                     .into_any()
                 } else {
