@@ -198,6 +198,7 @@ pub fn App() -> impl IntoView {
                         DockTab::Library => view! { <LibraryPanel /> }.into_any(),
                         DockTab::Source => view! { <SourcePanel /> }.into_any(),
                         DockTab::Deploy => view! { <DeployPanel /> }.into_any(),
+                        DockTab::Impact => view! { <crate::panels::impact_panel::ImpactPanel /> }.into_any(),
                     }}
                 </div>
             </section>

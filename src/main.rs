@@ -21,11 +21,19 @@ pub enum DockTab {
     Library,
     Source,
     Deploy,
+    Impact,
 }
 
 impl DockTab {
-    pub const ALL: [DockTab; 6] =
-        [DockTab::Problems, DockTab::Export, DockTab::Deploy, DockTab::Doctor, DockTab::Library, DockTab::Source];
+    pub const ALL: [DockTab; 7] = [
+        DockTab::Problems,
+        DockTab::Export,
+        DockTab::Deploy,
+        DockTab::Impact,
+        DockTab::Doctor,
+        DockTab::Library,
+        DockTab::Source,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
@@ -35,6 +43,7 @@ impl DockTab {
             DockTab::Library => "library",
             DockTab::Source => "source",
             DockTab::Deploy => "deploy",
+            DockTab::Impact => "impact",
         }
     }
 
@@ -46,6 +55,7 @@ impl DockTab {
             DockTab::Library => "Library",
             DockTab::Source => "JSON",
             DockTab::Deploy => "Deploy",
+            DockTab::Impact => "Modules",
         }
     }
 }

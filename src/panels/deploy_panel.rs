@@ -33,6 +33,8 @@ pub struct DeployState {
     pub progress: RwSignal<Progress>,
     pub catalog: RwSignal<Option<(bool, String)>>,
     pub loading_catalog: RwSignal<bool>,
+    /// The current or last deploy of a whole project (or of its stale callers).
+    pub project: RwSignal<crate::panels::impact_panel::ProjectRun>,
 }
 
 impl DeployState {
@@ -50,6 +52,7 @@ impl DeployState {
             progress: RwSignal::new(Progress::default()),
             catalog: RwSignal::new(None),
             loading_catalog: RwSignal::new(false),
+            project: RwSignal::new(Default::default()),
         }
     }
 
@@ -89,6 +92,9 @@ pub fn DeployPanel() -> impl IntoView {
         })
     });
     let signed_in = move || connection.session.with(Option::is_some);
+    // Only a change between one flow and a project rebuilds the project section.
+    let is_project =
+        Memo::new(move |_| studio.outline.with(|o| o.flows.len() > 1 || o.flows.iter().any(|(_, t)| t.is_module())));
 
     let load_modules = move |_| {
         let Some(session) = connection.live_session() else { return };
@@ -149,7 +155,15 @@ pub fn DeployPanel() -> impl IntoView {
             run.observe(&deployer);
             run.running.set(false);
             match result {
-                Ok(outcome) => run.outcome.set(Some(outcome)),
+                Ok(outcome) => {
+                    // In a project the deploy record follows: the impact panel reads it.
+                    if studio.is_project() {
+                        if let Some(version) = &outcome.version {
+                            studio.record_published(&[(outcome.flow_name.clone(), version.clone())]);
+                        }
+                    }
+                    run.outcome.set(Some(outcome))
+                }
                 Err(error) => {
                     run.failed_at.set(Some(deployer.phase()));
                     if error.is_sign_in_needed() {
@@ -199,7 +213,7 @@ pub fn DeployPanel() -> impl IntoView {
                 {move || run.action.get().map(|action| {
                     let name = run.plan.with(|p| p.as_ref().map(|p| p.flow_name.clone()).unwrap_or_default());
                     let text = match action {
-                        Action::Create => format!("Plan: create a new inbound call flow “{name}” (version 1.0)"),
+                        Action::Create => format!("Plan: create “{name}” (version 1.0)"),
                         Action::Update { flow_id, published_version } => format!(
                             "Plan: update “{name}” ({flow_id}), now at version {}; the job publishes the next one",
                             published_version.unwrap_or_else(|| "none".to_owned())
@@ -248,6 +262,9 @@ pub fn DeployPanel() -> impl IntoView {
                     }
                 })}
             </section>
+            <Show when=move || is_project.get()>
+                <crate::panels::impact_panel::ProjectDeploy />
+            </Show>
             <TestRunPanel />
         </div>
     }

@@ -287,6 +287,20 @@ impl Studio {
         });
     }
 
+    /// Records what a deploy published (flow name, version), in order: callers remember the
+    /// version of each module they were published with. Not an undo step: it is what the org holds.
+    pub fn record_published(&self, published: &[(String, String)]) {
+        self.sync_open();
+        self.project.update_value(|project| {
+            for (flow, version) in published {
+                project.record_publication(flow, version);
+            }
+        });
+        self.refresh_others();
+        // Autosave and the impact panel follow the outline.
+        self.outline.update(|_| {});
+    }
+
     /// A module's contract as callers see it (name, compatible types, inputs and outputs).
     fn open_contract(&self) -> Option<Module> {
         self.document

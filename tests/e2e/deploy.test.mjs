@@ -195,3 +195,48 @@ test('a foreign redirect URI is refused before leaving; denying comes back as a 
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a project: extract three steps into a module, publish modules first, republish stale callers', async () => {
+  const { page, errors, context } = await signIn(ALEX, 'verify-caller-workshop.project.json');
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  const item = (name) => page.locator(`[data-testid="project-item"][data-name="${name}"]`);
+  await item('Support Line').locator('button').click();
+  // Select the welcome, the participant data and the hold prompt, and extract them.
+  for (const id of ['greet', 'mark', 'hold']) {
+    await page.locator(`[data-testid="node"][data-node-id="${id}"]`).click({ modifiers: id === 'greet' ? [] : ['Shift'] });
+  }
+  await page.getByTestId('extract-name').fill('Line Greeting');
+  await page.getByTestId('extract-module').click();
+  await item('Line Greeting').waitFor();
+  await page.locator('[data-testid="node"][data-node-id="line_greeting"]').waitFor();
+  assert.equal(await page.locator('[data-testid="node"][data-node-id="greet"]').count(), 0);
+
+  // Publish the project: both modules before the flows that call them.
+  await page.locator('[data-testid="dock-tab"][data-tab="deploy"]').click();
+  await page.getByTestId('deploy-project').click();
+  const log = page.getByTestId('project-deploy-log');
+  await log.filter({ hasText: 'Published “Billing Line”' }).waitFor();
+  const lines = await log.locator('li').allTextContents();
+  assert.match(lines[0], /Order: Verify Caller → Line Greeting → Support Line → Billing Line/);
+  assert.equal(lines.length, 5, lines.join('\n'));
+  assert.equal(await page.locator('[data-testid="problem"][data-code="module-not-deployed"]').count(), 0);
+
+  // A new version of Verify Caller: both callers now hold the old copy.
+  await item('Verify Caller').locator('button').click();
+  await page.keyboard.press('Escape');
+  const description = page.locator('.cf-inspector input').nth(1);
+  await description.fill('Verifies the caller, second edition.');
+  await description.press('Enter');
+  await page.getByTestId('deploy-run').click();
+  await page.getByTestId('deploy-result').waitFor();
+  await page.locator('[data-testid="dock-tab"][data-tab="impact"]').click();
+  const stale = page.locator('[data-testid="impact-caller"][data-module="Verify Caller"][data-stale="true"]');
+  await stale.first().waitFor();
+  assert.deepEqual(await stale.evaluateAll((rows) => rows.map((r) => r.dataset.flow)), ['Support Line', 'Billing Line']);
+  await page.getByTestId('republish-callers').click();
+  await page.getByTestId('impact-stale').waitFor({ state: 'detached' });
+  assert.equal(await stale.count(), 0);
+  assert.equal(await page.locator('[data-testid="impact-caller"][data-stale="false"]').count(), 3);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
