@@ -17,10 +17,11 @@ enum Format {
     Json,
     Terraform,
     Execution,
+    Api,
 }
 
 impl Format {
-    const ALL: [Format; 4] = [Format::Archy, Format::Json, Format::Terraform, Format::Execution];
+    const ALL: [Format; 5] = [Format::Archy, Format::Json, Format::Terraform, Format::Api, Format::Execution];
 
     fn key(self) -> &'static str {
         match self {
@@ -28,6 +29,7 @@ impl Format {
             Format::Json => "json",
             Format::Terraform => "terraform",
             Format::Execution => "execution",
+            Format::Api => "api",
         }
     }
 
@@ -37,6 +39,7 @@ impl Format {
             Format::Json => "Flow JSON",
             Format::Terraform => "Terraform",
             Format::Execution => "Workflow launch request",
+            Format::Api => "API requests",
         }
     }
 }
@@ -61,6 +64,22 @@ pub fn ExportPanel() -> impl IntoView {
                     studio.findings.with(|f| f.iter().filter(|d| d.is_error()).count())
                 )),
                 Format::Archy => export::archy(document).map(|a| (format!("{slug}.yaml"), a.yaml)).map_err(|e| e.to_string()),
+                Format::Api => {
+                    // The deploy as HTTP requests, and the curl script that sends them: the open
+                    // flow, or in a project every flow and module in deploy order.
+                    let plans = if studio.is_project() {
+                        callflow_deploy::project_deploy::prepare_project(&studio.current_project(), None)
+                    } else {
+                        callflow_deploy::deploy::prepare(document).map(|plan| vec![plan])
+                    };
+                    plans
+                        .map(|plans| {
+                            let requests = serde_json::to_string_pretty(&callflow_deploy::requests::deploy_requests(&plans)).unwrap_or_default();
+                            let script = callflow_deploy::requests::curl_script(&plans);
+                            (format!("{slug}-deploy.sh"), format!("{script}\n# The same requests, one by one (any HTTP client):\n#\n{}\n", requests.lines().map(|l| format!("# {l}")).collect::<Vec<_>>().join("\n")))
+                        })
+                        .map_err(|errors| format!("Blocked: fix the {} error(s) in the problems panel first.", errors.len()))
+                }
                 Format::Terraform => export::terraform(document)
                     .map(|t| (format!("{slug}.tf"), format!("{}\n# Save the Archy YAML beside it as {}:\n#\n{}", t.hcl, t.yaml_file_name,
                         t.yaml.lines().map(|l| format!("# {l}")).collect::<Vec<_>>().join("\n"))))

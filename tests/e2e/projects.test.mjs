@@ -63,6 +63,14 @@ test('a module change is reported in every caller, and one undo clears it everyw
   assert.equal(await problems(page, 'unknown-input').count(), 0);
   assert.equal(await problems(page, 'missing-required-input').count(), 0);
 
+  // The API requests tab: the whole project's deploy as a curl script, module first.
+  await page.locator('[data-testid="dock-tab"][data-tab="export"]').click();
+  await page.locator('[data-testid="export-tab"][data-format="api"]').click();
+  const script = (await page.getByTestId('export-text').textContent()) ?? '';
+  assert.match(script, /deploy 'Verify Caller' 'verify_caller\.yaml'\ndeploy 'Support Line' 'support_line\.yaml'\ndeploy 'Billing Line' 'billing_line\.yaml'/);
+  assert.match(script, /POST.*\/api\/v2\/flows\/jobs/);
+  await page.locator('[data-testid="dock-tab"][data-tab="problems"]').click();
+
   // A finding of another flow opens that flow when clicked.
   await problems(page, 'module-not-deployed', 'Billing Line').click();
   await page.locator('[data-testid="project-item"][data-name="Billing Line"][aria-current="true"]').waitFor();

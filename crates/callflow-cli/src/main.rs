@@ -115,6 +115,10 @@ enum ExportFormat {
     Json,
     Terraform,
     Execution,
+    /// The deploy as HTTP requests (JSON): URL templates per region, headers without a token, bodies.
+    Api,
+    /// A bash script that deploys with curl and jq (`GENESYS_API`, `GENESYS_TOKEN`).
+    Curl,
 }
 
 /// A failure that is the user's invocation or the file system, not the document: exit 2.
@@ -227,6 +231,13 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
                 };
                 match (flow, format) {
                     (None, ExportFormat::Terraform) => return export_project_terraform(&project, output.as_deref()),
+                    (None, ExportFormat::Api | ExportFormat::Curl) => {
+                        let plans = match callflow_deploy::project_deploy::prepare_project(&project, None) {
+                            Ok(plans) => plans,
+                            Err(diagnostics) => return Ok(refuse("export", &diagnostics)),
+                        };
+                        return write_requests(&plans, format, output.as_deref());
+                    }
                     (None, ExportFormat::Json) => {
                         return write_output(output.as_deref(), &project.to_json()).map(|()| 0);
                     }
@@ -258,6 +269,10 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
                 }
             };
             match format {
+                ExportFormat::Api | ExportFormat::Curl => match deploy::prepare(&document) {
+                    Ok(plan) => write_requests(&[plan], format, output.as_deref()),
+                    Err(diagnostics) => Ok(refuse("export", &diagnostics)),
+                },
                 ExportFormat::Json => write_output(output.as_deref(), &export::normalized_json(&document)).map(|()| 0),
                 ExportFormat::Archy => match export::archy(&document) {
                     Ok(archy) => {
@@ -338,6 +353,25 @@ fn export_project_terraform(project: &callflow_core::Project, output: Option<&Pa
         }
         Err(blocked) => Ok(refuse("export", &blocked.diagnostics)),
     }
+}
+
+/// The deploy as HTTP requests or as a curl script; with `-o`, each flow's YAML is written beside it.
+fn write_requests(
+    plans: &[callflow_deploy::deploy::DeployPlan],
+    format: ExportFormat,
+    output: Option<&Path>,
+) -> Result<u8, UsageError> {
+    use callflow_deploy::requests::{curl_script, deploy_requests, yaml_file};
+    let text = match format {
+        ExportFormat::Curl => curl_script(plans),
+        _ => serde_json::to_string_pretty(&deploy_requests(plans)).unwrap_or_default() + "\n",
+    };
+    if let Some(path) = output {
+        for plan in plans {
+            write_output(Some(&path.with_file_name(yaml_file(plan))), &plan.yaml)?;
+        }
+    }
+    write_output(output, &text).map(|()| 0)
 }
 
 fn read_input(file: &str) -> Result<String, UsageError> {

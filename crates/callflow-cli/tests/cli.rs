@@ -282,6 +282,13 @@ fn projects_check_export_deploy_and_impact() {
     assert!(module.stdout.starts_with("commonModule:\n  name: Verify Caller\n"), "{}", module.stdout);
     let unknown = callflow(&["export", &file, "--format", "archy", "--flow", "Nope"], None);
     assert_eq!(unknown.code, 2);
+    // The deploy as HTTP requests and as a curl script: the whole project, module first.
+    let api = callflow(&["export", &file, "--format", "api"], None);
+    let api: serde_json::Value = serde_json::from_str(&api.stdout).unwrap();
+    let order: Vec<&str> = api["flows"].as_array().unwrap().iter().map(|f| f["flow"].as_str().unwrap()).collect();
+    assert_eq!(order, ["Verify Caller", "Support Line", "Billing Line"]);
+    let curl = callflow(&["export", &file, "--format", "curl", "--flow", "Support Line"], None);
+    assert!(curl.stdout.ends_with("deploy 'Support Line' 'support_line.yaml'\n"), "{}", curl.stdout);
 
     let sandbox = spawn(Org::new(Seed::demo(), Limits::default(), Vec::new(), None)).unwrap();
     let region = format!("local={}", sandbox.base_url());

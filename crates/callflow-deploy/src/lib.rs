@@ -20,6 +20,7 @@ pub mod pkce;
 pub mod project_deploy;
 pub mod protocol;
 pub mod region;
+pub mod requests;
 pub mod retry;
 pub mod whoami;
 

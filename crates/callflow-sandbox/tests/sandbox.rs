@@ -666,3 +666,69 @@ fn the_org_checks_modules_and_their_callers() {
     let problems = check(no_actions).unwrap_err();
     assert!(problems.iter().any(|p| p.contains("startUpTaskActions is missing")), "{problems:?}");
 }
+
+/// The deploy written out as HTTP requests, and its curl script run for real against the sandbox:
+/// the project's module, then its two callers, each published.
+#[test]
+fn the_curl_script_deploys_a_project_with_curl_and_jq() {
+    use callflow_deploy::project_deploy::prepare_project;
+    use callflow_deploy::requests::{curl_script, deploy_requests, yaml_file};
+    for tool in ["curl", "jq", "bash"] {
+        let found = std::process::Command::new(tool).arg("--version").output().is_ok();
+        assert!(found, "{tool} is needed for this test (apt-get install curl jq)");
+    }
+    let sandbox = sandbox();
+    let token = client_token(&sandbox, "callflow-ci");
+    let workshop = project("verify-caller-workshop.project.json");
+    let plans = prepare_project(&workshop, None).unwrap();
+
+    let requests = deploy_requests(&plans);
+    let flows: Vec<&str> = requests["flows"].as_array().unwrap().iter().map(|f| f["flow"].as_str().unwrap()).collect();
+    assert_eq!(flows, ["Verify Caller", "Support Line", "Billing Line"]);
+    let first = &requests["flows"][0]["requests"];
+    assert_eq!(first[0]["url"], "{api}/api/v2/flows?type=commonmodule&name=Verify%20Caller&pageSize=100&pageNumber=1");
+    assert_eq!(
+        (first[1]["method"].as_str(), first[1]["url"].as_str()),
+        (Some("POST"), Some("{api}/api/v2/flows/jobs"))
+    );
+    assert_eq!(first[3]["url"], "{api}/api/v2/flows/jobs/{jobId}?expand=messages");
+    assert!(!requests.to_string().contains(&token), "no token is written");
+    assert_eq!(requests["regions"].as_array().unwrap().len(), 18);
+
+    let dir = std::env::temp_dir().join(format!("callflow-curl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for plan in &plans {
+        std::fs::write(dir.join(yaml_file(plan)), &plan.yaml).unwrap();
+    }
+    let script = dir.join("deploy.sh");
+    std::fs::write(&script, curl_script(&plans)).unwrap();
+    let output = std::process::Command::new("bash")
+        .arg(&script)
+        .env("GENESYS_API", sandbox.base_url())
+        .env("GENESYS_TOKEN", &token)
+        .env("GENESYS_POLL_SECONDS", "0")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    let lines: Vec<&str> = stdout.lines().map(|l| l.split(" (flow id").next().unwrap()).collect();
+    assert_eq!(
+        lines,
+        [
+            "published \"Verify Caller\" version 4.0",
+            "published \"Support Line\" version 1.0",
+            "published \"Billing Line\" version 1.0"
+        ]
+    );
+    assert_eq!(sandbox.shared.lock().flows.iter().filter(|f| f.name == "Support Line").count(), 1);
+    // Without a token the script says what is missing and sends nothing.
+    let refused = std::process::Command::new("bash")
+        .arg(&script)
+        .env("GENESYS_API", sandbox.base_url())
+        .env_remove("GENESYS_TOKEN")
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("GENESYS_TOKEN"));
+    std::fs::remove_dir_all(&dir).ok();
+}
