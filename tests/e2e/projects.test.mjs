@@ -6,6 +6,23 @@ import { servedApp, openApp } from './harness.mjs';
 
 const app = servedApp();
 
+const center = async (locator) => {
+  const box = await locator.boundingBox();
+  assert.ok(box, 'element is visible');
+  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+};
+
+/** A real pointer drag from the palette onto the canvas. */
+async function dropFromPalette(page, kind, fx, fy) {
+  const from = await center(page.locator(`[data-testid="palette-item"][data-kind="${kind}"]`));
+  const box = await page.getByTestId('canvas').boundingBox();
+  const to = { x: box.x + box.width * fx, y: box.y + box.height * fy };
+  await page.mouse.move(from.x, from.y);
+  await page.mouse.down();
+  await page.mouse.move(to.x, to.y, { steps: 10 });
+  await page.mouse.up();
+}
+
 const item = (page, name) => page.locator(`[data-testid="project-item"][data-name="${name}"]`);
 const problems = (page, code, flow) =>
   page.locator(`[data-testid="problem"][data-code="${code}"]${flow ? `[data-flow="${flow}"]` : ''}`);
@@ -120,6 +137,57 @@ test('the sidebar adds, renames, duplicates and deletes flows, each one undo ste
   await page.reload();
   await item(page, 'New common module').waitFor();
   assert.equal(await page.getByTestId('project-item').count(), 4);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('author a module with an input and an output, call it from two flows, rename its input, undo', async () => {
+  const { page, errors, context } = await openApp(app.browser, app.server.url);
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.getByTestId('new').click();
+  await item(page, 'New inbound flow').waitFor();
+
+  // The module: one input, one output.
+  await page.getByTestId('project-add-module').click();
+  await page.locator('[data-testid="project-item"][data-name="New common module"][data-kind="commonmodule"][aria-current="true"]').waitFor();
+  await showFlowInspector(page);
+  for (const [name, flag] of [['customerId', 'variable-input'], ['verified', 'variable-output']]) {
+    await page.getByTestId('new-variable-name').fill(name);
+    await page.getByTestId('add-variable').click();
+    const row = page.locator(`[data-testid="variable"][data-name="Common.${name}"]`);
+    await row.getByTestId(flag).check();
+  }
+  await page.locator('[data-testid="variable"][data-name="Common.customerId"] [data-testid="variable-input"]:checked').waitFor();
+
+  // Two inbound flows call it, each passing the caller's number.
+  await page.getByTestId('project-add-flow').click();
+  for (const flow of ['New inbound flow', 'New inbound flow 2']) {
+    await item(page, flow).locator('button').click();
+    await page.locator(`[data-testid="project-item"][data-name="${flow}"][aria-current="true"]`).waitFor();
+    await dropFromPalette(page, 'invoke', 0.5, 0.5);
+    await page.locator('[data-testid="node"][data-node-id="invoke"]').click();
+    await page.getByTestId('module-search').fill('New common');
+    await page.locator('[data-testid="module-option"][data-module="New common module"]').click();
+    const value = page.locator('[data-testid="input-expression"][data-input="Common.customerId"]');
+    await value.fill('Call.Ani');
+    await value.press('Enter');
+  }
+  await page.locator('[data-testid="dock-tab"][data-tab="problems"]').click();
+  assert.equal(await problems(page, 'unknown-input').count(), 0);
+  assert.equal(await problems(page, 'unused-module').count(), 0, 'both flows call the module');
+
+  // Rename the module's input: both callers report the input they pass; one undo clears both.
+  await item(page, 'New common module').locator('button').click();
+  await showFlowInspector(page);
+  const name = page.locator('[data-testid="variable"][data-name="Common.customerId"]').getByTestId('variable-name');
+  await name.fill('Common.accountId');
+  await name.press('Enter');
+  for (const flow of ['New inbound flow', 'New inbound flow 2']) {
+    await problems(page, 'unknown-input', flow).waitFor();
+  }
+  await page.getByTestId('undo').click();
+  await page.locator('[data-testid="variable"][data-name="Common.customerId"]').waitFor();
+  assert.equal(await problems(page, 'unknown-input').count(), 0);
   assert.deepEqual(errors, []);
   await context.close();
 });
