@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { serveDist, launchBrowser, openApp, startSandbox, artifacts } from './harness.mjs';
+import { serveDist, launchBrowser, openApp, startSandbox, artifacts, root } from './harness.mjs';
 
 let server;
 let sandbox;
@@ -233,6 +233,8 @@ test('a project: extract three steps into a module, publish modules first, repub
   const stale = page.locator('[data-testid="impact-caller"][data-module="Verify Caller"][data-stale="true"]');
   await stale.first().waitFor();
   assert.deepEqual(await stale.evaluateAll((rows) => rows.map((r) => r.dataset.flow)), ['Support Line', 'Billing Line']);
+  // The README's picture of the modules panel.
+  await page.screenshot({ path: join(root, 'docs/impact.png') });
   await page.getByTestId('republish-callers').click();
   await page.getByTestId('impact-stale').waitFor({ state: 'detached' });
   assert.equal(await stale.count(), 0);
