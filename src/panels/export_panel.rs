@@ -74,7 +74,9 @@ pub fn ExportPanel() -> impl IntoView {
                     };
                     plans
                         .map(|plans| {
-                            let requests = serde_json::to_string_pretty(&callflow_deploy::requests::deploy_requests(&plans)).unwrap_or_default();
+                            let mut requests = callflow_deploy::requests::deploy_requests(&plans);
+                            requests["launches"] = serde_json::Value::Array(callflow_deploy::requests::launch_requests(document));
+                            let requests = serde_json::to_string_pretty(&requests).unwrap_or_default();
                             let script = callflow_deploy::requests::curl_script(&plans);
                             (format!("{slug}-deploy.sh"), format!("{script}\n# The same requests, one by one (any HTTP client):\n#\n{}\n", requests.lines().map(|l| format!("# {l}")).collect::<Vec<_>>().join("\n")))
                         })

@@ -270,6 +270,20 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
             };
             match format {
                 ExportFormat::Api | ExportFormat::Curl => match deploy::prepare(&document) {
+                    Ok(plan) if format == ExportFormat::Api => {
+                        // A flow's deploy, and how to launch each workflow of its catalog.
+                        let mut requests = callflow_deploy::requests::deploy_requests(&[plan.clone()]);
+                        requests["launches"] =
+                            serde_json::Value::Array(callflow_deploy::requests::launch_requests(&document));
+                        if let Some(path) = &output {
+                            write_output(
+                                Some(&path.with_file_name(callflow_deploy::requests::yaml_file(&plan))),
+                                &plan.yaml,
+                            )?;
+                        }
+                        let text = serde_json::to_string_pretty(&requests).unwrap_or_default() + "\n";
+                        write_output(output.as_deref(), &text).map(|()| 0)
+                    }
                     Ok(plan) => write_requests(&[plan], format, output.as_deref()),
                     Err(diagnostics) => Ok(refuse("export", &diagnostics)),
                 },

@@ -188,6 +188,13 @@ fn execution_request_for_a_workflow_of_the_catalog() {
             .unwrap();
     document["modules"] = catalog["modules"].clone();
     let text = document.to_string();
+    // The API requests export names the launch of each workflow of the catalog too.
+    let api = callflow(&["export", "-", "--format", "api"], Some(&text));
+    let api: serde_json::Value = serde_json::from_str(&api.stdout).unwrap();
+    let launch = &api["launches"][0];
+    assert_eq!(launch["workflow"], "Customer Callback Workflow");
+    assert_eq!(launch["requests"][0]["url"], "{api}/api/v2/flows/executions");
+    assert!(launch["requests"][0]["body"]["inputData"]["Flow.customerId"].is_string());
     let outcome = callflow(
         &[
             "export",

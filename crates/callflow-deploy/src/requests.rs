@@ -92,6 +92,39 @@ pub fn deploy_requests(plans: &[DeployPlan]) -> Json {
     })
 }
 
+/// How to launch each workflow of `document`'s catalog (`POST /api/v2/flows/executions`, then the
+/// status poll), with example input values of the declared types. Workflows with no id in the
+/// catalog are left out: `flowId` is required.
+pub fn launch_requests(document: &callflow_core::Document) -> Vec<Json> {
+    document
+        .workflow_names()
+        .iter()
+        .filter_map(|name| {
+            let body = callflow_core::export::execution_example(document, name).ok()?;
+            let auth = vec![("Authorization".to_owned(), "Bearer {token}".to_owned())];
+            let requests = vec![
+                RequestSpec {
+                    step: "Launch the workflow".to_owned(),
+                    method: "POST",
+                    url: "{api}/api/v2/flows/executions".to_owned(),
+                    headers: [auth.clone(), vec![("Content-Type".to_owned(), "application/json".to_owned())]].concat(),
+                    body: Some(body),
+                    then: "keep id (flowExecutionId); needs the permission architect:flow:launch".to_owned(),
+                },
+                RequestSpec {
+                    step: "Read the execution".to_owned(),
+                    method: "GET",
+                    url: "{api}/api/v2/flows/executions/{flowExecutionId}".to_owned(),
+                    headers: auth,
+                    body: None,
+                    then: "status; outputData when it completed, flowErrorInfo when it failed".to_owned(),
+                },
+            ];
+            Some(json!({ "workflow": name, "requests": requests }))
+        })
+        .collect()
+}
+
 /// The file each flow's YAML is saved as (the export's name for it).
 pub fn yaml_file(plan: &DeployPlan) -> String {
     format!("{}.yaml", callflow_core::export::slug(&plan.flow_name))
