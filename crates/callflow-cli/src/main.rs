@@ -272,7 +272,7 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
                 ExportFormat::Api | ExportFormat::Curl => match deploy::prepare(&document) {
                     Ok(plan) if format == ExportFormat::Api => {
                         // A flow's deploy, and how to launch each workflow of its catalog.
-                        let mut requests = callflow_deploy::requests::deploy_requests(&[plan.clone()]);
+                        let mut requests = callflow_deploy::requests::deploy_requests(std::slice::from_ref(&plan));
                         requests["launches"] =
                             serde_json::Value::Array(callflow_deploy::requests::launch_requests(&document));
                         if let Some(path) = &output {
