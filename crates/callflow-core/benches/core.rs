@@ -1,5 +1,5 @@
 //! Criterion benchmarks: validation at 1k / 10k / 100k nodes on both generated shapes, one field
-//! edit re-checked incrementally at 10k, one edge edit with the graph re-checked at 10k, the index alone, bulk move and delete of 10k selected nodes, Archy export at 2k nodes, and parsing.
+//! edit re-checked incrementally at 10k, one edge edit with the graph re-checked at 10k, the index alone, bulk move and delete of 10k selected nodes, Archy export at 2k nodes, a project's re-check after a module contract edit (4 flows of 2k nodes), and parsing.
 //! Goals (issue 8): validate 10k ≤ 1 ms native, 100k ≤ 10× the 10k time, incremental edit at 10k
 //! ≤ 1 ms. Run:
 //! `cargo bench -p callflow-core`.
@@ -129,10 +129,35 @@ fn import(c: &mut Criterion) {
     });
 }
 
+/// What the designer does when the open module's contract changes in a project: every other flow
+/// is checked again against the new catalog, then the project's own rules. One module and four
+/// flows of 2,000 nodes; a single inbound flow never pays this.
+fn project_recheck(c: &mut Criterion) {
+    use callflow_core::project::{flow_findings, new_module, project_findings};
+    let mut project = callflow_core::Project::from_document(large_flow(2_000));
+    for i in 1..4 {
+        let mut flow = large_flow(2_000).flow;
+        flow.name = format!("Flow {i}");
+        project.flows.push(flow);
+    }
+    project.flows.push(new_module("Module"));
+    let open = project.flows.len() - 1;
+    c.bench_function("project_recheck/4x2000", |b| {
+        b.iter(|| {
+            let catalog = black_box(&project).catalog();
+            let others: usize = (0..project.flows.len())
+                .filter(|&i| i != open)
+                .map(|i| flow_findings(&project, &catalog, i).len())
+                .sum();
+            others + project_findings(&project.flows.iter().collect::<Vec<_>>()).len()
+        })
+    });
+}
+
 fn parse(c: &mut Criterion) {
     let text = large_flow(10_000).to_json();
     c.bench_function("parse/10000", |b| b.iter(|| callflow_core::parse(black_box(&text)).is_ok()));
 }
 
-criterion_group!(benches, validate, incremental, graph_edit, index, bulk_edits, export, import, parse);
+criterion_group!(benches, validate, incremental, graph_edit, index, bulk_edits, export, import, project_recheck, parse);
 criterion_main!(benches);
