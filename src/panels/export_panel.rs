@@ -82,6 +82,18 @@ pub fn ExportPanel() -> impl IntoView {
                         })
                         .map_err(|errors| format!("Blocked: fix the {} error(s) in the problems panel first.", errors.len()))
                 }
+                // In a project: every flow and module, callers depending on their modules.
+                Format::Terraform if studio.is_project() => {
+                    let project = studio.current_project();
+                    export::project_terraform(&project)
+                        .map(|t| {
+                            let files = t.files.iter().map(|(file, yaml)| {
+                                format!("\n# ---- {file} (save beside this file):\n{}", yaml.lines().map(|l| format!("# {l}")).collect::<Vec<_>>().join("\n"))
+                            }).collect::<String>();
+                            (format!("{}.tf", export::slug(&project.name)), format!("{}{files}\n", t.hcl))
+                        })
+                        .map_err(|b| format!("Blocked: fix the {} error(s) in the problems panel first.", b.diagnostics.iter().filter(|d| d.is_error()).count()))
+                }
                 Format::Terraform => export::terraform(document)
                     .map(|t| (format!("{slug}.tf"), format!("{}\n# Save the Archy YAML beside it as {}:\n#\n{}", t.hcl, t.yaml_file_name,
                         t.yaml.lines().map(|l| format!("# {l}")).collect::<Vec<_>>().join("\n"))))

@@ -86,6 +86,10 @@ test('a module change is reported in every caller, and one undo clears it everyw
   const script = (await page.getByTestId('export-text').textContent()) ?? '';
   assert.match(script, /deploy 'Verify Caller' 'verify_caller\.yaml'\ndeploy 'Support Line' 'support_line\.yaml'\ndeploy 'Billing Line' 'billing_line\.yaml'/);
   assert.match(script, /POST.*\/api\/v2\/flows\/jobs/);
+  // Terraform for the project: one resource per flow, callers depending on the module.
+  await page.locator('[data-testid="export-tab"][data-format="terraform"]').click();
+  const hcl = (await page.getByTestId('export-text').textContent()) ?? '';
+  assert.equal((hcl.match(/depends_on = \[genesyscloud_flow\.verify_caller\]/g) ?? []).length, 2);
   await page.locator('[data-testid="dock-tab"][data-tab="problems"]').click();
 
   // A finding of another flow opens that flow when clicked.

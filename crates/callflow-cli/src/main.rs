@@ -476,13 +476,7 @@ fn deploy(
     show_log(&deployer);
     match result {
         Ok(outcome) => {
-            println!(
-                "{} \"{}\" version {} (flow id {})",
-                if outcome.created { "created" } else { "updated" },
-                outcome.flow_name,
-                outcome.version.as_deref().unwrap_or("unknown"),
-                outcome.flow_id
-            );
+            print_outcome(&outcome);
             Ok(0)
         }
         Err(error) => {
@@ -547,13 +541,7 @@ fn deploy_project(
     });
     // What was published is recorded even when the deploy stopped part way.
     for outcome in deployer.outcomes() {
-        println!(
-            "{} \"{}\" version {} (flow id {})",
-            if outcome.created { "created" } else { "updated" },
-            outcome.flow_name,
-            outcome.version.as_deref().unwrap_or("unknown"),
-            outcome.flow_id
-        );
+        print_outcome(outcome);
         if let Some(version) = &outcome.version {
             project.record_publication(&outcome.flow_name, version);
         }
@@ -569,6 +557,17 @@ fn deploy_project(
             Ok(1)
         }
     }
+}
+
+/// One published flow, on standard output.
+fn print_outcome(outcome: &callflow_deploy::deploy::Outcome) {
+    println!(
+        "{} \"{}\" version {} (flow id {})",
+        if outcome.created { "created" } else { "updated" },
+        outcome.flow_name,
+        outcome.version.as_deref().unwrap_or("unknown"),
+        outcome.flow_id
+    );
 }
 
 /// An export or deploy refused while errors exist: the findings on standard error, exit 1.

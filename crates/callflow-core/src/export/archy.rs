@@ -483,13 +483,16 @@ impl<'p, 'a> Writer<'p, 'a> {
         self.out.text.clear();
         self.out.key(0, false, "inboundCall");
         self.keys(1, false, carried, parts);
-        if !menus.is_empty() {
-            self.out.key(1, false, "menus");
-            self.out.text.push_str(&menus);
-        }
-        if !tasks.is_empty() {
-            self.out.key(1, false, "tasks");
-            self.out.text.push_str(&tasks);
+        self.units(&menus, &tasks)
+    }
+
+    /// Appends the flow's `menus` and `tasks` (each left out when empty) and hands out the text.
+    fn units(&mut self, menus: &str, tasks: &str) -> String {
+        for (key, text) in [("menus", menus), ("tasks", tasks)] {
+            if !text.is_empty() {
+                self.out.key(1, false, key);
+                self.out.text.push_str(text);
+            }
         }
         std::mem::take(&mut self.out.text)
     }
@@ -539,15 +542,7 @@ impl<'p, 'a> Writer<'p, 'a> {
         self.out.key(0, false, "commonModule");
         self.keys(1, false, None, parts);
         self.out.text.push_str(&startup);
-        if !menus.is_empty() {
-            self.out.key(1, false, "menus");
-            self.out.text.push_str(&menus);
-        }
-        if !tasks.is_empty() {
-            self.out.key(1, false, "tasks");
-            self.out.text.push_str(&tasks);
-        }
-        std::mem::take(&mut self.out.text)
+        self.units(&menus, &tasks)
     }
 
     fn error_handling(&mut self) -> Json {

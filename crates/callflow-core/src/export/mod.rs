@@ -88,25 +88,23 @@ pub fn terraform(document: &Document) -> Result<Terraform, Blocked> {
         "# Deploys the {what} \"{name}\" from its Archy YAML with the genesyscloud_flow\n\
          # resource. Keep {file} beside this file. The provider hashes the file itself to see a change\n\
          # (file_content_hash is read-only from provider 1.68.5 on; setting it fails the plan).\n\
-         terraform {{\n  \
-         required_providers {{\n    \
-         genesyscloud = {{\n      \
-         source  = \"{source}\"\n      \
-         version = \"{version}\"\n    \
-         }}\n  \
-         }}\n\
-         }}\n\
-         \n\
+         {providers}\n\
          resource \"genesyscloud_flow\" \"{slug}\" {{\n  \
          filepath = \"${{path.module}}/{file}\"\n\
          }}\n",
         what = flow_kind_words(document.flow.flow_type),
         name = document.flow.name.replace('"', "'"),
         file = yaml_file_name,
-        source = PROVIDER_SOURCE,
-        version = PROVIDER_VERSION,
+        providers = required_providers(),
     );
     Ok(Terraform { hcl, yaml_file_name, yaml: archy.yaml })
+}
+
+/// The `terraform { required_providers { ... } }` block every Terraform export starts with.
+fn required_providers() -> String {
+    format!(
+        "terraform {{\n  required_providers {{\n    genesyscloud = {{\n      source  = \"{PROVIDER_SOURCE}\"\n      version = \"{PROVIDER_VERSION}\"\n    }}\n  }}\n}}\n"
+    )
 }
 
 fn flow_kind_words(flow_type: crate::document::FlowType) -> &'static str {
@@ -140,10 +138,9 @@ pub fn project_terraform(project: &crate::project::Project) -> Result<ProjectTer
          # genesyscloud_flow resource, modules before the flows that call them (depends_on). Keep the\n\
          # .yaml files beside this file. A new module version reaches a caller only when the caller is\n\
          # published again: Architect copies the module into each caller at publish time.\n\
-         terraform {{\n  required_providers {{\n    genesyscloud = {{\n      source  = \"{source}\"\n      version = \"{version}\"\n    }}\n  }}\n}}\n",
+         {providers}",
         name = project.name.replace('"', "'"),
-        source = PROVIDER_SOURCE,
-        version = PROVIDER_VERSION,
+        providers = required_providers(),
     );
     let mut files = Vec::new();
     let calls = project.calls();
