@@ -14,6 +14,7 @@ pub mod command;
 pub mod diagnostic;
 pub mod doctor;
 pub mod document;
+pub mod evaluate;
 pub mod export;
 pub mod expression;
 pub mod extract;
