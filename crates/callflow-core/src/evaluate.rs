@@ -334,7 +334,13 @@ fn function(name: &str, arguments: Vec<Value>) -> Result<Value, Unknown> {
     };
     Ok(match name {
         "If" => match arguments.as_slice() {
-            [Bool(condition), yes, no] => if *condition { yes.clone() } else { no.clone() },
+            [Bool(condition), yes, no] => {
+                if *condition {
+                    yes.clone()
+                } else {
+                    no.clone()
+                }
+            }
             _ => return Err(Unknown("If(condition, then, else)".to_owned())),
         },
         "IsSet" => Bool(one(&arguments)? != NotSet),

@@ -278,6 +278,39 @@ const fn at_optional(field: FieldId, path: &'static [&'static str], form: ArchyF
     ArchyField { field, path, form, optional: true }
 }
 
+/// What a node of the kind does on a simulated call (`crate::simulate`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sim {
+    /// Goes on with `next` (a start, a task, steps whose effect the call does not see).
+    Pass,
+    /// Says its prompt, then goes on.
+    Say,
+    /// Says its prompt and waits for a digit: the choice's port, or `noInput` on a timeout.
+    Menu,
+    /// Evaluates its expression (or asks yes or no): `yes` or `no`.
+    Decide,
+    /// Sets its variable to its expression's value.
+    Assign,
+    /// An outside system answers: the user picks the port (and the outputs' values).
+    Outcome,
+    /// Waits for digits into its variable: `success`, or `failure` on no input.
+    Collect,
+    /// Runs its `loop` path the counted number of times, then goes on.
+    Loop,
+    /// Takes the first case whose expression is true, else `default`.
+    Switch,
+    /// Ends the call with a transfer, unless the user says it failed (its `failure` path).
+    Transfer,
+    /// Ends the call.
+    HangUp,
+    /// Goes to its target and does not come back.
+    Jump,
+    /// Runs its target task, then comes back to `next`.
+    CallTask,
+    /// Ends a common module: back to the caller.
+    Return,
+}
+
 /// Everything the designer, the validator and the export know about a kind, in one place.
 #[derive(Debug, Clone, Copy)]
 pub struct KindSpec {
@@ -297,6 +330,8 @@ pub struct KindSpec {
     pub terminal: bool,
     /// The Archy action it becomes (`None` for the start, which is the flow's entry).
     pub archy_action: Option<&'static str>,
+    /// What it does on a simulated call.
+    pub sim: Sim,
     /// For a kind whose data is its fields' text ([`NodeBody::Step`]): where each field sits in
     /// the Archy action. The export and the import are generic over this.
     pub archy: Option<ArchyShape>,
@@ -342,6 +377,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: None,
+        sim: Sim::Pass,
         archy: None,
     },
     KindSpec {
@@ -354,6 +390,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("playAudio"),
+        sim: Sim::Say,
         archy: None,
     },
     KindSpec {
@@ -369,6 +406,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::NoInput, false)],
         terminal: false,
         archy_action: Some("menu"),
+        sim: Sim::Menu,
         archy: None,
     },
     KindSpec {
@@ -381,6 +419,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Yes, true), port(PortName::No, true)],
         terminal: false,
         archy_action: Some("decision"),
+        sim: Sim::Decide,
         archy: None,
     },
     KindSpec {
@@ -396,6 +435,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("updateData"),
+        sim: Sim::Assign,
         archy: None,
     },
     KindSpec {
@@ -414,6 +454,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Complete, true), port(PortName::Error, false)],
         terminal: false,
         archy_action: Some("callCommonModule"),
+        sim: Sim::Outcome,
         archy: None,
     },
     KindSpec {
@@ -432,6 +473,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Success, true), port(PortName::Failure, true), port(PortName::Timeout, false)],
         terminal: false,
         archy_action: Some("callData"),
+        sim: Sim::Outcome,
         archy: None,
     },
     KindSpec {
@@ -444,6 +486,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Failure, false)],
         terminal: true,
         archy_action: Some("transferToAcd"),
+        sim: Sim::Transfer,
         archy: None,
     },
     KindSpec {
@@ -456,6 +499,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[],
         terminal: true,
         archy_action: Some("disconnect"),
+        sim: Sim::HangUp,
         archy: None,
     },
     KindSpec {
@@ -468,6 +512,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("task"),
+        sim: Sim::Pass,
         archy: None,
     },
     KindSpec {
@@ -480,6 +525,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Target, true)],
         terminal: false,
         archy_action: Some("jumpToTask"),
+        sim: Sim::Jump,
         archy: None,
     },
     KindSpec {
@@ -492,6 +538,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Target, true)],
         terminal: false,
         archy_action: Some("jumpToMenu"),
+        sim: Sim::Jump,
         archy: None,
     },
     KindSpec {
@@ -507,6 +554,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, false)],
         terminal: false,
         archy_action: None,
+        sim: Sim::Outcome,
         archy: None,
     },
     // Table-described kinds (`NodeBody::Step`): docs/export.md names the real file each shape comes from.
@@ -525,6 +573,7 @@ pub const KINDS: [KindSpec; 30] = [
         ],
         terminal: false,
         archy_action: Some("evaluateScheduleGroup"),
+        sim: Sim::Outcome,
         archy: Some(ArchyShape {
             fields: &[at(FieldId::ScheduleGroup, &["scheduleGroup"], ArchyForm::LiteralName)],
             defaults: &[
@@ -549,6 +598,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Success, true), port(PortName::Failure, false)],
         terminal: false,
         archy_action: Some("collectInput"),
+        sim: Sim::Collect,
         archy: Some(ArchyShape {
             fields: &[
                 at(FieldId::Variable, &["inputData"], ArchyForm::Variable),
@@ -578,6 +628,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Loop, true), port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("loop"),
+        sim: Sim::Loop,
         archy: Some(ArchyShape {
             fields: &[
                 at(FieldId::IndexVariable, &["currentIndex"], ArchyForm::Variable),
@@ -599,6 +650,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Found, true), port(PortName::NotFound, true), port(PortName::Failure, false)],
         terminal: false,
         archy_action: Some("dataTableLookup"),
+        sim: Sim::Outcome,
         archy: Some(ArchyShape {
             fields: &[
                 at(FieldId::LookupKey, &["lookupValue"], ArchyForm::Expression),
@@ -617,6 +669,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Failure, false)],
         terminal: true,
         archy_action: Some("transferToNumber"),
+        sim: Sim::Transfer,
         archy: Some(ArchyShape {
             // [unverified] no public file has this action; the key follows the action defaults.
             fields: &[at(FieldId::Number, &["targetNumber"], ArchyForm::Expression)],
@@ -633,6 +686,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Failure, false)],
         terminal: true,
         archy_action: Some("transferToFlow"),
+        sim: Sim::Transfer,
         archy: Some(ArchyShape {
             fields: &[at(FieldId::FlowName, &["targetFlow", "name"], ArchyForm::Plain)],
             defaults: &[],
@@ -651,6 +705,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Failure, false)],
         terminal: true,
         archy_action: Some("transferToVoicemail"),
+        sim: Sim::Transfer,
         archy: Some(ArchyShape {
             fields: &[
                 at_optional(FieldId::Queue, &["destination", "queue", "targetQueue"], ArchyForm::LiteralName),
@@ -671,6 +726,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Active, true), port(PortName::Inactive, true)],
         terminal: false,
         archy_action: Some("evaluateSchedule"),
+        sim: Sim::Outcome,
         archy: Some(ArchyShape {
             fields: &[at(
                 FieldId::Schedule,
@@ -690,6 +746,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("setScreenPop"),
+        sim: Sim::Pass,
         archy: Some(ArchyShape { fields: &[at(FieldId::Script, &["screenPopScript"], ArchyForm::Key)], defaults: &[] }),
     },
     KindSpec {
@@ -702,6 +759,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Failure, false)],
         terminal: true,
         archy_action: Some("transferToUser"),
+        sim: Sim::Transfer,
         archy: Some(ArchyShape {
             // [unverified] no public file has this action (only its action defaults).
             fields: &[at(FieldId::User, &["targetUser"], ArchyForm::LiteralName)],
@@ -718,6 +776,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("setLanguage"),
+        sim: Sim::Pass,
         archy: Some(ArchyShape {
             // [unverified] no public file has this action.
             fields: &[at(FieldId::Language, &["language"], ArchyForm::Expression)],
@@ -734,6 +793,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("setParticipantData"),
+        sim: Sim::Pass,
         archy: Some(ArchyShape {
             fields: &[at(FieldId::Attributes, &["attributes"], ArchyForm::SetAttributes)],
             defaults: &[],
@@ -749,6 +809,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("getParticipantData"),
+        sim: Sim::Pass,
         archy: Some(ArchyShape {
             fields: &[at(FieldId::Attributes, &["attributes"], ArchyForm::GetAttributes)],
             defaults: &[],
@@ -764,6 +825,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Default, true)],
         terminal: false,
         archy_action: Some("switch"),
+        sim: Sim::Switch,
         // Written by the export's own switch writer (`evaluate: firstTrue: cases / default`).
         archy: Some(ArchyShape { fields: &[], defaults: &[] }),
     },
@@ -777,6 +839,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Target, true), port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("callTask"),
+        sim: Sim::CallTask,
         archy: None,
     },
     KindSpec {
@@ -789,6 +852,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("wait"),
+        sim: Sim::Pass,
         archy: Some(ArchyShape {
             fields: &[at(FieldId::DurationSeconds, &["duration"], ArchyForm::Seconds)],
             defaults: &[("trimDurationNearMaxRunningTime", r#"{"lit": false}"#)],
@@ -805,6 +869,7 @@ pub const KINDS: [KindSpec; 30] = [
         terminal: true,
         // Real module files end with `endTask` (docs/export.md).
         archy_action: Some("endTask"),
+        sim: Sim::Return,
         archy: None,
     },
 ];

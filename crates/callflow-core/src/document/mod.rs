@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 pub use kind::{
     ArchyAction, ArchyField, ArchyForm, ArchyShape, DataActionCall, FieldId, FieldInput, FieldSpec, KindSpec,
-    ModuleCall, NodeBody, NodeKind, PaletteGroup, Step, KINDS,
+    ModuleCall, NodeBody, NodeKind, PaletteGroup, Sim, Step, KINDS,
 };
 pub use port::{digit_port, is_menu_digit, Port, PortName, PortSet, MAX_CASES, PORT_SLOTS};
 pub use value_type::{TypeName, ValueType};

@@ -1,0 +1,451 @@
+//! "Place a call": walks a flow from its start as a call would, node by node, each doing what its
+//! kind's simulation rule says ([`crate::document::Sim`], in the kind table). No IO: the caller's
+//! digits, the outcomes of modules and data actions, and the decisions the expression subset
+//! cannot evaluate are asked of the user ([`Question`]) and answered with [`Answer`].
+//!
+//! The state after every step is kept, so a run can step back. A run is bounded by
+//! [`STEP_LIMIT`] steps (a loop without an exit ends there, saying so).
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::document::{NodeBody, NodeKind, PortName, Sim, TypeName, ValueType};
+use crate::evaluate::{evaluate, Value};
+use crate::{Document, FlowIndex};
+
+/// The most steps a run takes before it stops.
+pub const STEP_LIMIT: usize = 10_000;
+
+/// What the simulator needs the user to say.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Question {
+    /// A menu: press one of these digits (or let it time out).
+    Digit { node: usize, digits: Vec<String> },
+    /// Collect input: type the digits (or let it time out).
+    Digits { node: usize, min: usize, max: usize },
+    /// An outside answer (module, data action, schedule, lookup, transfer, kept action): pick a port,
+    /// and give the outputs' values.
+    Outcome { node: usize, ports: Vec<PortName>, outputs: Vec<(String, TypeName)> },
+    /// A condition the simulator cannot evaluate: true or false?
+    Condition { node: usize, expression: String, why: String },
+}
+
+/// The user's answer to a [`Question`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// A digit pressed at a menu (`"1"`, `"*"`, `"#"`).
+    Digit(String),
+    /// Digits typed at collect input.
+    Digits(String),
+    /// The caller said nothing (a menu's or collect input's timeout).
+    NoInput,
+    /// The port taken, and the outputs' values (as typed: `true`, `3`, `text`).
+    Outcome {
+        port: PortName,
+        outputs: Vec<(String, String)>,
+    },
+    Condition(bool),
+}
+
+/// How a call ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ending {
+    /// Transferred by this node (to a queue, a number, a flow, a user or a voicemail).
+    Transferred {
+        node: usize,
+        to: String,
+    },
+    HungUp {
+        node: usize,
+    },
+    /// A common module returned to its caller.
+    Returned {
+        node: usize,
+    },
+    /// A path that goes nowhere: the call falls off the flow here.
+    Stuck {
+        node: usize,
+        why: String,
+    },
+    /// [`STEP_LIMIT`] steps ran: most likely a loop with no way out.
+    StepLimit,
+}
+
+/// What the simulator did last.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    Asks(Question),
+    Ended(Ending),
+}
+
+/// A line of the call's transcript.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub node: usize,
+    pub text: String,
+}
+
+/// Everything a run has done so far.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct State {
+    /// The node being run (waiting for an answer, or where the call ended).
+    pub current: Option<usize>,
+    /// Every node visited, in order.
+    pub path: Vec<usize>,
+    pub variables: BTreeMap<String, Value>,
+    pub transcript: Vec<Line>,
+    pub ended: Option<Ending>,
+    /// Where each running `callTask` comes back to.
+    returns: Vec<Option<usize>>,
+    /// Loop node → turns taken.
+    turns: BTreeMap<usize, i64>,
+    steps: usize,
+}
+
+/// A call being placed.
+#[derive(Debug, Clone)]
+pub struct Call<'d> {
+    document: &'d Document,
+    index: FlowIndex,
+    pub state: State,
+    /// The state before each answer and the question it answered, for stepping back.
+    history: Vec<(State, Question)>,
+    /// The question now waiting, if any.
+    asking: Option<Question>,
+}
+
+impl<'d> Call<'d> {
+    /// A call on `document`; refused with its errors while it has any.
+    pub fn new(document: &'d Document) -> Result<Call<'d>, Vec<Diagnostic>> {
+        let errors: Vec<Diagnostic> = crate::validate(document).into_iter().filter(Diagnostic::is_error).collect();
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Call::insisting(document))
+    }
+
+    /// A call on `document` even with errors: it stops at the first node that cannot run.
+    pub fn insisting(document: &'d Document) -> Call<'d> {
+        let index = FlowIndex::build(document);
+        let mut state = State::default();
+        state.variables.insert("Call.Ani".to_owned(), Value::Str("tel:+13175550123".to_owned()));
+        state.variables.insert("Call.Dnis".to_owned(), Value::Str("tel:+18005550199".to_owned()));
+        Call { document, index, state, history: Vec::new(), asking: None }
+    }
+
+    /// Starts the call at the start node and runs to the first question or the end.
+    pub fn start(&mut self) -> Event {
+        let start = self.index.start_node(self.document);
+        self.state.current = start;
+        match start {
+            Some(node) => self.run_from(node),
+            None => self.end(Ending::Stuck { node: 0, why: "the flow has no start node".to_owned() }),
+        }
+    }
+
+    /// Answers the waiting question and runs on.
+    pub fn answer(&mut self, answer: Answer) -> Result<Event, String> {
+        let Some(question) = self.asking.clone() else { return Err("nothing is being asked".to_owned()) };
+        self.history.push((self.state.clone(), question.clone()));
+        let node = match &question {
+            Question::Digit { node, .. }
+            | Question::Digits { node, .. }
+            | Question::Outcome { node, .. }
+            | Question::Condition { node, .. } => *node,
+        };
+        let port = match (&question, answer) {
+            (Question::Digit { digits, .. }, Answer::Digit(digit)) if digits.contains(&digit) => {
+                self.say(node, format!("(caller presses {digit})"));
+                PortName::of_digit(&digit).ok_or("not a menu digit")?
+            }
+            (Question::Digit { .. } | Question::Digits { .. }, Answer::NoInput) => {
+                self.say(node, "(no input)".to_owned());
+                match question {
+                    Question::Digit { .. } => PortName::NoInput,
+                    _ => PortName::Failure,
+                }
+            }
+            (Question::Digits { min, max, .. }, Answer::Digits(digits)) => {
+                let count = digits.chars().filter(char::is_ascii_digit).count();
+                self.say(node, format!("(caller enters {digits})"));
+                let variable = self.document.flow.nodes[node]
+                    .body
+                    .text(crate::document::FieldId::Variable)
+                    .unwrap_or_default()
+                    .to_owned();
+                if (*min..=*max).contains(&count) && count == digits.len() {
+                    self.state.variables.insert(variable, Value::Str(digits));
+                    PortName::Success
+                } else {
+                    PortName::Failure
+                }
+            }
+            (Question::Outcome { ports, .. }, Answer::Outcome { port, outputs }) if ports.contains(&port) => {
+                for (name, value) in outputs {
+                    self.state.variables.insert(name, Value::parse_typed(&value));
+                }
+                port
+            }
+            (Question::Condition { .. }, Answer::Condition(value)) => {
+                if value {
+                    PortName::Yes
+                } else {
+                    PortName::No
+                }
+            }
+            (question, answer) => {
+                self.history.pop();
+                return Err(format!("{answer:?} does not answer {question:?}"));
+            }
+        };
+        self.asking = None;
+        // A transfer that the user says failed goes on its failure path; any other port ends it.
+        let node_sim = self.document.flow.nodes[node].kind().spec().sim;
+        if node_sim == Sim::Transfer && port != PortName::Failure {
+            return Ok(
+                self.end(Ending::Transferred { node, to: transfer_target(&self.document.flow.nodes[node].body) })
+            );
+        }
+        // A switch case answered yes is that case; no moves on to the next case.
+        if node_sim == Sim::Switch {
+            return Ok(self.switch_from(node, port == PortName::Yes));
+        }
+        Ok(self.follow(node, port))
+    }
+
+    /// Goes back to before the last answer: the same question is asked again.
+    pub fn back(&mut self) -> Option<Event> {
+        let (state, question) = self.history.pop()?;
+        self.state = state;
+        Some(self.ask(question))
+    }
+
+    /// The question now waiting, if any.
+    pub fn asking(&self) -> Option<&Question> {
+        self.asking.as_ref()
+    }
+
+    fn end(&mut self, ending: Ending) -> Event {
+        self.asking = None;
+        self.state.ended = Some(ending.clone());
+        Event::Ended(ending)
+    }
+
+    fn ask(&mut self, question: Question) -> Event {
+        self.asking = Some(question.clone());
+        Event::Asks(question)
+    }
+
+    fn say(&mut self, node: usize, text: String) {
+        self.state.transcript.push(Line { node, text });
+    }
+
+    /// Takes `port` from `node`: its target, or back from a called task, or the end of a module.
+    fn follow(&mut self, node: usize, port: PortName) -> Event {
+        match self.index.target(node, port) {
+            Some(next) => self.run_from(next),
+            None => match self.state.returns.pop() {
+                Some(Some(back)) => self.run_from(back),
+                Some(None) | None if self.document.flow.flow_type.is_module() => self.end(Ending::Returned { node }),
+                _ => {
+                    self.end(Ending::Stuck { node, why: format!("nothing is connected to its {} port", port.as_str()) })
+                }
+            },
+        }
+    }
+
+    /// Runs nodes from `node` until one asks or the call ends.
+    fn run_from(&mut self, start: usize) -> Event {
+        let mut node = start;
+        loop {
+            self.state.steps += 1;
+            if self.state.steps > STEP_LIMIT {
+                self.say(node, format!("(stopped after {STEP_LIMIT} steps: a loop with no way out?)"));
+                return self.end(Ending::StepLimit);
+            }
+            self.state.current = Some(node);
+            self.state.path.push(node);
+            let flow_node = &self.document.flow.nodes[node];
+            let body = &flow_node.body;
+            let port = match flow_node.kind().spec().sim {
+                Sim::Pass => PortName::Next,
+                Sim::Say => {
+                    let prompt = body.text(crate::document::FieldId::Prompt).unwrap_or_default().to_owned();
+                    self.say(node, prompt);
+                    PortName::Next
+                }
+                Sim::Assign => {
+                    if let NodeBody::SetVariable { variable, expression } = body {
+                        match evaluate(expression, &self.state.variables) {
+                            Ok(value) => {
+                                self.state.variables.insert(variable.clone(), value);
+                            }
+                            Err(why) => {
+                                let (variable, why) = (variable.clone(), why.0);
+                                self.say(node, format!("({variable} is left unset: {why})"));
+                                self.state.variables.insert(variable, Value::NotSet);
+                            }
+                        }
+                    }
+                    PortName::Next
+                }
+                Sim::Menu => {
+                    let prompt = body.text(crate::document::FieldId::Prompt).unwrap_or_default().to_owned();
+                    self.say(node, prompt);
+                    let digits = body.choices().iter().map(|c| c.digit.clone()).collect();
+                    return self.ask(Question::Digit { node, digits });
+                }
+                Sim::Collect => {
+                    let prompt = body.text(crate::document::FieldId::Prompt).unwrap_or_default().to_owned();
+                    self.say(node, prompt);
+                    let number = |field| body.text(field).and_then(|t| t.trim().parse::<usize>().ok());
+                    let min = number(crate::document::FieldId::MinDigits).unwrap_or(1);
+                    let max = number(crate::document::FieldId::MaxDigits).unwrap_or(min.max(1));
+                    return self.ask(Question::Digits { node, min, max });
+                }
+                Sim::Decide => {
+                    let expression = body.text(crate::document::FieldId::Expression).unwrap_or_default().to_owned();
+                    match evaluate(&expression, &self.state.variables) {
+                        Ok(Value::Bool(true)) => PortName::Yes,
+                        Ok(Value::Bool(false)) => PortName::No,
+                        Ok(other) => {
+                            let why = format!("it gives {other}, not true or false");
+                            return self.ask(Question::Condition { node, expression, why });
+                        }
+                        Err(why) => return self.ask(Question::Condition { node, expression, why: why.0 }),
+                    }
+                }
+                Sim::Switch => return self.switch_from(node, false),
+                Sim::Loop => {
+                    let count = body.text(crate::document::FieldId::LoopCount).unwrap_or_default().to_owned();
+                    let limit = match evaluate(&count, &self.state.variables) {
+                        Ok(Value::Int(n)) => n,
+                        _ => 1,
+                    };
+                    let turn = *self.state.turns.get(&node).unwrap_or(&0);
+                    if turn < limit && self.index.target(node, PortName::Loop).is_some() {
+                        self.state.turns.insert(node, turn + 1);
+                        if let Some(variable) =
+                            body.text(crate::document::FieldId::IndexVariable).filter(|v| !v.is_empty())
+                        {
+                            self.state.variables.insert(variable.to_owned(), Value::Int(turn));
+                        }
+                        PortName::Loop
+                    } else {
+                        self.state.turns.remove(&node);
+                        PortName::Next
+                    }
+                }
+                Sim::Outcome | Sim::Transfer => {
+                    let kind = flow_node.kind();
+                    let ports: Vec<PortName> = body
+                        .ports()
+                        .map(|p| p.name)
+                        .filter(|p| *p != PortName::Next || kind == NodeKind::Archy)
+                        .filter(|p| self.index.target(node, *p).is_some() || kind.spec().sim == Sim::Transfer)
+                        .collect();
+                    if kind.spec().sim == Sim::Transfer && self.index.target(node, PortName::Failure).is_none() {
+                        let to = transfer_target(body);
+                        self.say(node, format!("(transferred to {to})"));
+                        return self.end(Ending::Transferred { node, to });
+                    }
+                    let outputs = self.outputs_of(node);
+                    let mut ports = ports;
+                    if kind.spec().sim == Sim::Transfer && !ports.contains(&PortName::Next) {
+                        // "Transferred" is the way the call ends; failure is its path.
+                        ports.insert(0, PortName::Next);
+                    }
+                    return self.ask(Question::Outcome { node, ports, outputs });
+                }
+                Sim::HangUp => {
+                    self.say(node, "(the call is disconnected)".to_owned());
+                    return self.end(Ending::HungUp { node });
+                }
+                Sim::Return => return self.end(Ending::Returned { node }),
+                Sim::Jump => PortName::Target,
+                Sim::CallTask => {
+                    self.state.returns.push(self.index.target(node, PortName::Next));
+                    PortName::Target
+                }
+            };
+            match self.index.target(node, port) {
+                Some(next) => node = next,
+                None => return self.follow(node, port),
+            }
+        }
+    }
+
+    /// A switch: each case in order, evaluated or asked; the first true one is taken, else default.
+    /// `answered` is the user's yes for the case asked last (its index is the number of turns kept).
+    fn switch_from(&mut self, node: usize, answered: bool) -> Event {
+        let cases: Vec<String> = self.document.flow.nodes[node].body.cases().map(str::to_owned).collect();
+        let mut position = *self.state.turns.get(&node).unwrap_or(&0) as usize;
+        if answered {
+            self.state.turns.remove(&node);
+            return self.follow(node, PortName::Case(position as u8));
+        }
+        if self.asking.is_none() && self.state.turns.contains_key(&node) {
+            position += 1;
+        }
+        while position < cases.len() {
+            match evaluate(&cases[position], &self.state.variables) {
+                Ok(Value::Bool(true)) => {
+                    self.state.turns.remove(&node);
+                    return self.follow(node, PortName::Case(position as u8));
+                }
+                Ok(Value::Bool(false)) => position += 1,
+                Ok(other) => {
+                    self.state.turns.insert(node, position as i64);
+                    let why = format!("it gives {other}, not true or false");
+                    return self.ask(Question::Condition { node, expression: cases[position].clone(), why });
+                }
+                Err(why) => {
+                    self.state.turns.insert(node, position as i64);
+                    return self.ask(Question::Condition { node, expression: cases[position].clone(), why: why.0 });
+                }
+            }
+        }
+        self.state.turns.remove(&node);
+        self.follow(node, PortName::Default)
+    }
+
+    /// The outputs an outside answer sets: a module's or data action's mapped variables, each with
+    /// its declared type (string when undeclared).
+    fn outputs_of(&self, node: usize) -> Vec<(String, TypeName)> {
+        let declared = |name: &str| {
+            self.document
+                .flow
+                .variables
+                .iter()
+                .find(|v| v.name == name)
+                .map(|v| v.value_type)
+                .unwrap_or(TypeName::scalar(ValueType::String))
+        };
+        match self.document.flow.nodes[node].body.mappings() {
+            Some((_, outputs)) => outputs.values().map(|target| (target.clone(), declared(target))).collect(),
+            None => Vec::new(),
+        }
+    }
+}
+
+/// Where a transfer sends the call, as the transcript says it.
+fn transfer_target(body: &NodeBody) -> String {
+    use crate::document::FieldId;
+    for field in [FieldId::Queue, FieldId::Number, FieldId::FlowName, FieldId::User] {
+        if let Some(text) = body.text(field).filter(|t| !t.trim().is_empty()) {
+            return text.to_owned();
+        }
+    }
+    "its destination".to_owned()
+}
+
+/// A typed sample value for an output (what the simulator pre-fills).
+pub fn sample_value(value_type: TypeName) -> String {
+    match (value_type.list, value_type.base) {
+        (true, _) => String::new(),
+        (_, ValueType::Boolean) => "true".to_owned(),
+        (_, ValueType::Integer) => "1".to_owned(),
+        (_, ValueType::Decimal) => "1.5".to_owned(),
+        _ => "sample".to_owned(),
+    }
+}

@@ -1,0 +1,163 @@
+//! The call simulator on the bundled templates: digits through menus, outside answers, decisions
+//! evaluated or asked, loops bounded, stepping back, and the order of the Archy export.
+
+use std::path::Path;
+
+use callflow_core::document::PortName;
+use callflow_core::simulate::{Answer, Call, Ending, Event, Question};
+use callflow_core::Document;
+
+fn template(name: &str) -> Document {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/templates").join(name);
+    callflow_core::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn label(document: &Document, node: usize) -> &str {
+    &document.flow.nodes[node].label
+}
+
+fn outcome(port: PortName, outputs: &[(&str, &str)]) -> Answer {
+    Answer::Outcome { port, outputs: outputs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
+}
+
+#[test]
+fn seed_002_to_the_queue_and_to_a_hang_up() {
+    let document = template("seed-002-verify-then-queue.flow.json");
+    let mut call = Call::new(&document).unwrap();
+    let Event::Asks(Question::Outcome { node, ports, outputs }) = call.start() else { panic!("the module is asked") };
+    assert_eq!(label(&document, node), "Verify caller");
+    assert_eq!(ports, [PortName::Complete, PortName::Error]);
+    assert_eq!(outputs.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), ["Flow.verified"]);
+    let ended = call.answer(outcome(PortName::Complete, &[("Flow.verified", "true")])).unwrap();
+    let Event::Ended(Ending::Transferred { to, .. }) = ended else { panic!("{ended:?}") };
+    assert_eq!(to, "Support");
+    assert_eq!(call.state.variables["Flow.verified"].to_string(), "true");
+    // Step back and take the module's error path instead: the call hangs up.
+    assert!(matches!(call.back(), Some(Event::Asks(Question::Outcome { .. }))));
+    let ended = call.answer(outcome(PortName::Error, &[])).unwrap();
+    assert!(matches!(ended, Event::Ended(Ending::HungUp { .. })), "{ended:?}");
+}
+
+#[test]
+fn pressing_digits_through_the_business_hours_menu() {
+    let document = template("business-hours-menu.flow.json");
+    let mut call = Call::new(&document).unwrap();
+    let Event::Asks(Question::Outcome { ports, .. }) = call.start() else { panic!("the schedule group is asked") };
+    assert_eq!(ports, [PortName::Open, PortName::Closed, PortName::Holiday]);
+    let Event::Asks(Question::Digit { digits, .. }) = call.answer(outcome(PortName::Open, &[])).unwrap() else {
+        panic!("the menu is asked")
+    };
+    assert_eq!(digits, ["1", "2", "*"]);
+    // Star repeats the menu; then 1 collects the account number.
+    assert!(matches!(call.answer(Answer::Digit("*".into())).unwrap(), Event::Asks(Question::Digit { .. })));
+    let Event::Asks(Question::Digits { min, max, .. }) = call.answer(Answer::Digit("1".into())).unwrap() else {
+        panic!("collect input is asked")
+    };
+    assert_eq!((min, max), (4, 10));
+    let Event::Asks(Question::Outcome { ports, .. }) = call.answer(Answer::Digits("12345".into())).unwrap() else {
+        panic!("the lookup is asked")
+    };
+    assert_eq!(call.state.variables["Flow.accountNumber"].to_string(), "\"12345\"");
+    assert_eq!(ports, [PortName::Found, PortName::NotFound]);
+    let Event::Asks(Question::Outcome { ports, .. }) = call.answer(outcome(PortName::NotFound, &[])).unwrap() else {
+        panic!("the transfer is asked whether it worked")
+    };
+    assert_eq!(ports, [PortName::Next, PortName::Failure]);
+    let ended = call.answer(outcome(PortName::Next, &[])).unwrap();
+    assert_eq!(ended, Event::Ended(Ending::Transferred { node: 7, to: "Support".into() }));
+    let said: Vec<&str> = call.state.transcript.iter().map(|l| l.text.as_str()).collect();
+    assert!(said.contains(&"We could not find that account. Let me get you to someone who can help."), "{said:?}");
+    // A menu timeout takes its no-input path: a hang-up.
+    let mut quiet = Call::new(&document).unwrap();
+    quiet.start();
+    quiet.answer(outcome(PortName::Open, &[])).unwrap();
+    assert!(matches!(quiet.answer(Answer::NoInput).unwrap(), Event::Ended(Ending::HungUp { .. })));
+    // Answers that do not fit the question are refused, and nothing changes.
+    assert!(quiet.answer(Answer::Digit("9".into())).is_err());
+}
+
+#[test]
+fn decisions_evaluate_what_they_can_and_ask_the_rest() {
+    let document = template("data-action-lookup.flow.json");
+    let mut call = Call::new(&document).unwrap();
+    call.start();
+    // The data action returns a VIP: the decision reads Flow.isVip and needs no question.
+    let ended = call.answer(outcome(PortName::Success, &[("Flow.isVip", "true"), ("Flow.accountId", "A-1")])).unwrap();
+    assert!(matches!(ended, Event::Asks(Question::Outcome { .. })), "the VIP transfer is asked: {ended:?}");
+    assert_eq!(label(&document, call.state.current.unwrap()), "Queue to VIP desk");
+    // A decision the subset cannot run is asked.
+    let mut document = document.clone();
+    if let callflow_core::NodeBody::Decision { expression } = &mut document.flow.nodes[2].body {
+        *expression = "Contains(Flow.accountId, \"A\")".into();
+    }
+    let mut call = Call::new(&document).unwrap();
+    call.start();
+    let asked = call.answer(outcome(PortName::Success, &[("Flow.accountId", "A-1")])).unwrap();
+    let Event::Asks(Question::Condition { why, .. }) = asked else { panic!("{asked:?}") };
+    assert!(why.contains("Contains"), "{why}");
+    assert!(matches!(call.answer(Answer::Condition(false)).unwrap(), Event::Ended(_) | Event::Asks(_)));
+}
+
+#[test]
+fn a_loop_with_no_way_out_stops_at_the_step_limit() {
+    let mut document = Document::empty("Loop");
+    let mut a = callflow_core::Node::new("a", callflow_core::NodeKind::SetVariable, 0.0, 0.0);
+    a.body = callflow_core::NodeBody::SetVariable { variable: "Flow.n".into(), expression: "1".into() };
+    let mut b = a.clone();
+    b.id = "b".into();
+    document.flow.nodes.extend([a, b]);
+    for (from, to) in [("start", "a"), ("a", "b"), ("b", "a")] {
+        document.flow.edges.push(callflow_core::Edge::new(from, None, to));
+    }
+    let refused = Call::new(&document).unwrap_err();
+    assert!(refused.iter().any(|d| d.code.as_str() == "no-exit-loop"), "{refused:?}");
+    let mut call = Call::insisting(&document);
+    assert_eq!(call.start(), Event::Ended(Ending::StepLimit));
+}
+
+/// The simulator runs a straight flow in the order the Archy export lists its actions.
+#[test]
+fn a_straight_flow_runs_in_the_order_of_its_archy_actions() {
+    use callflow_core::{Edge, Node, NodeBody, NodeKind};
+    let mut document = Document::empty("Straight");
+    document.flow.variables.push(callflow_core::document::Variable::new(
+        "Flow.n",
+        callflow_core::document::TypeName::scalar(callflow_core::document::ValueType::Integer),
+    ));
+    let mut previous = "start".to_owned();
+    for i in 0..8 {
+        let id = format!("n{i}");
+        let mut node =
+            Node::new(&id, if i % 2 == 0 { NodeKind::Play } else { NodeKind::SetVariable }, 100.0 * i as f64, 0.0);
+        node.label = format!("Step {i}");
+        node.body = if i % 2 == 0 {
+            NodeBody::Play { prompt: format!("Prompt {i}") }
+        } else {
+            NodeBody::SetVariable { variable: "Flow.n".into(), expression: format!("{i}") }
+        };
+        document.flow.nodes.push(node);
+        document.flow.edges.push(Edge::new(previous.clone(), None, id.clone()));
+        previous = id;
+    }
+    let mut queue = Node::new("queue", NodeKind::Transfer, 900.0, 0.0);
+    queue.label = "To Support".into();
+    queue.body = NodeBody::Transfer { queue: "Support".into() };
+    document.flow.nodes.push(queue);
+    document.flow.edges.push(Edge::new(previous, None, "queue"));
+
+    let mut call = Call::new(&document).unwrap();
+    assert!(matches!(call.start(), Event::Ended(Ending::Transferred { .. })));
+    let ran: Vec<&str> = call.state.path.iter().skip(1).map(|&i| document.flow.nodes[i].label.as_str()).collect();
+    let yaml: serde_json::Value =
+        serde_norway::from_str(&callflow_core::export::archy(&document).unwrap().yaml).unwrap();
+    let written: Vec<String> = yaml["inboundCall"]["tasks"][0]["task"]["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|action| action.as_object()?.values().next()?["name"].as_str().map(str::to_owned))
+        .collect();
+    // After the transfer the export writes the hang-up its failure would run into.
+    assert_eq!(written.last().map(String::as_str), Some("To Support failed: disconnect"));
+    assert_eq!(ran, written[..written.len() - 1].iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(call.state.variables["Flow.n"].to_string(), "7");
+}
