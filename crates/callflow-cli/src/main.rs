@@ -88,6 +88,13 @@ enum Command {
         #[arg(short = 'o', long = "output")]
         output: Option<PathBuf>,
     },
+    /// Replay the scenarios saved with a flow (or every flow of a project) in the call simulator;
+    /// exit 1 when any of them does not end as it expects.
+    Test {
+        file: String,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
     /// A project's modules: which flows call them, at which version, with which inputs, and which
     /// callers must be published again to pick up a module's latest version.
     Impact {
@@ -174,6 +181,54 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
             let answer = callflow_core::doctor(&text);
             print_report(&answer.report, format, Some(&answer));
             Ok(u8::from(!answer.report.ok))
+        }
+        Command::Test { file, format } => {
+            let text = read_input(&file)?;
+            let project = match callflow_core::parse_project(&text) {
+                Ok(project) => project,
+                Err(finding) => return Ok(refuse("test", &[finding])),
+            };
+            let several = project.flows.len() > 1;
+            let mut results = Vec::new();
+            for index in 0..project.flows.len() {
+                let Some(document) = project.document(index) else { continue };
+                for result in callflow_core::simulate::run_scenarios(&document) {
+                    results.push((several.then(|| document.flow.name.clone()), result));
+                }
+            }
+            let failed = results.iter().filter(|(_, r)| !r.passed).count();
+            match format {
+                OutputFormat::Json => {
+                    let answer = serde_json::json!({
+                        "ok": failed == 0,
+                        "passed": results.len() - failed,
+                        "failed": failed,
+                        "results": results.iter().map(|(flow, result)| {
+                            let mut value = serde_json::to_value(result).unwrap_or_default();
+                            if let Some(flow) = flow {
+                                value["flow"] = serde_json::Value::String(flow.clone());
+                            }
+                            value
+                        }).collect::<Vec<_>>(),
+                    });
+                    println!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default());
+                }
+                OutputFormat::Text => {
+                    for (flow, result) in &results {
+                        let place = flow.as_ref().map(|f| format!("{f}: ")).unwrap_or_default();
+                        println!("{} {place}{}: {}", if result.passed { "pass" } else { "FAIL" }, result.name, result.ended);
+                        for problem in &result.problems {
+                            println!("    {problem}");
+                        }
+                    }
+                    if results.is_empty() {
+                        println!("no scenarios: save a simulator run as a scenario to test it here");
+                    } else {
+                        println!("{} passed, {failed} failed", results.len() - failed);
+                    }
+                }
+            }
+            Ok(u8::from(failed > 0))
         }
         Command::Impact { file, format } => {
             let text = read_input(&file)?;

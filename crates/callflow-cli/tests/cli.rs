@@ -330,3 +330,34 @@ fn projects_check_export_deploy_and_impact() {
     assert!(nothing.stdout.contains("nothing to republish"), "{}", nothing.stdout);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// `callflow test`: the template's saved scenarios pass (exit 0); a scenario that expects another
+/// end, and the same flow with an edge gone, fail (exit 1) with what differs, as text and JSON.
+#[test]
+fn test_replays_the_saved_scenarios() {
+    let file = template("business-hours-menu.flow.json");
+    let passing = callflow(&["test", &file, "--format", "json"], None);
+    assert_eq!(passing.code, 0, "{}", passing.stdout);
+    let report: serde_json::Value = serde_json::from_str(&passing.stdout).unwrap();
+    assert_eq!((report["ok"].as_bool(), report["passed"].as_u64(), report["failed"].as_u64()), (Some(true), Some(3), Some(0)));
+
+    let mut document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    document["flow"]["scenarios"][1]["expect"]["end"] = serde_json::json!("transferred");
+    let failing = callflow(&["test", "-"], Some(&document.to_string()));
+    assert_eq!(failing.code, 1);
+    assert!(failing.stdout.contains("FAIL Silence at the menu hangs up: hungUp at bye"), "{}", failing.stdout);
+    assert!(failing.stdout.contains("expected the call to end transferred, it ended hungUp"), "{}", failing.stdout);
+
+    // Break the flow: the lookup's not-found path is gone, so the first scenario stops there.
+    let mut broken: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let edges = broken["flow"]["edges"].as_array_mut().unwrap();
+    edges.retain(|e| !(e["from"] == "lookup" && e["port"] == "notFound"));
+    let outcome = callflow(&["test", "-", "--format", "json"], Some(&broken.to_string()));
+    assert_eq!(outcome.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+    let first = &report["results"][0];
+    assert_eq!(first["passed"], false);
+    assert!(first["problems"][0].as_str().unwrap().contains("answer 4"), "{first}");
+    let unreadable = callflow(&["test", "-"], Some("{"));
+    assert_eq!(unreadable.code, 1);
+}

@@ -457,6 +457,7 @@ fn tutorial_graph(object: &Map<String, Json>) -> DoctorReport {
             nodes,
             edges,
             archy: None,
+            scenarios: Vec::new(),
         },
         modules: Vec::new(),
         queues: Vec::new(),

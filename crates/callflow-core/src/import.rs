@@ -257,6 +257,7 @@ impl Importer {
                 nodes: self.nodes,
                 edges: self.edges,
                 archy: Some(Box::new(keys)),
+                scenarios: Vec::new(),
             },
             modules: self.modules.iter().map(|name| unknown_module(name)).collect(),
             queues: self.queues.iter().map(|name| Queue { id: None, name: name.clone() }).collect(),

@@ -95,6 +95,8 @@ pub struct State {
     pub variables: BTreeMap<String, Value>,
     pub transcript: Vec<Line>,
     pub ended: Option<Ending>,
+    /// The answers given so far, in order (what a saved scenario replays).
+    pub answers: Vec<Answer>,
     /// Where each running `callTask` comes back to.
     returns: Vec<Option<usize>>,
     /// Loop node → turns taken.
@@ -147,6 +149,7 @@ impl<'d> Call<'d> {
     pub fn answer(&mut self, answer: Answer) -> Result<Event, String> {
         let Some(question) = self.asking.clone() else { return Err("nothing is being asked".to_owned()) };
         self.history.push((self.state.clone(), question.clone()));
+        self.state.answers.push(answer.clone());
         let node = match &question {
             Question::Digit { node, .. }
             | Question::Digits { node, .. }
@@ -194,8 +197,10 @@ impl<'d> Call<'d> {
                 }
             }
             (question, answer) => {
-                self.history.pop();
-                return Err(format!("{answer:?} does not answer {question:?}"));
+                if let Some((state, _)) = self.history.pop() {
+                    self.state = state;
+                }
+                return Err(format!("{} does not answer {}", describe_answer(&answer), describe_question(question)));
             }
         };
         self.asking = None;
@@ -448,4 +453,212 @@ pub fn sample_value(value_type: TypeName) -> String {
         (_, ValueType::Decimal) => "1.5".to_owned(),
         _ => "sample".to_owned(),
     }
+}
+
+/// A question in words (for messages and test reports).
+pub fn describe_question(question: &Question) -> String {
+    match question {
+        Question::Digit { digits, .. } => format!("a menu (press {})", digits.join(", ")),
+        Question::Digits { min, max, .. } => format!("collect input ({min} to {max} digits)"),
+        Question::Outcome { ports, .. } => {
+            format!("an outcome ({})", ports.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", "))
+        }
+        Question::Condition { expression, .. } => format!("the condition {expression}"),
+    }
+}
+
+fn describe_answer(answer: &Answer) -> String {
+    match answer {
+        Answer::Digit(digit) => format!("pressing {digit}"),
+        Answer::Digits(digits) => format!("entering {digits}"),
+        Answer::NoInput => "no input".to_owned(),
+        Answer::Outcome { port, .. } => format!("the outcome {}", port.as_str()),
+        Answer::Condition(value) => format!("{value}"),
+    }
+}
+
+impl Ending {
+    /// The ending's name in a scenario (`transferred`, `hungUp`, `returned`, `stuck`, `stepLimit`).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Ending::Transferred { .. } => "transferred",
+            Ending::HungUp { .. } => "hungUp",
+            Ending::Returned { .. } => "returned",
+            Ending::Stuck { .. } => "stuck",
+            Ending::StepLimit => "stepLimit",
+        }
+    }
+
+    /// The node the call ended at.
+    pub fn node(&self) -> Option<usize> {
+        match self {
+            Ending::Transferred { node, .. }
+            | Ending::HungUp { node }
+            | Ending::Returned { node }
+            | Ending::Stuck { node, .. } => Some(*node),
+            Ending::StepLimit => None,
+        }
+    }
+}
+
+use crate::document::{Scenario, ScenarioAnswer, ScenarioExpect};
+
+impl From<&Answer> for ScenarioAnswer {
+    fn from(answer: &Answer) -> ScenarioAnswer {
+        let mut saved = ScenarioAnswer {
+            digit: None,
+            digits: None,
+            no_input: false,
+            outcome: None,
+            outputs: Default::default(),
+            condition: None,
+        };
+        match answer {
+            Answer::Digit(digit) => saved.digit = Some(digit.clone()),
+            Answer::Digits(digits) => saved.digits = Some(digits.clone()),
+            Answer::NoInput => saved.no_input = true,
+            Answer::Outcome { port, outputs } => {
+                saved.outcome = Some(port.as_str().to_owned());
+                saved.outputs = outputs.iter().cloned().collect();
+            }
+            Answer::Condition(value) => saved.condition = Some(*value),
+        }
+        saved
+    }
+}
+
+/// A saved answer as the simulator takes it; `None` when it names no answer or a port that does
+/// not exist.
+pub fn answer_of(saved: &ScenarioAnswer) -> Option<Answer> {
+    if let Some(digit) = &saved.digit {
+        return Some(Answer::Digit(digit.clone()));
+    }
+    if let Some(digits) = &saved.digits {
+        return Some(Answer::Digits(digits.clone()));
+    }
+    if saved.no_input {
+        return Some(Answer::NoInput);
+    }
+    if let Some(port) = &saved.outcome {
+        let outputs = saved.outputs.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        return Some(Answer::Outcome { port: PortName::parse(port)?, outputs });
+    }
+    saved.condition.map(Answer::Condition)
+}
+
+impl Call<'_> {
+    /// The finished run as a scenario named `name`: its answers, and its end (the node, a
+    /// transfer's destination, and the flow's variables as they are).
+    pub fn to_scenario(&self, name: &str) -> Option<Scenario> {
+        let ending = self.state.ended.as_ref()?;
+        let to = match ending {
+            Ending::Transferred { to, .. } => Some(to.clone()),
+            _ => None,
+        };
+        let scope = format!("{}.", self.document.flow.flow_type.scope());
+        Some(Scenario {
+            name: name.to_owned(),
+            answers: self.state.answers.iter().map(ScenarioAnswer::from).collect(),
+            expect: ScenarioExpect {
+                end: ending.name().to_owned(),
+                node: ending.node().map(|n| self.document.flow.nodes[n].id.clone()),
+                to,
+                variables: self
+                    .state
+                    .variables
+                    .iter()
+                    .filter(|(name, _)| name.starts_with(&scope))
+                    .map(|(name, value)| (name.clone(), value.to_string()))
+                    .collect(),
+            },
+        })
+    }
+}
+
+/// What replaying one scenario gave.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScenarioResult {
+    pub name: String,
+    pub passed: bool,
+    /// How the call ended, in words.
+    pub ended: String,
+    /// Each difference from what the scenario expects.
+    pub problems: Vec<String>,
+}
+
+/// Replays `scenario` on `document`: its answers in order, then its expected end. A flow with
+/// errors still runs as far as it can (a broken flow fails its scenarios, saying where).
+pub fn run_scenario(document: &Document, scenario: &Scenario) -> ScenarioResult {
+    let mut call = Call::insisting(document);
+    let mut event = call.start();
+    let mut problems = Vec::new();
+    for (position, saved) in scenario.answers.iter().enumerate() {
+        let Event::Asks(question) = &event else {
+            problems.push(format!("the call ended before answer {} was needed", position + 1));
+            break;
+        };
+        let Some(answer) = answer_of(saved) else {
+            problems.push(format!("answer {} names nothing the simulator can give", position + 1));
+            break;
+        };
+        match call.answer(answer) {
+            Ok(next) => event = next,
+            Err(why) => {
+                problems.push(format!("answer {}: {why} (asked: {})", position + 1, describe_question(question)));
+                break;
+            }
+        }
+    }
+    let ended = match &event {
+        Event::Ended(ending) => {
+            let node = ending.node().map(|n| document.flow.nodes[n].id.clone());
+            let expect = &scenario.expect;
+            if problems.is_empty() {
+                if ending.name() != expect.end {
+                    problems.push(format!("expected the call to end {}, it ended {}", expect.end, ending.name()));
+                }
+                if expect.node.is_some() && expect.node != node {
+                    problems.push(format!(
+                        "expected it to end at {}, it ended at {}",
+                        expect.node.as_deref().unwrap_or_default(),
+                        node.as_deref().unwrap_or("no node")
+                    ));
+                }
+                if let (Some(wanted), Ending::Transferred { to, .. }) = (&expect.to, ending) {
+                    if wanted != to {
+                        problems.push(format!("expected a transfer to {wanted}, it went to {to}"));
+                    }
+                }
+                for (name, wanted) in &expect.variables {
+                    let actual = call.state.variables.get(name).cloned().unwrap_or(Value::NotSet);
+                    // `12345` and `"12345"` both mean the text a caller typed; types aside, the text must match.
+                    let text = match &actual {
+                        Value::Str(text) => text.clone(),
+                        other => other.to_string(),
+                    };
+                    if actual != Value::parse_typed(wanted) && text != wanted.trim().trim_matches('"') {
+                        problems.push(format!("expected {name} = {wanted}, it is {actual}"));
+                    }
+                }
+            }
+            match ending {
+                Ending::Transferred { to, .. } => format!("transferred to {to} at {}", node.unwrap_or_default()),
+                Ending::Stuck { why, .. } => format!("stuck at {}: {why}", node.unwrap_or_default()),
+                other => format!("{} at {}", other.name(), node.unwrap_or_else(|| "the step limit".to_owned())),
+            }
+        }
+        Event::Asks(question) => {
+            if problems.is_empty() {
+                problems.push(format!("after the last answer the call still asks {}", describe_question(question)));
+            }
+            format!("waiting at {}", call.state.current.map(|n| document.flow.nodes[n].id.clone()).unwrap_or_default())
+        }
+    };
+    ScenarioResult { name: scenario.name.clone(), passed: problems.is_empty(), ended, problems }
+}
+
+/// Every scenario of the flow, replayed.
+pub fn run_scenarios(document: &Document) -> Vec<ScenarioResult> {
+    document.flow.scenarios.iter().map(|scenario| run_scenario(document, scenario)).collect()
 }

@@ -79,6 +79,56 @@ pub struct Flow {
     pub edges: Vec<Edge>,
     /// An imported flow's own Archy keys (settings, languages, ...), written back as they came.
     pub archy: Option<Box<ArchyKeys>>,
+    /// Saved simulator runs that `callflow test` and the Tests tab replay (docs/simulator.md).
+    pub scenarios: Vec<Scenario>,
+}
+
+/// A saved call: the caller's inputs and the outcomes chosen, in order, and how it must end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    /// One answer per question the call asks, in order.
+    #[serde(default)]
+    pub answers: Vec<ScenarioAnswer>,
+    pub expect: ScenarioExpect,
+}
+
+/// One answer of a scenario, as the simulator asks: a menu digit, collected digits, no input, an
+/// outside outcome (a port, and outputs as typed), or a condition's truth.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScenarioAnswer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digit: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub digits: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_input: bool,
+    /// The port an outside answer takes (`complete`, `found`, `next` for a transfer that worked, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Mapping::is_empty")]
+    pub outputs: Mapping,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub condition: Option<bool>,
+}
+
+/// How a scenario's call must end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ScenarioExpect {
+    /// `transferred`, `hungUp`, `returned`, `stuck` or `stepLimit`.
+    pub end: String,
+    /// The id of the node the call ends at.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    /// Where a transfer sends the call (a queue's name, a number, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Variable → value at the end, as typed (`true`, `3`, `"text"` or text).
+    #[serde(default, skip_serializing_if = "Mapping::is_empty")]
+    pub variables: Mapping,
 }
 
 /// A node: identity, label, position, and its kind's data.
@@ -338,6 +388,7 @@ impl Document {
                 nodes: vec![Node::new("start", NodeKind::Start, 40.0, 160.0)],
                 edges: Vec::new(),
                 archy: None,
+                scenarios: Vec::new(),
             },
             modules: Vec::new(),
             queues: Vec::new(),

@@ -61,6 +61,9 @@ pub struct Flow {
     /// An imported flow's Archy keys that the designer does not model, kept as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archy: Option<ArchyKeys>,
+    /// Saved simulator runs (docs/simulator.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scenarios: Vec<super::Scenario>,
 }
 
 pub(crate) fn default_language() -> String {
@@ -454,6 +457,7 @@ impl From<&super::Document> for Document {
                 nodes: flow.nodes.iter().map(Node::from).collect(),
                 edges: flow.edges.clone(),
                 archy: flow.archy.as_deref().cloned(),
+                scenarios: flow.scenarios.clone(),
             },
             modules: document.modules.clone(),
             queues: document.queues.clone(),
@@ -497,6 +501,7 @@ fn into_model(document: Document) -> super::Document {
             nodes: flow.nodes.into_iter().map(Node::into_model).collect(),
             edges: flow.edges,
             archy: flow.archy.map(Box::new),
+            scenarios: flow.scenarios,
         },
         modules: document.modules,
         queues: document.queues,
