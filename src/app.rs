@@ -45,6 +45,7 @@ pub fn App() -> impl IntoView {
     let connection = Connection::start();
     provide_context(connection);
     provide_context(DeployState::new());
+    provide_context(crate::panels::simulator_panel::Simulation::new());
     if connection.message.get_untracked().is_some() {
         dock.set(DockTab::Deploy);
     }
@@ -199,6 +200,8 @@ pub fn App() -> impl IntoView {
                         DockTab::Source => view! { <SourcePanel /> }.into_any(),
                         DockTab::Deploy => view! { <DeployPanel /> }.into_any(),
                         DockTab::Impact => view! { <crate::panels::impact_panel::ImpactPanel /> }.into_any(),
+                        DockTab::Simulate => view! { <crate::panels::simulator_panel::SimulatorPanel /> }.into_any(),
+                        DockTab::Tests => view! { <crate::panels::simulator_panel::TestsPanel /> }.into_any(),
                     }}
                 </div>
             </section>

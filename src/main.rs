@@ -22,11 +22,15 @@ pub enum DockTab {
     Source,
     Deploy,
     Impact,
+    Simulate,
+    Tests,
 }
 
 impl DockTab {
-    pub const ALL: [DockTab; 7] = [
+    pub const ALL: [DockTab; 9] = [
         DockTab::Problems,
+        DockTab::Simulate,
+        DockTab::Tests,
         DockTab::Export,
         DockTab::Deploy,
         DockTab::Impact,
@@ -44,6 +48,8 @@ impl DockTab {
             DockTab::Source => "source",
             DockTab::Deploy => "deploy",
             DockTab::Impact => "impact",
+            DockTab::Simulate => "simulate",
+            DockTab::Tests => "tests",
         }
     }
 
@@ -56,6 +62,8 @@ impl DockTab {
             DockTab::Source => "JSON",
             DockTab::Deploy => "Deploy",
             DockTab::Impact => "Modules",
+            DockTab::Simulate => "Simulate",
+            DockTab::Tests => "Tests",
         }
     }
 }

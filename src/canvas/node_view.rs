@@ -28,6 +28,10 @@ pub fn NodeView(id: String, events: CanvasEvents) -> impl IntoView {
     let selected = Memo::new(move |_| studio.selection.with(|s| s.nodes.contains(&selected_id)));
     let mark_id = id.clone();
     let mark = Memo::new(move |_| studio.marks.with(|marks| marks.nodes.get(&mark_id).copied()));
+    // While a call is simulated: `current` or `visited` (nothing else reads the simulator).
+    let sim_id = id.clone();
+    let simulation = use_context::<crate::panels::simulator_panel::Simulation>();
+    let sim = Memo::new(move |_| simulation.and_then(|s| s.marks.with(|marks| marks.get(&sim_id).copied())));
     let ports: Memo<Vec<Port>> =
         Memo::new(move |_| node.with(|n| n.as_ref().map(|n| n.ports().collect()).unwrap_or_default()));
 
@@ -57,6 +61,7 @@ pub fn NodeView(id: String, events: CanvasEvents) -> impl IntoView {
             class=class
             data-testid="node"
             data-node-id=id.clone()
+            data-sim=move || sim.get()
             data-kind=move || node.with(|n| n.as_ref().map(|n| n.kind().as_str()))
             transform=move || {
                 let (x, y) = position.get();

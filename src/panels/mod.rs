@@ -11,6 +11,7 @@ pub mod library_panel;
 pub mod palette;
 pub mod problems_panel;
 pub mod project_panel;
+pub mod simulator_panel;
 pub mod source_panel;
 pub mod test_run_panel;
 pub mod toolbar;

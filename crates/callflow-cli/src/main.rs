@@ -216,7 +216,12 @@ fn run(cli: Cli) -> Result<u8, UsageError> {
                 OutputFormat::Text => {
                     for (flow, result) in &results {
                         let place = flow.as_ref().map(|f| format!("{f}: ")).unwrap_or_default();
-                        println!("{} {place}{}: {}", if result.passed { "pass" } else { "FAIL" }, result.name, result.ended);
+                        println!(
+                            "{} {place}{}: {}",
+                            if result.passed { "pass" } else { "FAIL" },
+                            result.name,
+                            result.ended
+                        );
                         for problem in &result.problems {
                             println!("    {problem}");
                         }

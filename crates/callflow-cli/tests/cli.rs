@@ -339,7 +339,10 @@ fn test_replays_the_saved_scenarios() {
     let passing = callflow(&["test", &file, "--format", "json"], None);
     assert_eq!(passing.code, 0, "{}", passing.stdout);
     let report: serde_json::Value = serde_json::from_str(&passing.stdout).unwrap();
-    assert_eq!((report["ok"].as_bool(), report["passed"].as_u64(), report["failed"].as_u64()), (Some(true), Some(3), Some(0)));
+    assert_eq!(
+        (report["ok"].as_bool(), report["passed"].as_u64(), report["failed"].as_u64()),
+        (Some(true), Some(3), Some(0))
+    );
 
     let mut document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     document["flow"]["scenarios"][1]["expect"]["end"] = serde_json::json!("transferred");

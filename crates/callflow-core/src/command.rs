@@ -164,6 +164,10 @@ pub enum Command {
     SetQueues {
         queues: Vec<Queue>,
     },
+    /// Replaces the flow's saved scenarios (a saved run, a deleted one).
+    SetScenarios {
+        scenarios: Vec<crate::document::Scenario>,
+    },
     /// Several commands as one step, applied in order, all or nothing.
     Batch {
         commands: Vec<Command>,
@@ -175,7 +179,8 @@ impl Command {
     /// move needs no re-validation.
     pub fn affects_validation(&self) -> bool {
         match self {
-            Command::MoveNodes { .. } => false,
+            // Scenarios are replayed, not validated.
+            Command::MoveNodes { .. } | Command::SetScenarios { .. } => false,
             Command::Batch { commands } => commands.iter().any(Command::affects_validation),
             _ => true,
         }
@@ -410,6 +415,10 @@ pub fn apply(document: &mut Document, command: &Command) -> Result<Command, Comm
         Command::SetQueues { queues } => {
             let old = std::mem::replace(&mut document.queues, queues.clone());
             Ok(Command::SetQueues { queues: old })
+        }
+        Command::SetScenarios { scenarios } => {
+            let old = std::mem::replace(&mut document.flow.scenarios, scenarios.clone());
+            Ok(Command::SetScenarios { scenarios: old })
         }
         Command::Batch { commands } => {
             let mut inverses: Vec<Command> = Vec::with_capacity(commands.len());
