@@ -26,11 +26,25 @@ pub const AUTOSAVE_DELAY_MS: u64 = 300;
 #[component]
 pub fn App() -> impl IntoView {
     // Reopen the last flow; the first visit opens the seed 002 template.
-    let (library_id, project) = storage::current().unwrap_or_else(|| {
-        let document = callflow_core::parse(TEMPLATES[0].text).unwrap_or_else(|_| Document::empty("New inbound flow"));
-        (storage::fresh_id(), callflow_core::Project::from_document(document))
-    });
+    // A share link opens its flow read-only, beside the user's own work (which stays saved as it
+    // was); otherwise the last flow reopens, and the first visit opens the seed 002 template.
+    let shared = crate::share::from_location();
+    let (library_id, project) = match &shared {
+        Some(Ok(project)) => (storage::fresh_id(), project.clone()),
+        _ => storage::current().unwrap_or_else(|| {
+            let document =
+                callflow_core::parse(TEMPLATES[0].text).unwrap_or_else(|_| Document::empty("New inbound flow"));
+            (storage::fresh_id(), callflow_core::Project::from_document(document))
+        }),
+    };
     let studio = Studio::new(project, library_id);
+    match shared {
+        Some(Ok(_)) => studio.read_only.set(true),
+        Some(Err(error)) => {
+            studio.tell_error(format!("The share link could not be opened: {error}. Your own flow is open."))
+        }
+        None => {}
+    }
     provide_context(studio);
     provide_context(PaletteDrag(RwSignal::new(None)));
     provide_context(FitRequest(RwSignal::new((0, FitMode::Open))));
@@ -56,6 +70,10 @@ pub fn App() -> impl IntoView {
     // Each save is recorded as a `callflow:autosave` performance measure, so the benchmark (and
     // anyone in the browser's performance panel) sees what the pause costs.
     let save_now = move || {
+        // A shared flow is saved only once the user makes a copy.
+        if studio.read_only.get_untracked() {
+            return;
+        }
         let performance = web_sys::window().and_then(|w| w.performance());
         if let Some(performance) = &performance {
             let _ = performance.mark("callflow:autosave:start");
@@ -79,6 +97,7 @@ pub fn App() -> impl IntoView {
         studio.library_id.track();
         studio.document.track();
         studio.outline.track();
+        studio.read_only.track();
         if first_run.is_none() {
             return;
         }
@@ -161,6 +180,12 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || paste_handle.remove());
 
     view! {
+        {move || studio.read_only.get().then(|| view! {
+            <div class="cf-shared" role="status" data-testid="shared-banner">
+                "A shared flow, read-only: nothing you do changes it, and your own work is kept as it was. "
+                <button class="cf-button cf-button--primary" data-testid="make-copy" on:click=move |_| crate::share::make_copy(studio)>"Make a copy"</button>
+            </div>
+        })}
         <div class="cf-app" data-dock=move || dock.get().key() on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=drop_file>
             <Toolbar />
             <Palette />

@@ -8,6 +8,7 @@ mod clipboard;
 mod deploy;
 mod import;
 mod panels;
+mod share;
 mod state;
 mod templates;
 mod worker;

@@ -74,6 +74,8 @@ pub fn Toolbar() -> impl IntoView {
             <button class="cf-button" data-testid="open" on:click=move |_| { if let Some(input) = file_input.get() { input.click(); } }>"Open"</button>
             <input type="file" accept=".json,.yaml,.yml,application/json,application/yaml,text/yaml" class="cf-hidden" node_ref=file_input data-testid="open-file" on:change=open_file />
             <button class="cf-button" data-testid="save" on:click=save>"Save"</button>
+            <button class="cf-button" data-testid="share-link" title="Copy a link that holds this flow (nothing is uploaded)"
+                on:click=move |_| crate::share::copy_link(studio)>"Share link"</button>
             <select class="cf-field__input" data-testid="template-select" aria-label="Templates"
                 on:change:target=move |ev| {
                     let file = ev.target().value();

@@ -144,6 +144,8 @@ pub struct Studio {
     pub notice: RwSignal<Option<Notice>>,
     /// The id of the library entry being edited.
     pub library_id: RwSignal<String>,
+    /// Opened from a share link and not copied yet: nothing edits it, nothing saves it.
+    pub read_only: RwSignal<bool>,
 }
 
 /// What a command needs after it applied.
@@ -185,6 +187,7 @@ impl Studio {
             layout: RwSignal::new(0),
             notice: RwSignal::new(None),
             library_id: RwSignal::new(library_id),
+            read_only: RwSignal::new(false),
         };
         studio.refresh_others();
         studio
@@ -228,6 +231,10 @@ impl Studio {
 
     /// Edits the project's set of flows as one undo step; `edit` returns the flow to open.
     pub fn edit_project(&self, edit: impl FnOnce(&mut Project) -> Result<usize, String>) {
+        if self.read_only.get_untracked() {
+            self.tell_error(CommandError::ReadOnly.to_string());
+            return;
+        }
         let before = self.current_project();
         let active = self.outline.with_untracked(|o| o.active);
         let mut after = before.clone();
@@ -315,6 +322,10 @@ impl Studio {
 
     /// Applies one edit as one undo step. A refused command changes nothing and says why.
     pub fn dispatch(&self, command: Command) -> Result<(), CommandError> {
+        if self.read_only.get_untracked() {
+            self.tell_error(CommandError::ReadOnly.to_string());
+            return Err(CommandError::ReadOnly);
+        }
         // A field edit of one node is re-checked alone when it keeps the node's id, kind and ports.
         let before: Option<(usize, Node)> = match &command {
             Command::UpdateNode { id, .. } => {
@@ -413,6 +424,9 @@ impl Studio {
     /// Takes one step of the project's history: a flow step opens its flow first; a project step
     /// puts the whole project back.
     fn history_step(&self, direction: Direction) {
+        if self.read_only.get_untracked() {
+            return;
+        }
         let next = self.history.with_value(|h| match h.peek(direction) {
             Some(Entry::Flow(flow, _)) => Some(Some(*flow)),
             Some(Entry::Project(..)) => Some(None),
@@ -483,6 +497,7 @@ impl Studio {
 
     /// Opens a project (its first flow), with a fresh history.
     pub fn replace_project(&self, project: Project, library_id: String) {
+        self.read_only.set(false);
         self.history.update_value(History::clear);
         self.put_project(project, 0);
         self.library_id.set(library_id);

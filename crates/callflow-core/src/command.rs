@@ -208,6 +208,9 @@ pub enum CommandError {
     /// A position is not a finite number.
     #[error("the position of \"{0}\" is not a finite number")]
     NotFinite(String),
+    /// The editor holds the document read-only (a shared link not yet copied).
+    #[error("this flow is open read-only from a share link: make a copy to edit it")]
+    ReadOnly,
 }
 
 /// Applies `command` to `document` and returns its inverse.

@@ -23,6 +23,7 @@ pub mod import;
 pub mod index;
 pub mod project;
 pub mod schema;
+pub mod share;
 pub mod simulate;
 #[cfg(feature = "testing")]
 pub mod testing;
