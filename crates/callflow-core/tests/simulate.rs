@@ -161,3 +161,58 @@ fn a_straight_flow_runs_in_the_order_of_its_archy_actions() {
     assert_eq!(ran, written[..written.len() - 1].iter().map(String::as_str).collect::<Vec<_>>());
     assert_eq!(call.state.variables["Flow.n"].to_string(), "7");
 }
+
+mod random_runs {
+    use callflow_core::simulate::{Answer, Call, Ending, Event, Question};
+    use proptest::prelude::*;
+
+    /// Answers a question with the choice `pick` selects among those offered.
+    fn answer(question: &Question, pick: usize) -> Answer {
+        match question {
+            Question::Digit { digits, .. } if !digits.is_empty() => Answer::Digit(digits[pick % digits.len()].clone()),
+            Question::Digit { .. } => Answer::NoInput,
+            Question::Digits { min, .. } if pick % 3 == 0 => Answer::Digits("7".repeat(*min)),
+            Question::Digits { .. } => Answer::NoInput,
+            Question::Outcome { ports, outputs, .. } => Answer::Outcome {
+                port: ports[pick % ports.len()],
+                outputs: outputs
+                    .iter()
+                    .map(|(name, t)| (name.clone(), callflow_core::simulate::sample_value(*t)))
+                    .collect(),
+            },
+            Question::Condition { .. } => Answer::Condition(pick % 2 == 0),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// On the generated valid flows (both shapes), any sequence of answers ends the call at a
+        /// transfer or a hang-up, or at the step limit: never stuck on a path to nowhere.
+        #[test]
+        fn every_run_of_a_valid_flow_ends_at_an_end(size in 11usize..300, chain in any::<bool>(), picks in prop::collection::vec(0usize..50, 64)) {
+            let document = if chain { callflow_core::testing::chain_flow(size) } else { callflow_core::testing::large_flow(size) };
+            let mut call = Call::new(&document).unwrap();
+            let mut event = call.start();
+            let mut asked = 0;
+            while let Event::Asks(question) = &event {
+                let pick = picks.get(asked).copied().unwrap_or(asked);
+                asked += 1;
+                prop_assert!(asked < 20_000, "the run never ends");
+                event = call.answer(answer(question, pick)).unwrap();
+            }
+            let Event::Ended(ending) = event else { unreachable!() };
+            prop_assert!(
+                matches!(ending, Ending::Transferred { .. } | Ending::HungUp { .. } | Ending::StepLimit),
+                "ended {:?} after {:?}", ending, call.state.path
+            );
+            // Every step of the path follows an edge of the flow.
+            let ids: Vec<&str> = call.state.path.iter().map(|&i| document.flow.nodes[i].id.as_str()).collect();
+            for pair in ids.windows(2) {
+                prop_assert!(
+                    document.flow.edges.iter().any(|e| e.from == pair[0] && e.to == pair[1]),
+                    "{} → {} is not an edge", pair[0], pair[1]
+                );
+            }
+        }
+    }
+}
