@@ -171,7 +171,7 @@ mod random_runs {
         match question {
             Question::Digit { digits, .. } if !digits.is_empty() => Answer::Digit(digits[pick % digits.len()].clone()),
             Question::Digit { .. } => Answer::NoInput,
-            Question::Digits { min, .. } if pick % 3 == 0 => Answer::Digits("7".repeat(*min)),
+            Question::Digits { min, .. } if pick.is_multiple_of(3) => Answer::Digits("7".repeat(*min)),
             Question::Digits { .. } => Answer::NoInput,
             Question::Outcome { ports, outputs, .. } => Answer::Outcome {
                 port: ports[pick % ports.len()],
@@ -180,7 +180,7 @@ mod random_runs {
                     .map(|(name, t)| (name.clone(), callflow_core::simulate::sample_value(*t)))
                     .collect(),
             },
-            Question::Condition { .. } => Answer::Condition(pick % 2 == 0),
+            Question::Condition { .. } => Answer::Condition(pick.is_multiple_of(2)),
         }
     }
 
