@@ -186,6 +186,7 @@ pub fn App() -> impl IntoView {
                 <button class="cf-button cf-button--primary" data-testid="make-copy" on:click=move |_| crate::share::make_copy(studio)>"Make a copy"</button>
             </div>
         })}
+        <crate::panels::find_panel::Overlays />
         <div class="cf-app" data-dock=move || dock.get().key() on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=drop_file>
             <Toolbar />
             <Palette />

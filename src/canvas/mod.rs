@@ -240,6 +240,7 @@ pub fn Canvas() -> impl IntoView {
             if !idle() {
                 apply(gesture::Event::Escape);
             }
+            studio.overlay.set(crate::state::Overlay::None);
         }
         let place = shortcuts::key_place(&ev);
         if place == KeyPlace::Field {

@@ -31,7 +31,29 @@ pub enum Shortcut {
     Delete,
     /// Move the selected nodes by this canvas distance.
     Nudge(f64, f64),
+    /// Ctrl+F: find nodes by label, id, module, queue or prompt.
+    Find,
+    /// `?`: the sheet of every shortcut.
+    Help,
 }
+
+/// Every shortcut, as the `?` sheet lists it: (keys, what it does).
+pub const SHEET: &[(&str, &str)] = &[
+    ("Ctrl+Z", "Undo"),
+    ("Ctrl+Shift+Z, Ctrl+Y", "Redo"),
+    ("Ctrl+A", "Select every node"),
+    ("Ctrl+C / Ctrl+V", "Copy / paste the selection (edges inside it too)"),
+    ("Ctrl+D", "Duplicate the selection"),
+    ("Delete, Backspace", "Delete the selection"),
+    ("Arrows (Shift: by 1)", "Move the selection one grid step"),
+    ("Ctrl+F", "Find nodes by label, id, module, queue or prompt; Enter / Shift+Enter step through"),
+    ("?", "This sheet"),
+    ("Escape", "Cancel a gesture; close find or this sheet"),
+    ("Tab / Enter", "Move between nodes / open the inspector"),
+    ("Space + drag, or drag the background", "Pan"),
+    ("Shift + drag on the background", "Select with a box"),
+    ("Wheel", "Zoom at the cursor"),
+];
 
 /// The shortcut for `key` (the DOM `KeyboardEvent.key`) with Ctrl/Cmd (`command`) and Shift, pressed
 /// at `place`; `None` leaves the key to the browser.
@@ -40,6 +62,8 @@ pub fn shortcut(key: &str, command: bool, shift: bool, place: KeyPlace) -> Optio
         return None;
     }
     let found = match (command, key) {
+        (true, "f") => Shortcut::Find,
+        (false, "?") => Shortcut::Help,
         (true, "z" | "Z") if shift => Shortcut::Redo,
         (true, "z") => Shortcut::Undo,
         (true, "y") => Shortcut::Redo,
@@ -96,6 +120,8 @@ pub fn run(studio: Studio, shortcut: Shortcut) -> bool {
             crate::clipboard::paste(studio);
         }
         Shortcut::Delete => delete_selection(studio),
+        Shortcut::Find => studio.overlay.set(crate::state::Overlay::Find),
+        Shortcut::Help => studio.overlay.set(crate::state::Overlay::Help),
         Shortcut::Nudge(dx, dy) => {
             let ids = studio.selection.with_untracked(|s| s.nodes.clone());
             if ids.is_empty() {

@@ -5,6 +5,7 @@ pub mod connect_panel;
 pub mod deploy_panel;
 pub mod doctor_panel;
 pub mod export_panel;
+pub mod find_panel;
 pub mod impact_panel;
 pub mod inspector;
 pub mod library_panel;

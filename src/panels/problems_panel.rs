@@ -97,7 +97,7 @@ fn open_flow_of(studio: Studio, flow: Option<&str>) {
 }
 
 /// Selects the finding's node (or edge) and centres the view on it.
-fn reveal(studio: Studio, target: &(Option<String>, Option<usize>)) {
+pub fn reveal(studio: Studio, target: &(Option<String>, Option<usize>)) {
     let (node, edge) = target;
     let position = studio.document.with_untracked(|d| {
         let id = node.clone().or_else(|| edge.and_then(|e| d.flow.edges.get(e)).map(|e| e.from.clone()))?;

@@ -103,6 +103,15 @@ pub struct Notice {
     pub is_error: bool,
 }
 
+/// A small window over the designer: the find bar or the shortcut sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Find,
+    Help,
+}
+
 /// The sidebar's view of the project: each flow's name and type, and which one is open.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Outline {
@@ -146,6 +155,7 @@ pub struct Studio {
     pub library_id: RwSignal<String>,
     /// Opened from a share link and not copied yet: nothing edits it, nothing saves it.
     pub read_only: RwSignal<bool>,
+    pub overlay: RwSignal<Overlay>,
 }
 
 /// What a command needs after it applied.
@@ -188,6 +198,7 @@ impl Studio {
             notice: RwSignal::new(None),
             library_id: RwSignal::new(library_id),
             read_only: RwSignal::new(false),
+            overlay: RwSignal::new(Overlay::None),
         };
         studio.refresh_others();
         studio
