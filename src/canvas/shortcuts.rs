@@ -181,6 +181,17 @@ mod tests {
     }
 
     #[test]
+    fn find_and_the_sheet_open_everywhere_but_fields() {
+        for place in [KeyPlace::Canvas, KeyPlace::Elsewhere] {
+            assert_eq!(shortcut("f", true, false, place), Some(Shortcut::Find));
+            assert_eq!(shortcut("?", false, true, place), Some(Shortcut::Help));
+        }
+        assert_eq!(shortcut("f", true, false, KeyPlace::Field), None, "the browser's own find in a field");
+        assert_eq!(shortcut("?", false, true, KeyPlace::Field), None, "a ? typed into a field");
+        assert!(SHEET.iter().any(|(keys, _)| keys.contains("Ctrl+F")), "the sheet lists find");
+    }
+
+    #[test]
     fn editing_shortcuts_apply_only_on_the_canvas() {
         let cases = [
             ("a", true, Shortcut::SelectAll),
