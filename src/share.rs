@@ -22,12 +22,7 @@ pub fn from_location() -> Option<Result<Project, String>> {
 
 /// Copies the link to the open flow or project; one too large for a link is downloaded instead.
 pub fn copy_link(studio: Studio) {
-    let project = studio.current_project();
-    let text = if studio.is_project() {
-        project.to_compact_json()
-    } else {
-        studio.document.with_untracked(|d| d.to_compact_json())
-    };
+    let (_, text) = studio.as_file(true);
     match callflow_core::share::encode(&text) {
         Ok(fragment) => {
             let Some(location) = web_sys::window().map(|w| w.location()) else { return };
@@ -49,13 +44,7 @@ pub fn copy_link(studio: Studio) {
         }
         Err(error) => {
             studio.tell_error(format!("{error}."));
-            let (file, json) = if studio.is_project() {
-                (format!("{}.project.json", callflow_core::export::slug(&project.name)), project.to_json())
-            } else {
-                studio.document.with_untracked(|d| {
-                    (format!("{}.flow.json", callflow_core::export::slug(&d.flow.name)), d.to_json())
-                })
-            };
+            let (file, json) = studio.as_file(false);
             if let Err(error) = crate::clipboard::download(&file, &json, "application/json") {
                 studio.tell_error(error);
             }

@@ -44,14 +44,7 @@ pub fn Toolbar() -> impl IntoView {
     };
     let save = move |_| {
         // A project downloads whole; a single inbound flow as its flow document.
-        let (file, text) = if studio.is_project() {
-            let project = studio.current_project();
-            (format!("{}.project.json", callflow_core::export::slug(&project.name)), project.to_json())
-        } else {
-            studio
-                .document
-                .with_untracked(|d| (format!("{}.flow.json", callflow_core::export::slug(&d.flow.name)), d.to_json()))
-        };
+        let (file, text) = studio.as_file(false);
         if let Err(error) = crate::clipboard::download(&file, &text, "application/json") {
             studio.tell_error(error);
         }

@@ -229,6 +229,22 @@ impl Studio {
         self.project.get_value()
     }
 
+    /// The open work as a file: a project as `<name>.project.json`, a single inbound flow as
+    /// `<name>.flow.json` (pretty), or, with `compact`, the same JSON without indentation.
+    pub fn as_file(&self, compact: bool) -> (String, String) {
+        let slug = callflow_core::export::slug;
+        if self.is_project() {
+            let project = self.current_project();
+            let text = if compact { project.to_compact_json() } else { project.to_json() };
+            (format!("{}.project.json", slug(&project.name)), text)
+        } else {
+            self.document.with_untracked(|d| {
+                let text = if compact { d.to_compact_json() } else { d.to_json() };
+                (format!("{}.flow.json", slug(&d.flow.name)), text)
+            })
+        }
+    }
+
     /// Opens flow `index` of the project (the history stays: it is the project's).
     pub fn open_flow(&self, index: usize) {
         self.sync_open();
@@ -320,15 +336,12 @@ impl Studio {
     }
 
     /// A module's contract as callers see it (name, compatible types, inputs and outputs).
+    /// (Read from the open flow without copying it: this runs before and after every edit in a
+    /// project.)
     fn open_contract(&self) -> Option<Module> {
-        self.document
-            .with_untracked(|d| {
-                d.flow
-                    .flow_type
-                    .is_module()
-                    .then(|| Project::from_document(Document { modules: Vec::new(), ..d.clone() }))
-            })
-            .map(|p| p.contract(&p.flows[0]))
+        self.document.with_untracked(|d| {
+            d.flow.flow_type.is_module().then(|| callflow_core::project::module_contract(&d.flow, None))
+        })
     }
 
     /// Applies one edit as one undo step. A refused command changes nothing and says why.
@@ -526,13 +539,7 @@ impl Studio {
     /// A node id not used yet, from the kind's name: `invoke`, `invoke2`, ...
     pub fn fresh_id(&self, base: &str) -> String {
         let index = self.index.get_untracked();
-        self.document.with_untracked(|d| {
-            let taken = |id: &str| index.node(d, id).is_some();
-            if !taken(base) {
-                return base.to_owned();
-            }
-            (2..).map(|n| format!("{base}{n}")).find(|id| !taken(id)).unwrap_or_default()
-        })
+        self.document.with_untracked(|d| callflow_core::project::first_free(base, "", |id| index.node(d, id).is_some()))
     }
 
     /// The node with `id`, cloned (tracks the document).

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use crate::document::{Edge, FieldInput, Flow, ModuleCall, Node, NodeBody, NodeKind, TypeName, ValueType, Variable};
 use crate::expression;
-use crate::project::Project;
+use crate::project::{first_free, Project};
 
 /// The flow variables a node reads and writes (`Flow.x`), in field order.
 pub fn reads_and_writes(node: &Node) -> (Vec<String>, Vec<String>) {
@@ -111,32 +111,18 @@ pub fn extract_module(
             return refuse("an imported action keeps keys the module could not rename; it stays in its flow");
         }
     }
-    // One way in: every edge from outside enters the same node.
-    let entries: BTreeSet<&str> =
-        source.edges.iter().filter(|e| !inside(&e.from) && inside(&e.to)).map(|e| e.to.as_str()).collect();
-    let entry = match entries.len() {
-        0 => return Err("no step outside the selection leads into it".to_owned()),
-        1 => entries.into_iter().next().unwrap_or_default().to_owned(),
-        _ => {
-            return Err(format!(
-                "the selection has more than one way in ({})",
-                entries.into_iter().collect::<Vec<_>>().join(", ")
-            ))
-        }
-    };
-    // One way out: every edge leaving goes to the same node.
-    let exits: BTreeSet<&str> =
-        source.edges.iter().filter(|e| inside(&e.from) && !inside(&e.to)).map(|e| e.to.as_str()).collect();
-    let exit = match exits.len() {
-        0 => return Err("nothing leads out of the selection: a module returns to its caller, which goes on".to_owned()),
-        1 => exits.into_iter().next().unwrap_or_default().to_owned(),
-        _ => {
-            return Err(format!(
-                "the selection has more than one way out (to {}); a module call goes on one way",
-                exits.into_iter().collect::<Vec<_>>().join(", ")
-            ))
-        }
-    };
+    // One way in: every edge from outside enters the same node; one way out: every edge leaving
+    // goes to the same node.
+    let entry = one_end(
+        source.edges.iter().filter(|e| !inside(&e.from) && inside(&e.to)).map(|e| e.to.as_str()).collect(),
+        "no step outside the selection leads into it",
+        |ends| format!("the selection has more than one way in ({ends})"),
+    )?;
+    let exit = one_end(
+        source.edges.iter().filter(|e| inside(&e.from) && !inside(&e.to)).map(|e| e.to.as_str()).collect(),
+        "nothing leads out of the selection: a module returns to its caller, which goes on",
+        |ends| format!("the selection has more than one way out (to {ends}); a module call goes on one way"),
+    )?;
     let (inputs, outputs) = contract(source, selected, &entry);
 
     // The module: a start, the selected nodes renamed to Common., End module where it returns.
@@ -145,12 +131,7 @@ pub fn extract_module(
     module.edges.clear();
     module.description = Some(format!("Extracted from \"{}\".", source.name));
     let taken: BTreeSet<&str> = selected.iter().map(String::as_str).collect();
-    let fresh = |base: &str| -> String {
-        if !taken.contains(base) {
-            return base.to_owned();
-        }
-        (2..).map(|n| format!("{base}{n}")).find(|id| !taken.contains(id.as_str())).unwrap_or_default()
-    };
+    let fresh = |base: &str| first_free(base, "", |id| taken.contains(id));
     let (start, done) = (fresh("start"), fresh("done"));
     let entry_node = nodes.iter().find(|n| n.id == entry).copied();
     let (ex, ey) = entry_node.map(|n| (n.x, n.y)).unwrap_or((0.0, 0.0));
@@ -193,12 +174,7 @@ pub fn extract_module(
     let module_name = project.fresh_name(name);
     module.name = module_name.clone();
     let flow_taken: BTreeSet<String> = source.nodes.iter().map(|n| n.id.clone()).collect();
-    let base = crate::export::slug(&module_name);
-    let invoke = if flow_taken.contains(&base) {
-        (2..).map(|n| format!("{base}{n}")).find(|id| !flow_taken.contains(id)).unwrap_or_default()
-    } else {
-        base
-    };
+    let invoke = first_free(&crate::export::slug(&module_name), "", |id| flow_taken.contains(id));
     let call = ModuleCall {
         module: module_name,
         module_id: None,
@@ -229,6 +205,15 @@ pub fn extract_module(
     target.edges = edges;
     project.flows.push(module);
     Ok(Extracted { module: project.flows.len() - 1, project, invoke, inputs, outputs })
+}
+
+/// The one node a set of edge ends names, or why there is not exactly one.
+fn one_end(ends: BTreeSet<&str>, none: &str, many: impl FnOnce(String) -> String) -> Result<String, String> {
+    match ends.len() {
+        0 => Err(none.to_owned()),
+        1 => Ok(ends.into_iter().next().unwrap_or_default().to_owned()),
+        _ => Err(many(ends.into_iter().collect::<Vec<_>>().join(", "))),
+    }
 }
 
 /// The selection's inputs (read on some path from the entry before any write) and outputs (written

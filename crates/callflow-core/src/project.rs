@@ -45,6 +45,31 @@ pub struct Publication {
     pub modules: BTreeMap<String, String>,
 }
 
+/// The contract of the module `flow`, published as `publication` says (see [`Project::contract`]).
+/// It reads only the flow's name, compatible types and input and output variables.
+pub fn module_contract(flow: &Flow, publication: Option<&Publication>) -> Module {
+    let parameters = |pick: fn(&crate::document::Variable) -> bool| {
+        flow.variables
+            .iter()
+            .filter(|v| pick(v))
+            .map(|v| Parameter { name: v.name.clone(), value_type: v.value_type, required: v.input && v.required })
+            .collect()
+    };
+    Module {
+        id: None,
+        name: flow.name.clone(),
+        module_type: Default::default(),
+        published: publication.is_some(),
+        published_version: publication.map(|p| p.version.clone()),
+        versions: Vec::new(),
+        compatible_flow_types: flow.compatible_flow_types.clone(),
+        inputs: parameters(|v| v.input),
+        outputs: parameters(|v| v.output),
+        unknown_contract: false,
+        authored: true,
+    }
+}
+
 /// A project as its file holds it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -90,27 +115,7 @@ impl Project {
     /// The contract callers see of the project's module `flow`: its `input` and `output`
     /// variables, its compatible flow types, and whether (and at which version) it was published.
     pub fn contract(&self, flow: &Flow) -> Module {
-        let publication = self.publication(&flow.name);
-        let parameters = |pick: fn(&crate::document::Variable) -> bool| {
-            flow.variables
-                .iter()
-                .filter(|v| pick(v))
-                .map(|v| Parameter { name: v.name.clone(), value_type: v.value_type, required: v.input && v.required })
-                .collect()
-        };
-        Module {
-            id: None,
-            name: flow.name.clone(),
-            module_type: Default::default(),
-            published: publication.is_some(),
-            published_version: publication.map(|p| p.version.clone()),
-            versions: Vec::new(),
-            compatible_flow_types: flow.compatible_flow_types.clone(),
-            inputs: parameters(|v| v.input),
-            outputs: parameters(|v| v.output),
-            unknown_contract: false,
-            authored: true,
-        }
+        module_contract(flow, self.publication(&flow.name))
     }
 
     /// What a flow of this project may call: the org's modules, where the project's own module of
@@ -200,6 +205,11 @@ pub fn parse_project(text: &str) -> Result<Project, Diagnostic> {
     if !looks_like_project(text) {
         return crate::document::parse(text).map(Project::from_document);
     }
+    parse_project_file(text)
+}
+
+/// Reads text whose `format` says it is a project.
+fn parse_project_file(text: &str) -> Result<Project, Diagnostic> {
     let file: ProjectFile = match serde_json::from_str(text) {
         Ok(file) => file,
         Err(_) => wire::parse_tracking_path::<ProjectFile>(text, "not a project v1")?,
@@ -305,10 +315,10 @@ pub fn project_findings(flows: &[&Flow]) -> Vec<Diagnostic> {
 
 /// Parses then validates a project or a flow document: what `callflow check` shows for either.
 pub fn check_project(text: &str) -> Vec<Diagnostic> {
-    match parse_project(text) {
-        Ok(project) if !looks_like_project(text) => {
-            project.document(0).map(|d| crate::validate(&d)).unwrap_or_default()
-        }
+    if !looks_like_project(text) {
+        return crate::check(text);
+    }
+    match parse_project_file(text) {
         Ok(project) => validate_project(&project),
         Err(finding) => vec![finding],
     }
@@ -457,11 +467,7 @@ pub fn impact_text(project: &Project) -> String {
 impl Project {
     /// A name not used by any flow of the project: `base`, `base 2`, ...
     pub fn fresh_name(&self, base: &str) -> String {
-        let taken = |name: &str| self.flow_index(name).is_some();
-        if !taken(base) {
-            return base.to_owned();
-        }
-        (2..).map(|n| format!("{base} {n}")).find(|name| !taken(name)).unwrap_or_default()
+        first_free(base, " ", |name| self.flow_index(name).is_some())
     }
 
     /// Adds a new inbound call flow or common module at the end; returns its index.
@@ -522,6 +528,15 @@ impl Project {
         self.published.retain(|p| !p.flow.eq_ignore_ascii_case(&flow.name));
         Ok(flow)
     }
+}
+
+/// `base` when `taken` says it is free, else `base<separator>2`, `base<separator>3`, …: the first
+/// free one (flow names use a space, node ids nothing).
+pub fn first_free(base: &str, separator: &str, taken: impl Fn(&str) -> bool) -> String {
+    if !taken(base) {
+        return base.to_owned();
+    }
+    (2..).map(|n| format!("{base}{separator}{n}")).find(|name| !taken(name)).unwrap_or_default()
 }
 
 /// A new common module: a start node and an End module node, compatible with inbound call flows.
