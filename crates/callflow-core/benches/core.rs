@@ -187,6 +187,24 @@ fn simulate(c: &mut Criterion) {
     });
 }
 
+/// Tidy layout of the grid and of the chain (every module error to one handler), whole flow.
+fn tidy(c: &mut Criterion) {
+    fn height(ports: usize) -> f64 {
+        40.0 + ports.max(1) as f64 * 20.0 + 6.0
+    }
+    let sizes = callflow_core::layout::Sizes { width: 168.0, height, grid: 20.0 };
+    let mut group = c.benchmark_group("tidy");
+    for size in [500, 2_000] {
+        for (shape, document) in [("grid", large_flow(size)), ("chain", chain_flow(size))] {
+            let index = callflow_core::FlowIndex::build(&document);
+            group.bench_with_input(BenchmarkId::new(shape, size), &document, |b, document| {
+                b.iter(|| callflow_core::layout::tidy(black_box(document), &index, None, &sizes).len())
+            });
+        }
+    }
+    group.finish();
+}
+
 fn parse(c: &mut Criterion) {
     let text = large_flow(10_000).to_json();
     c.bench_function("parse/10000", |b| b.iter(|| callflow_core::parse(black_box(&text)).is_ok()));
@@ -203,6 +221,7 @@ criterion_group!(
     import,
     project_recheck,
     simulate,
+    tidy,
     parse
 );
 criterion_main!(benches);

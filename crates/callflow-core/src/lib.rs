@@ -21,6 +21,7 @@ pub mod extract;
 pub mod hint;
 pub mod import;
 pub mod index;
+pub mod layout;
 pub mod project;
 pub mod schema;
 pub mod share;

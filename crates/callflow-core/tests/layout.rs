@@ -1,0 +1,205 @@
+//! Tidy layout on the templates, on scrambled copies of them and on large generated flows: no two
+//! nodes overlap, the happy path is one level row that ends at the transfer, error paths lie below
+//! everything else, and the result does not depend on where the nodes were.
+
+use std::path::Path;
+
+use callflow_core::command::{apply, Command};
+use callflow_core::document::NodeKind;
+use callflow_core::layout::{is_error_port, tidy, Sizes};
+use callflow_core::testing::{chain_flow, large_flow};
+use callflow_core::{Document, FlowIndex};
+
+/// The designer's node size (src/canvas/geometry.rs).
+fn height(ports: usize) -> f64 {
+    40.0 + ports.max(1) as f64 * 20.0 + 6.0
+}
+
+const SIZES: Sizes = Sizes { width: 168.0, height, grid: 20.0 };
+
+fn template(name: &str) -> Document {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/templates").join(name);
+    callflow_core::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+const TEMPLATES: [&str; 5] = [
+    "seed-002-verify-then-queue.flow.json",
+    "business-hours-menu.flow.json",
+    "data-action-lookup.flow.json",
+    "three-modules.flow.json",
+    "every-step.flow.json",
+];
+
+fn tidied(document: &Document, selection: Option<&[usize]>) -> Document {
+    let index = FlowIndex::build(document);
+    let moves = tidy(document, &index, selection, &SIZES);
+    let mut after = document.clone();
+    apply(&mut after, &Command::MoveNodes { moves }).unwrap();
+    after
+}
+
+/// Scatters the nodes deterministically (a linear congruential walk), as a trainee's canvas.
+fn scrambled(document: &Document) -> Document {
+    let mut scattered = document.clone();
+    let mut seed: u64 = 0x2545_f491;
+    for node in &mut scattered.flow.nodes {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        node.x = (seed >> 33) as f64 % 1_200.0;
+        node.y = (seed >> 13) as f64 % 900.0;
+    }
+    scattered
+}
+
+fn overlaps(document: &Document) -> Vec<(String, String)> {
+    let boxes: Vec<(f64, f64, f64, f64, &str)> = document
+        .flow
+        .nodes
+        .iter()
+        .map(|n| (n.x, n.y, n.x + SIZES.width, n.y + height(n.body.port_count()), n.id.as_str()))
+        .collect();
+    let mut sorted: Vec<usize> = (0..boxes.len()).collect();
+    sorted.sort_by(|&a, &b| boxes[a].0.total_cmp(&boxes[b].0));
+    let mut found = Vec::new();
+    for (i, &a) in sorted.iter().enumerate() {
+        for &b in &sorted[i + 1..] {
+            if boxes[b].0 >= boxes[a].2 {
+                break;
+            }
+            if boxes[a].1 < boxes[b].3 && boxes[b].1 < boxes[a].3 {
+                found.push((boxes[a].4.to_owned(), boxes[b].4.to_owned()));
+            }
+        }
+    }
+    found
+}
+
+/// The happy path as the layout defines it, checked independently: from the start, the first
+/// non-error port of each node, stopping at the transfer.
+fn first_port_walk(document: &Document) -> Vec<usize> {
+    let index = FlowIndex::build(document);
+    let mut at = index.start_node(document).unwrap();
+    let mut path = vec![at];
+    while document.flow.nodes[at].kind() != NodeKind::Transfer && path.len() < 100 {
+        let node = &document.flow.nodes[at];
+        let next = node
+            .ports()
+            .filter(|p| !is_error_port(p.name))
+            .find_map(|p| index.target(at, p.name))
+            .unwrap_or_else(|| panic!("{} has no way on", node.id));
+        path.push(next);
+        at = next;
+    }
+    path
+}
+
+#[test]
+fn templates_tidy_without_overlaps_on_a_level_happy_path() {
+    for name in TEMPLATES {
+        let document = scrambled(&template(name));
+        let after = tidied(&document, None);
+        assert_eq!(overlaps(&after), Vec::<(String, String)>::new(), "{name}");
+        let index = FlowIndex::build(&after);
+        let start = index.start_node(&after).unwrap();
+        let row = after.flow.nodes[start].y;
+        // Every node on the first-port walk to the transfer sits on the start's row, left to right.
+        if name != "every-step.flow.json" {
+            let path = first_port_walk(&after);
+            for pair in path.windows(2) {
+                let (a, b) = (&after.flow.nodes[pair[0]], &after.flow.nodes[pair[1]]);
+                assert_eq!(b.y, row, "{name}: {} is off the happy row", b.id);
+                assert!(b.x > a.x, "{name}: {} is not right of {}", b.id, a.id);
+            }
+        }
+        // Nothing is above the happy row, and every node sits on the grid.
+        for node in &after.flow.nodes {
+            assert!(node.y >= row, "{name}: {} is above the happy row", node.id);
+            assert_eq!((node.x % 20.0, node.y % 20.0), (0.0, 0.0), "{name}: {}", node.id);
+        }
+        // Validation does not care where nodes are.
+        assert_eq!(callflow_core::validate(&after), callflow_core::validate(&document), "{name}");
+    }
+}
+
+#[test]
+fn error_paths_lie_below_the_branches() {
+    // seed 002: the module's error path leads to the disconnect.
+    let after = tidied(&scrambled(&template("seed-002-verify-then-queue.flow.json")), None);
+    let index = FlowIndex::build(&after);
+    let mut error_targets = Vec::new();
+    for (node, n) in after.flow.nodes.iter().enumerate() {
+        for port in n.ports().filter(|p| is_error_port(p.name)) {
+            if let Some(target) = index.target(node, port.name) {
+                error_targets.push(target);
+            }
+        }
+    }
+    assert!(!error_targets.is_empty());
+    let start = index.start_node(&after).unwrap();
+    for target in error_targets {
+        assert!(after.flow.nodes[target].y > after.flow.nodes[start].y, "{}", after.flow.nodes[target].id);
+    }
+}
+
+#[test]
+fn the_layout_is_deterministic_and_ignores_old_positions() {
+    for name in TEMPLATES {
+        let document = template(name);
+        let once = tidied(&scrambled(&document), None);
+        let mut other = document.clone();
+        for node in &mut other.flow.nodes {
+            node.x = 0.0;
+            node.y = 0.0;
+        }
+        let twice = tidied(&other, None);
+        let positions = |d: &Document| d.flow.nodes.iter().map(|n| (n.x, n.y)).collect::<Vec<_>>();
+        // Same shape (the corner is kept, so compare relative to the start node).
+        let relative = |d: &Document| {
+            let start = FlowIndex::build(d).start_node(d).unwrap();
+            let (sx, sy) = (d.flow.nodes[start].x, d.flow.nodes[start].y);
+            positions(d).into_iter().map(|(x, y)| (x - sx, y - sy)).collect::<Vec<_>>()
+        };
+        assert_eq!(relative(&once), relative(&twice), "{name}");
+        assert_eq!(positions(&tidied(&once, None)), positions(&once), "{name}: tidying a tidy flow moves nothing");
+    }
+}
+
+#[test]
+fn a_selection_moves_only_its_nodes() {
+    let document = scrambled(&template("business-hours-menu.flow.json"));
+    let chosen: Vec<usize> = (1..document.flow.nodes.len().min(5)).collect();
+    let after = tidied(&document, Some(&chosen));
+    for (i, (before, now)) in document.flow.nodes.iter().zip(&after.flow.nodes).enumerate() {
+        if !chosen.contains(&i) {
+            assert_eq!((before.x, before.y), (now.x, now.y), "{} moved", before.id);
+        }
+    }
+    let selected = Document { flow: callflow_core::document::Flow { nodes: chosen.iter().map(|&i| after.flow.nodes[i].clone()).collect(), ..after.flow.clone() }, ..after.clone() };
+    assert!(overlaps(&selected).is_empty());
+    // The selection keeps its corner.
+    let corner = |d: &Document| {
+        chosen.iter().map(|&i| d.flow.nodes[i].x).fold(f64::INFINITY, f64::min)
+    };
+    assert_eq!(corner(&after), (corner(&document) / 20.0).round() * 20.0);
+}
+
+#[test]
+fn large_flows_tidy_without_overlaps() {
+    for document in [large_flow(2_000), chain_flow(2_000), scrambled(&large_flow(500))] {
+        let after = tidied(&document, None);
+        assert!(overlaps(&after).is_empty(), "{} nodes", document.flow.nodes.len());
+        let index = FlowIndex::build(&after);
+        let start = index.start_node(&after).unwrap();
+        assert!(after.flow.nodes.iter().all(|n| n.y >= after.flow.nodes[start].y));
+    }
+}
+
+#[test]
+fn broken_flows_do_not_panic() {
+    let mut document = template("every-step.flow.json");
+    document.flow.edges.push(callflow_core::Edge { from: "nowhere".into(), to: "nothing".into(), port: None, ..document.flow.edges[0].clone() });
+    document.flow.start_node_id = "missing".into();
+    let after = tidied(&document, None);
+    assert!(overlaps(&after).is_empty());
+    let empty = Document { flow: callflow_core::document::Flow { nodes: Vec::new(), edges: Vec::new(), ..document.flow.clone() }, ..document.clone() };
+    assert!(tidy(&empty, &FlowIndex::build(&empty), None, &SIZES).is_empty());
+}
