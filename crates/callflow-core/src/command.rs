@@ -211,6 +211,9 @@ pub enum CommandError {
     /// The editor holds the document read-only (a shared link not yet copied).
     #[error("this flow is open read-only from a share link: make a copy to edit it")]
     ReadOnly,
+    /// The designer is presenting the flow (presentation mode edits nothing).
+    #[error("the flow is being presented: press Escape to leave presentation mode and edit")]
+    Presenting,
 }
 
 /// Applies `command` to `document` and returns its inverse.

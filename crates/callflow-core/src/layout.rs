@@ -251,13 +251,17 @@ pub fn tidy(document: &Document, index: &FlowIndex, selection: Option<&[usize]>,
         if sweep % 2 == 0 {
             for c in 1..columns {
                 let mut nodes = std::mem::take(&mut column[c]);
-                order_column(&mut nodes, &mut rank, &|n| incoming[n].iter().copied().filter(|&m| layer[m] < c).collect());
+                order_column(&mut nodes, &mut rank, &|n| {
+                    incoming[n].iter().copied().filter(|&m| layer[m] < c).collect()
+                });
                 column[c] = nodes;
             }
         } else {
             for c in (0..columns.saturating_sub(1)).rev() {
                 let mut nodes = std::mem::take(&mut column[c]);
-                order_column(&mut nodes, &mut rank, &|n| out[n].iter().map(|l| l.to).filter(|&m| layer[m] > c).collect());
+                order_column(&mut nodes, &mut rank, &|n| {
+                    out[n].iter().map(|l| l.to).filter(|&m| layer[m] > c).collect()
+                });
                 column[c] = nodes;
             }
         }
@@ -319,13 +323,7 @@ fn visit_order(links: &[Link], happy_next: Option<usize>) -> Vec<usize> {
 
 /// Where the laid-out part is entered: the flow's start when it is a member; else the first member
 /// entered from outside; else the first with no link from inside; else the first.
-fn entry_of(
-    document: &Document,
-    index: &FlowIndex,
-    local: &[usize],
-    outside_in: &[bool],
-    inside_in: &[bool],
-) -> usize {
+fn entry_of(document: &Document, index: &FlowIndex, local: &[usize], outside_in: &[bool], inside_in: &[bool]) -> usize {
     if let Some(start) = index.start_node(document) {
         if let Some(&l) = local.get(start) {
             if l != usize::MAX {
@@ -399,4 +397,43 @@ fn snap_up(value: f64, grid: f64) -> f64 {
     } else {
         value
     }
+}
+
+/// The order a presentation steps through the flow: depth first from the start, each node's ports
+/// in display order (so the happy path comes first, then each branch in turn), then the nodes the
+/// start does not reach, in document order. Every node appears once.
+pub fn walk_order(document: &Document, index: &FlowIndex) -> Vec<usize> {
+    let nodes = &document.flow.nodes;
+    let mut seen = vec![false; nodes.len()];
+    let mut order = Vec::with_capacity(nodes.len());
+    let visit = |root: usize, seen: &mut Vec<bool>, order: &mut Vec<usize>| {
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            if seen[node] {
+                continue;
+            }
+            seen[node] = true;
+            order.push(node);
+            let mut next: Vec<(usize, usize)> = index
+                .links_from(node)
+                .filter(|&(edge, _)| index.edges()[edge].state == EdgeState::Link)
+                .map(|(edge, to)| {
+                    let port = index.edges()[edge].port.unwrap_or(PortName::Next);
+                    (nodes[node].ports().position(|p| p.name == port).unwrap_or(usize::MAX), to)
+                })
+                .collect();
+            next.sort_by_key(|&(rank, _)| rank);
+            // Pushed last-first so the first port is walked first.
+            stack.extend(next.into_iter().rev().map(|(_, to)| to).filter(|&to| !seen[to]));
+        }
+    };
+    if let Some(start) = index.start_node(document) {
+        visit(start, &mut seen, &mut order);
+    }
+    for node in 0..nodes.len() {
+        if !seen[node] {
+            visit(node, &mut seen, &mut order);
+        }
+    }
+    order
 }

@@ -97,8 +97,10 @@ pub struct State {
     pub ended: Option<Ending>,
     /// The answers given so far, in order (what a saved scenario replays).
     pub answers: Vec<Answer>,
-    /// Where each running `callTask` comes back to.
+    /// Where each running `callTask` comes back to, and each running loop body (the loop node).
     returns: Vec<Option<usize>>,
+    /// The call's participant data (attributes), as set on this call.
+    pub attributes: BTreeMap<String, Value>,
     /// Loop node → turns taken.
     turns: BTreeMap<usize, i64>,
     steps: usize,
@@ -183,9 +185,20 @@ impl<'d> Call<'d> {
                     PortName::Failure
                 }
             }
-            (Question::Outcome { ports, .. }, Answer::Outcome { port, outputs }) if ports.contains(&port) => {
+            (Question::Outcome { ports, outputs: declared, .. }, Answer::Outcome { port, outputs })
+                if ports.contains(&port) =>
+            {
                 for (name, value) in outputs {
-                    self.state.variables.insert(name, Value::parse_typed(&value));
+                    // A declared string stays text ("12345" is not the number 12345).
+                    let is_text = declared
+                        .iter()
+                        .any(|(output, kind)| *output == name && *kind == TypeName::scalar(ValueType::String));
+                    let value = match Value::parse_typed(&value) {
+                        Value::NotSet => Value::NotSet,
+                        _ if is_text => Value::Str(value.trim().trim_matches('"').to_owned()),
+                        typed => typed,
+                    };
+                    self.state.variables.insert(name, value);
                 }
                 port
             }
@@ -207,9 +220,10 @@ impl<'d> Call<'d> {
         // A transfer that the user says failed goes on its failure path; any other port ends it.
         let node_sim = self.document.flow.nodes[node].kind().spec().sim;
         if node_sim == Sim::Transfer && port != PortName::Failure {
-            return Ok(
-                self.end(Ending::Transferred { node, to: transfer_target(&self.document.flow.nodes[node].body) })
-            );
+            return Ok(self.end(Ending::Transferred {
+                node,
+                to: transfer_target(&self.document.flow.nodes[node].body, &self.state.variables),
+            }));
         }
         // A switch case answered yes is that case; no moves on to the next case.
         if node_sim == Sim::Switch {
@@ -274,6 +288,30 @@ impl<'d> Call<'d> {
             let body = &flow_node.body;
             let port = match flow_node.kind().spec().sim {
                 Sim::Pass => PortName::Next,
+                Sim::SetAttributes => {
+                    let pairs =
+                        crate::archy_codec::pairs(body.text(crate::document::FieldId::Attributes).unwrap_or_default());
+                    for (name, expression) in pairs {
+                        let value = match evaluate(&expression, &self.state.variables) {
+                            Ok(value) => value,
+                            Err(why) => {
+                                self.say(node, format!("(attribute {name} is left unset: {})", why.0));
+                                Value::NotSet
+                            }
+                        };
+                        self.state.attributes.insert(name, value);
+                    }
+                    PortName::Next
+                }
+                Sim::GetAttributes => {
+                    let pairs =
+                        crate::archy_codec::pairs(body.text(crate::document::FieldId::Attributes).unwrap_or_default());
+                    for (name, variable) in pairs {
+                        let value = self.state.attributes.get(&name).cloned().unwrap_or(Value::NotSet);
+                        self.state.variables.insert(variable, value);
+                    }
+                    PortName::Next
+                }
                 Sim::Say => {
                     let prompt = body.text(crate::document::FieldId::Prompt).unwrap_or_default().to_owned();
                     self.say(node, prompt);
@@ -322,6 +360,10 @@ impl<'d> Call<'d> {
                 }
                 Sim::Switch => return self.switch_from(node, false),
                 Sim::Loop => {
+                    // A body drawn back into its loop: the turn it started is over.
+                    if self.state.returns.last() == Some(&Some(node)) {
+                        self.state.returns.pop();
+                    }
                     let count = body.text(crate::document::FieldId::LoopCount).unwrap_or_default().to_owned();
                     let limit = match evaluate(&count, &self.state.variables) {
                         Ok(Value::Int(n)) => n,
@@ -330,6 +372,8 @@ impl<'d> Call<'d> {
                     let turn = *self.state.turns.get(&node).unwrap_or(&0);
                     if turn < limit && self.index.target(node, PortName::Loop).is_some() {
                         self.state.turns.insert(node, turn + 1);
+                        // A body whose path ends goes on with the next turn.
+                        self.state.returns.push(Some(node));
                         if let Some(variable) =
                             body.text(crate::document::FieldId::IndexVariable).filter(|v| !v.is_empty())
                         {
@@ -350,7 +394,7 @@ impl<'d> Call<'d> {
                         .filter(|p| self.index.target(node, *p).is_some() || kind.spec().sim == Sim::Transfer)
                         .collect();
                     if kind.spec().sim == Sim::Transfer && self.index.target(node, PortName::Failure).is_none() {
-                        let to = transfer_target(body);
+                        let to = transfer_target(body, &self.state.variables);
                         self.say(node, format!("(transferred to {to})"));
                         return self.end(Ending::Transferred { node, to });
                     }
@@ -433,11 +477,19 @@ impl<'d> Call<'d> {
     }
 }
 
-/// Where a transfer sends the call, as the transcript says it.
-fn transfer_target(body: &NodeBody) -> String {
+/// Where a transfer sends the call, as the transcript says it. A number is an expression: its value
+/// when the call's variables give one, else the expression as written.
+fn transfer_target(body: &NodeBody, variables: &BTreeMap<String, Value>) -> String {
     use crate::document::FieldId;
     for field in [FieldId::Queue, FieldId::Number, FieldId::FlowName, FieldId::User] {
         if let Some(text) = body.text(field).filter(|t| !t.trim().is_empty()) {
+            if field == FieldId::Number {
+                match evaluate(text, variables) {
+                    Ok(Value::Str(number)) => return number,
+                    Ok(Value::NotSet) | Err(_) => {}
+                    Ok(other) => return other.to_string(),
+                }
+            }
             return text.to_owned();
         }
     }

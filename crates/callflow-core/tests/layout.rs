@@ -173,12 +173,16 @@ fn a_selection_moves_only_its_nodes() {
             assert_eq!((before.x, before.y), (now.x, now.y), "{} moved", before.id);
         }
     }
-    let selected = Document { flow: callflow_core::document::Flow { nodes: chosen.iter().map(|&i| after.flow.nodes[i].clone()).collect(), ..after.flow.clone() }, ..after.clone() };
+    let selected = Document {
+        flow: callflow_core::document::Flow {
+            nodes: chosen.iter().map(|&i| after.flow.nodes[i].clone()).collect(),
+            ..after.flow.clone()
+        },
+        ..after.clone()
+    };
     assert!(overlaps(&selected).is_empty());
     // The selection keeps its corner.
-    let corner = |d: &Document| {
-        chosen.iter().map(|&i| d.flow.nodes[i].x).fold(f64::INFINITY, f64::min)
-    };
+    let corner = |d: &Document| chosen.iter().map(|&i| d.flow.nodes[i].x).fold(f64::INFINITY, f64::min);
     assert_eq!(corner(&after), (corner(&document) / 20.0).round() * 20.0);
 }
 
@@ -196,10 +200,34 @@ fn large_flows_tidy_without_overlaps() {
 #[test]
 fn broken_flows_do_not_panic() {
     let mut document = template("every-step.flow.json");
-    document.flow.edges.push(callflow_core::Edge { from: "nowhere".into(), to: "nothing".into(), port: None, ..document.flow.edges[0].clone() });
+    document.flow.edges.push(callflow_core::Edge {
+        from: "nowhere".into(),
+        to: "nothing".into(),
+        port: None,
+        ..document.flow.edges[0].clone()
+    });
     document.flow.start_node_id = "missing".into();
     let after = tidied(&document, None);
     assert!(overlaps(&after).is_empty());
-    let empty = Document { flow: callflow_core::document::Flow { nodes: Vec::new(), edges: Vec::new(), ..document.flow.clone() }, ..document.clone() };
+    let empty = Document {
+        flow: callflow_core::document::Flow { nodes: Vec::new(), edges: Vec::new(), ..document.flow.clone() },
+        ..document.clone()
+    };
     assert!(tidy(&empty, &FlowIndex::build(&empty), None, &SIZES).is_empty());
+}
+
+#[test]
+fn a_presentation_walks_the_happy_path_first_and_every_node_once() {
+    for name in TEMPLATES {
+        let document = template(name);
+        let index = FlowIndex::build(&document);
+        let order = callflow_core::layout::walk_order(&document, &index);
+        let mut sorted = order.clone();
+        sorted.sort_unstable();
+        assert_eq!(sorted, (0..document.flow.nodes.len()).collect::<Vec<_>>(), "{name}: each node once");
+        if name != "every-step.flow.json" {
+            let happy = first_port_walk(&document);
+            assert_eq!(order[..happy.len()], happy[..], "{name}: the happy path comes first");
+        }
+    }
 }

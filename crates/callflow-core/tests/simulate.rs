@@ -218,3 +218,97 @@ mod random_runs {
         }
     }
 }
+
+/// The fixtures in `tests/fixtures/scenarios/` (README there): a small flow per kind, each port to
+/// its own end, one saved scenario per port. Every file checks clean, every scenario passes, and
+/// together they take every output port of every kind of the kind table.
+#[test]
+fn every_kind_and_every_port_has_a_passing_scenario() {
+    use std::collections::BTreeSet;
+
+    use callflow_core::document::{Sim, KINDS};
+    use callflow_core::simulate::{answer_of, run_scenarios};
+
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scenarios");
+    let mut files: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.to_string_lossy().ends_with(".flow.json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 25, "{} fixture files", files.len());
+    // (kind, port) taken by some scenario, and the ports each kind's fixture nodes have.
+    let mut taken: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut ports: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut scenarios = 0;
+    for file in &files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(file).unwrap();
+        assert_eq!(callflow_core::check(&text), Vec::new(), "{name} checks clean");
+        let document = callflow_core::parse(&text).unwrap();
+        assert!(!document.flow.scenarios.is_empty(), "{name} has scenarios");
+        for result in run_scenarios(&document) {
+            assert!(result.passed, "{name}: {} — {}: {:?}", result.name, result.ended, result.problems);
+            scenarios += 1;
+        }
+        let index = callflow_core::FlowIndex::build(&document);
+        for node in &document.flow.nodes {
+            for port in node.ports() {
+                ports.insert((node.kind().as_str().to_owned(), port.name.as_str().to_owned()));
+            }
+        }
+        // Replay each scenario to see which port each step left by.
+        for scenario in &document.flow.scenarios {
+            let mut call = Call::insisting(&document);
+            let mut event = call.start();
+            for saved in &scenario.answers {
+                if matches!(event, Event::Ended(_)) {
+                    break;
+                }
+                event = call.answer(answer_of(saved).unwrap()).unwrap();
+            }
+            let path = &call.state.path;
+            for pair in path.windows(2) {
+                if let Some((edge, _)) = index.links_from(pair[0]).find(|&(_, to)| to == pair[1]) {
+                    let port = index.edges()[edge].port.unwrap();
+                    taken.insert((document.flow.nodes[pair[0]].kind().as_str().to_owned(), port.as_str().to_owned()));
+                }
+            }
+            // A called task comes back to the call task's `next`: taken when the path reaches it later.
+            for (at, &node) in path.iter().enumerate() {
+                if document.flow.nodes[node].kind().spec().sim == Sim::CallTask {
+                    if let Some(back) = index.target(node, callflow_core::document::PortName::Next) {
+                        if path[at + 1..].contains(&back) {
+                            taken.insert((document.flow.nodes[node].kind().as_str().to_owned(), "next".to_owned()));
+                        }
+                    }
+                }
+            }
+            if let Event::Ended(Ending::Transferred { node, .. }) = event {
+                taken.insert((document.flow.nodes[node].kind().as_str().to_owned(), "next".to_owned()));
+            }
+            if let Some(&last) = path.last() {
+                taken.insert((document.flow.nodes[last].kind().as_str().to_owned(), "(end)".to_owned()));
+            }
+        }
+    }
+    let seen: BTreeSet<&str> =
+        ports.iter().map(|(kind, _)| kind.as_str()).chain(taken.iter().map(|(k, _)| k.as_str())).collect();
+    for spec in KINDS {
+        assert!(seen.contains(spec.name), "no fixture has a {} node", spec.name);
+        if spec.sim == Sim::Transfer {
+            assert!(
+                taken.contains(&(spec.name.to_owned(), "next".to_owned())),
+                "no scenario transfers at a {}",
+                spec.name
+            );
+        }
+        if spec.terminal && spec.sim != Sim::Transfer {
+            assert!(taken.contains(&(spec.name.to_owned(), "(end)".to_owned())), "no scenario ends at a {}", spec.name);
+        }
+    }
+    let missing: Vec<String> =
+        ports.iter().filter(|key| !taken.contains(*key)).map(|(kind, port)| format!("{kind}.{port}")).collect();
+    assert_eq!(missing, Vec::<String>::new(), "ports no scenario takes");
+    assert!(scenarios >= 70, "{scenarios} scenarios");
+}

@@ -309,6 +309,10 @@ pub enum Sim {
     CallTask,
     /// Ends a common module: back to the caller.
     Return,
+    /// Attaches its attributes (`name = expression`) to the call.
+    SetAttributes,
+    /// Reads the call's attributes into variables (`name = Flow.variable`); one never set is NOT_SET.
+    GetAttributes,
 }
 
 /// Everything the designer, the validator and the export know about a kind, in one place.
@@ -793,7 +797,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("setParticipantData"),
-        sim: Sim::Pass,
+        sim: Sim::SetAttributes,
         archy: Some(ArchyShape {
             fields: &[at(FieldId::Attributes, &["attributes"], ArchyForm::SetAttributes)],
             defaults: &[],
@@ -809,7 +813,7 @@ pub const KINDS: [KindSpec; 30] = [
         ports: &[port(PortName::Next, true)],
         terminal: false,
         archy_action: Some("getParticipantData"),
-        sim: Sim::Pass,
+        sim: Sim::GetAttributes,
         archy: Some(ArchyShape {
             fields: &[at(FieldId::Attributes, &["attributes"], ArchyForm::GetAttributes)],
             defaults: &[],
