@@ -187,12 +187,15 @@ pub fn App() -> impl IntoView {
             </div>
         })}
         <crate::panels::find_panel::Overlays />
-        <div class="cf-app" data-dock=move || dock.get().key() on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=drop_file>
+        <div class="cf-app" class:cf-app--presenting=move || studio.presenting.get() data-dock=move || dock.get().key() on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default() on:drop=drop_file>
             <Toolbar />
             <Palette />
             <main class="cf-stage">
                 <Canvas />
             </main>
+            <Show when=move || studio.presenting.get()>
+                <crate::panels::presenter::Presenter />
+            </Show>
             <Inspector />
             <section class="cf-dock" aria-label="Problems and output">
                 <div class="cf-dock__tabs" role="tablist">

@@ -96,21 +96,27 @@ pub async fn write_text(text: String) -> Result<(), String> {
 
 /// Offers `text` as a file download named `file_name`.
 pub fn download(file_name: &str, text: &str, mime: &str) -> Result<(), String> {
-    use wasm_bindgen::JsCast;
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "cannot make a file")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a file")?;
+    let result = download_url(file_name, &url);
+    let _ = web_sys::Url::revoke_object_url(&url);
+    result
+}
+
+/// Offers what `url` (an object or data URL) holds as a file download named `file_name`.
+pub fn download_url(file_name: &str, url: &str) -> Result<(), String> {
+    use wasm_bindgen::JsCast;
     let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
     let link = document
         .create_element("a")
         .ok()
         .and_then(|e| e.dyn_into::<web_sys::HtmlAnchorElement>().ok())
         .ok_or("cannot make a link")?;
-    link.set_href(&url);
+    link.set_href(url);
     link.set_download(file_name);
     link.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
     Ok(())
 }

@@ -10,6 +10,10 @@ pub const HEADER_HEIGHT: f64 = 40.0;
 pub const PORT_ROW: f64 = 20.0;
 pub const GRID: f64 = 20.0;
 
+/// The sizes the core's tidy layout works with.
+pub const SIZES: callflow_core::layout::Sizes =
+    callflow_core::layout::Sizes { width: NODE_WIDTH, height: node_height, grid: GRID };
+
 /// The node's height: its header and one row per output port.
 pub fn node_height(port_count: usize) -> f64 {
     HEADER_HEIGHT + (port_count.max(1) as f64) * PORT_ROW + 6.0

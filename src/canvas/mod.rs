@@ -12,6 +12,7 @@
 pub mod edge_view;
 pub mod geometry;
 pub mod gesture;
+pub mod image;
 pub mod minimap;
 pub mod node_view;
 pub mod shortcuts;
@@ -242,6 +243,10 @@ pub fn Canvas() -> impl IntoView {
             }
             studio.overlay.set(crate::state::Overlay::None);
         }
+        // A presentation has its own keys (`panels/presenter.rs`).
+        if studio.presenting.get_untracked() {
+            return;
+        }
         let place = shortcuts::key_place(&ev);
         if place == KeyPlace::Field {
             return;
@@ -287,8 +292,32 @@ pub fn Canvas() -> impl IntoView {
     // them at a guessed size and view first would lay the flow out two more times before the first
     // paint, and redraw it.
     let placed = RwSignal::new(false);
-    let resize_handle = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || resize_handle.remove());
+    // Re-measured whenever the canvas's box changes: a window resize, or presentation mode hiding
+    // the panels around it. A ResizeObserver, because the box changes without a window resize.
+    let observer: StoredValue<Option<web_sys::ResizeObserver>, LocalStorage> = StoredValue::new_local(None);
+    Effect::new(move |_| {
+        use wasm_bindgen::JsCast;
+        let Some(element) = container.get() else { return };
+        if observer.with_value(Option::is_some) {
+            return;
+        }
+        // One canvas lives as long as the page: its callback is kept for good.
+        let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(move |_| {
+            if placed.get_untracked() {
+                measure();
+            }
+        });
+        if let Ok(created) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) {
+            created.observe(&element);
+            observer.set_value(Some(created));
+        }
+        callback.forget();
+    });
+    on_cleanup(move || {
+        if let Some(created) = observer.try_get_value().flatten() {
+            created.disconnect();
+        }
+    });
 
     // The rendered area changes only when the view moves by half a screen (or zooms).
     let area = Memo::new(move |_| {

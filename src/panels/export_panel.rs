@@ -1,4 +1,4 @@
-//! Exports: Archy YAML, the flow JSON, Terraform, and a flow-execution request for a workflow of the
+//! Exports: Archy YAML, the flow JSON, Terraform, API requests, an image (SVG or PNG), and a flow-execution request for a workflow of the
 //! catalog. Copy (Clipboard API, with a fallback) and Download on each. The platform-bound exports
 //! say why they are blocked while errors exist.
 
@@ -18,10 +18,13 @@ enum Format {
     Terraform,
     Execution,
     Api,
+    /// A picture of the flow (its own controls, `image_export.rs`).
+    Image,
 }
 
 impl Format {
-    const ALL: [Format; 5] = [Format::Archy, Format::Json, Format::Terraform, Format::Api, Format::Execution];
+    const ALL: [Format; 6] =
+        [Format::Archy, Format::Json, Format::Terraform, Format::Api, Format::Execution, Format::Image];
 
     fn key(self) -> &'static str {
         match self {
@@ -30,6 +33,7 @@ impl Format {
             Format::Terraform => "terraform",
             Format::Execution => "execution",
             Format::Api => "api",
+            Format::Image => "image",
         }
     }
 
@@ -40,6 +44,7 @@ impl Format {
             Format::Terraform => "Terraform",
             Format::Execution => "Workflow launch request",
             Format::Api => "API requests",
+            Format::Image => "Image",
         }
     }
 }
@@ -58,6 +63,7 @@ pub fn ExportPanel() -> impl IntoView {
         studio.document.with(|document| {
             let slug = export::slug(&document.flow.name);
             match chosen {
+                Format::Image => Err(String::new()),
                 Format::Json => Ok((format!("{slug}.flow.json"), export::normalized_json(document))),
                 Format::Archy | Format::Terraform if blocked => Err(format!(
                     "Blocked: the platform would refuse this flow. Fix the {} error(s) in the problems panel first.",
@@ -141,14 +147,17 @@ pub fn ExportPanel() -> impl IntoView {
                         {move || workflows.get().into_iter().map(|w| view! { <option value=w.clone()>{w.clone()}</option> }).collect_view()}
                     </select>
                 </Show>
-                <button class="cf-button" data-testid="copy" disabled=move || output.with(Result::is_err) on:click=copy>"Copy"</button>
-                <button class="cf-button" data-testid="download" disabled=move || output.with(Result::is_err) on:click=download>"Download"</button>
+                <Show when=move || format.get() != Format::Image>
+                    <button class="cf-button" data-testid="copy" disabled=move || output.with(Result::is_err) on:click=copy>"Copy"</button>
+                    <button class="cf-button" data-testid="download" disabled=move || output.with(Result::is_err) on:click=download>"Download"</button>
+                </Show>
             </div>
             {move || copied.get().map(|result| match result {
                 Ok(()) => view! { <p class="cf-export__copied" role="status" data-testid="copied">"Copied to the clipboard."</p> }.into_any(),
                 Err(reason) => view! { <p class="cf-export__blocked" role="alert">{reason}</p> }.into_any(),
             })}
             {move || match output.get() {
+                _ if format.get() == Format::Image => view! { <crate::panels::image_export::ImageExport /> }.into_any(),
                 Ok((_, text)) => view! { <pre class="cf-export__text" data-testid="export-text" tabindex="0">{text}</pre> }.into_any(),
                 Err(reason) => view! { <p class="cf-export__blocked" data-testid="export-blocked" role="alert">{reason}</p> }.into_any(),
             }}

@@ -17,7 +17,7 @@ use crate::state::{use_studio, Studio};
 /// A call in progress: the flow it runs on and the answers given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SimRun {
-    document: Document,
+    pub(crate) document: Document,
     answers: Vec<Answer>,
 }
 

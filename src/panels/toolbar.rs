@@ -1,4 +1,4 @@
-//! The toolbar: new, open, save, templates, undo, redo, zoom, fit, snap, theme, export, doctor, deploy.
+//! The toolbar: new, open, save, templates, undo, redo, zoom, fit, tidy, snap, present, theme, export, doctor, deploy.
 
 use callflow_core::Document;
 use leptos::prelude::*;
@@ -90,9 +90,21 @@ pub fn Toolbar() -> impl IntoView {
                 <span class="cf-toolbar__zoom" data-testid="zoom-level">{move || format!("{:.0}%", studio.viewport.get().zoom * 100.0)}</span>
                 <button class="cf-button" data-testid="zoom-in" aria-label="Zoom in" on:click=move |_| zoom(1.25)>"+"</button>
                 <button class="cf-button" data-testid="fit" on:click=move |_| fit.all()>"Fit"</button>
+                <button class="cf-button" data-testid="tidy" title="Tidy layout: the selection (two nodes or more), else the whole flow. One undo step."
+                    disabled=move || studio.read_only.get()
+                    on:click=move |_| {
+                        let whole = studio.selection.with_untracked(|s| s.nodes.len() < 2);
+                        if let Ok(count) = studio.tidy() {
+                            if whole && count > 0 {
+                                fit.all();
+                            }
+                        }
+                    }>"Tidy"</button>
                 <label class="cf-toolbar__check"><input type="checkbox" prop:checked=move || studio.snap.get() on:change:target=move |ev| studio.snap.set(ev.target().checked()) />" Snap"</label>
             </span>
             <span class="cf-grow"></span>
+            <button class="cf-button" data-testid="present" title="Present: the canvas alone, read-only; arrows step through the flow (or the simulated call); Escape leaves"
+                on:click=move |_| crate::panels::presenter::present(studio)>"Present"</button>
             <button class="cf-button" data-testid="export" on:click=move |_| dock.set(DockTab::Export)>"Export"</button>
             <button class="cf-button" data-testid="doctor-open" on:click=move |_| dock.set(DockTab::Doctor)>"Doctor"</button>
             {move || connection.session.get().map(|s| view! {

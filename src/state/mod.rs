@@ -156,6 +156,8 @@ pub struct Studio {
     /// Opened from a share link and not copied yet: nothing edits it, nothing saves it.
     pub read_only: RwSignal<bool>,
     pub overlay: RwSignal<Overlay>,
+    /// Presentation mode: panels hidden, nothing edits the flow (`panels/presenter.rs`).
+    pub presenting: RwSignal<bool>,
 }
 
 /// What a command needs after it applied.
@@ -199,6 +201,7 @@ impl Studio {
             library_id: RwSignal::new(library_id),
             read_only: RwSignal::new(false),
             overlay: RwSignal::new(Overlay::None),
+            presenting: RwSignal::new(false),
         };
         studio.refresh_others();
         studio
@@ -258,7 +261,7 @@ impl Studio {
 
     /// Edits the project's set of flows as one undo step; `edit` returns the flow to open.
     pub fn edit_project(&self, edit: impl FnOnce(&mut Project) -> Result<usize, String>) {
-        if self.read_only.get_untracked() {
+        if self.read_only.get_untracked() || self.presenting.get_untracked() {
             self.tell_error(CommandError::ReadOnly.to_string());
             return;
         }
@@ -350,6 +353,10 @@ impl Studio {
             self.tell_error(CommandError::ReadOnly.to_string());
             return Err(CommandError::ReadOnly);
         }
+        if self.presenting.get_untracked() {
+            self.tell_error(CommandError::Presenting.to_string());
+            return Err(CommandError::Presenting);
+        }
         // A field edit of one node is re-checked alone when it keeps the node's id, kind and ports.
         let before: Option<(usize, Node)> = match &command {
             Command::UpdateNode { id, .. } => {
@@ -435,6 +442,33 @@ impl Studio {
                 self.layout.update(|n| *n += 1);
             }
         }
+    }
+
+    /// "Tidy layout" of the selection (two nodes or more) or of the whole flow, as one undo step.
+    /// Returns how many nodes were laid out.
+    pub fn tidy(&self) -> Result<usize, CommandError> {
+        let index = self.index.get_untracked();
+        // Recorded as a `callflow:tidy` performance measure (the layout alone, in wasm), for the
+        // browser benchmark and the browser's performance panel.
+        let performance = web_sys::window().and_then(|w| w.performance());
+        if let Some(performance) = &performance {
+            let _ = performance.mark("callflow:tidy:start");
+        }
+        let moves = self.document.with_untracked(|d| {
+            let chosen: Vec<usize> =
+                self.selection.with_untracked(|s| s.nodes.iter().filter_map(|id| index.node(d, id)).collect());
+            let selection = (chosen.len() >= 2).then_some(chosen.as_slice());
+            callflow_core::layout::tidy(d, &index, selection, &crate::canvas::geometry::SIZES)
+        });
+        if let Some(performance) = &performance {
+            let _ = performance.measure_with_start_mark("callflow:tidy", "callflow:tidy:start");
+            performance.clear_marks_with_mark_name("callflow:tidy:start");
+        }
+        let count = moves.len();
+        if count > 0 {
+            self.dispatch(Command::MoveNodes { moves })?;
+        }
+        Ok(count)
     }
 
     pub fn undo(&self) {

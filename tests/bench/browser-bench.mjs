@@ -101,12 +101,21 @@ async function measure(shape, size) {
     await nextFrame(page);
     edits.push(...(await takeLatencies(page)));
   }
+  // Tidy layout of the whole flow: the layout alone in wasm (the app's `callflow:tidy` measure),
+  // and the click → the next frame (the moves applied, then the view fitted to the whole flow).
+  await page.keyboard.press('Escape');
+  const tidyFrame = await page.evaluate(() => new Promise((resolve) => {
+    const started = performance.now();
+    document.querySelector('[data-testid="tidy"]').click();
+    requestAnimationFrame(() => resolve(performance.now() - started));
+  }));
+  const tidy = await page.evaluate(() => performance.getEntriesByName('callflow:tidy').at(-1)?.duration ?? NaN);
   // The autosave after the edits (300 ms after the last one), as the app measures it.
   const autosave = await page
     .waitForFunction(() => performance.getEntriesByName('callflow:autosave').at(-1)?.duration, null, { timeout: 10000 })
     .then((handle) => handle.jsonValue());
   await context.close();
-  return { nodes, openMs, wasmStarted, dom, drag, dragLate, pan, panLate, edit: median(edits), autosave };
+  return { nodes, openMs, wasmStarted, dom, drag, dragLate, pan, panLate, edit: median(edits), autosave, tidy, tidyFrame };
 }
 
 console.log('browser benchmark: input → next frame, medians (release build, headless Chromium)');
@@ -116,13 +125,14 @@ for (const shape of SHAPES) {
   const base = rows[0];
   const ratio = (value, key) => (value / base[key]).toFixed(2);
   console.log(`\nshape: ${shape.name}`);
-  console.log('| nodes | drag per move | pan per move | label edit | open (wasm running at) | DOM elements | autosave (after the edit, off the input path) |');
-  console.log('|---|---|---|---|---|---|---|');
+  console.log('| nodes | drag per move | pan per move | label edit | open (wasm running at) | DOM elements | autosave (after the edit, off the input path) | tidy: layout in wasm / click → frame |');
+  console.log('|---|---|---|---|---|---|---|---|');
   for (const row of rows) {
     console.log(
       `| ${row.nodes} | ${row.drag.toFixed(1)} ms (×${ratio(row.drag, 'drag')}; ${row.dragLate}/${MOVES} late) | ` +
         `${row.pan.toFixed(1)} ms (×${ratio(row.pan, 'pan')}; ${row.panLate}/${MOVES} late) | ` +
-        `${row.edit.toFixed(1)} ms (×${ratio(row.edit, 'edit')}) | ${row.openMs.toFixed(0)} ms (${row.wasmStarted.toFixed(0)} ms) | ${row.dom} | ${row.autosave.toFixed(1)} ms |`,
+        `${row.edit.toFixed(1)} ms (×${ratio(row.edit, 'edit')}) | ${row.openMs.toFixed(0)} ms (${row.wasmStarted.toFixed(0)} ms) | ${row.dom} | ${row.autosave.toFixed(1)} ms | ` +
+        `${row.tidy.toFixed(1)} ms / ${row.tidyFrame.toFixed(0)} ms |`,
     );
   }
 }

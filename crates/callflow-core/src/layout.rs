@@ -12,7 +12,7 @@
 //!    error port) or *error* (reached only through one, or not from the entry at all). The happy
 //!    row is on top, branches below it, and error paths below every branch.
 //! 5. **Ordering.** Within each column and band, nodes are ordered by the barycenter of their
-//!    neighbours' ranks, sweeping right then left, four times (the usual crossing-reduction
+//!    neighbours' ranks, sweeping right then left, five times (the usual crossing-reduction
 //!    heuristic). Long edges have no dummy nodes: they count by their two ends only, which keeps a
 //!    flow whose every error goes to one handler linear instead of quadratic.
 //! 6. **Placement.** Columns are a fixed width apart; in a column, each node goes as near to the
@@ -38,7 +38,8 @@ pub struct Sizes {
 /// The space between columns and between nodes in a column.
 const COLUMN_GAP: f64 = 80.0;
 const ROW_GAP: f64 = 40.0;
-const SWEEPS: usize = 4;
+/// Odd, so the last sweep goes left to right and ports keep their order.
+const SWEEPS: usize = 5;
 
 /// Ports that lead down an error path.
 pub fn is_error_port(port: PortName) -> bool {
@@ -213,15 +214,17 @@ pub fn tidy(document: &Document, index: &FlowIndex, selection: Option<&[usize]>,
     for node in 0..count {
         column[layer[node]].push(node);
     }
-    let mut incoming: Vec<Vec<usize>> = vec![Vec::new(); count];
+    // Each node's predecessors, with the place of the port they leave by (a fraction of a rank,
+    // so the targets of one node's ports keep the ports' order).
+    let mut incoming: Vec<Vec<(usize, f64)>> = vec![Vec::new(); count];
     for links in &out {
         for link in links {
-            incoming[link.to].push(link.from);
+            incoming[link.to].push((link.from, link.rank.min(63) as f64 / 64.0));
         }
     }
     // Rank of each node within its column.
     let mut rank = vec![0f64; count];
-    let order_column = |nodes: &mut Vec<usize>, rank: &mut [f64], neighbours: &dyn Fn(usize) -> Vec<usize>| {
+    let order_column = |nodes: &mut Vec<usize>, rank: &mut [f64], neighbours: &dyn Fn(usize) -> Vec<(usize, f64)>| {
         let key: Vec<(Band, f64, usize)> = nodes
             .iter()
             .map(|&n| {
@@ -229,7 +232,7 @@ pub fn tidy(document: &Document, index: &FlowIndex, selection: Option<&[usize]>,
                 let mean = if near.is_empty() {
                     rank[n]
                 } else {
-                    near.iter().map(|&m| rank[m]).sum::<f64>() / near.len() as f64
+                    near.iter().map(|&(m, offset)| rank[m] + offset).sum::<f64>() / near.len() as f64
                 };
                 (band[n], mean, n)
             })
@@ -252,7 +255,7 @@ pub fn tidy(document: &Document, index: &FlowIndex, selection: Option<&[usize]>,
             for c in 1..columns {
                 let mut nodes = std::mem::take(&mut column[c]);
                 order_column(&mut nodes, &mut rank, &|n| {
-                    incoming[n].iter().copied().filter(|&m| layer[m] < c).collect()
+                    incoming[n].iter().copied().filter(|&(m, _)| layer[m] < c).collect()
                 });
                 column[c] = nodes;
             }
@@ -260,7 +263,7 @@ pub fn tidy(document: &Document, index: &FlowIndex, selection: Option<&[usize]>,
             for c in (0..columns.saturating_sub(1)).rev() {
                 let mut nodes = std::mem::take(&mut column[c]);
                 order_column(&mut nodes, &mut rank, &|n| {
-                    out[n].iter().map(|l| l.to).filter(|&m| layer[m] > c).collect()
+                    out[n].iter().map(|l| (l.to, 0.0)).filter(|&(m, _)| layer[m] > c).collect()
                 });
                 column[c] = nodes;
             }
@@ -281,7 +284,7 @@ pub fn tidy(document: &Document, index: &FlowIndex, selection: Option<&[usize]>,
                 if band[n] != wanted {
                     continue;
                 }
-                let preds: Vec<f64> = incoming[n].iter().filter(|&&m| placed[m]).map(|&m| y[m]).collect();
+                let preds: Vec<f64> = incoming[n].iter().filter(|&&(m, _)| placed[m]).map(|&(m, _)| y[m]).collect();
                 let desired = if preds.is_empty() { top } else { preds.iter().sum::<f64>() / preds.len() as f64 };
                 let at = snap_up(desired.max(cursor), sizes.grid);
                 y[n] = at;

@@ -231,3 +231,12 @@ fn a_presentation_walks_the_happy_path_first_and_every_node_once() {
         }
     }
 }
+
+#[test]
+fn branches_keep_the_order_of_their_ports() {
+    // The schedule group's closed path is drawn above its holiday path, as its ports are.
+    let after = tidied(&scrambled(&template("business-hours-menu.flow.json")), None);
+    let at = |id: &str| after.flow.nodes.iter().find(|n| n.id == id).map(|n| (n.x, n.y)).unwrap();
+    assert_eq!(at("closed").0, at("holiday").0, "one column");
+    assert!(at("closed").1 < at("holiday").1, "closed {:?} above holiday {:?}", at("closed"), at("holiday"));
+}
