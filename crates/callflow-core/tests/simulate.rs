@@ -215,6 +215,11 @@ mod random_runs {
                     "{} → {} is not an edge", pair[0], pair[1]
                 );
             }
+            // And the export agrees: each step is one the Archy file can take next.
+            let archy = super::archy_order::Graph::of(&document);
+            if let Err(problem) = archy.check(&document, &call.state.path) {
+                prop_assert!(false, "{}", problem);
+            }
         }
     }
 }
@@ -311,4 +316,291 @@ fn every_kind_and_every_port_has_a_passing_scenario() {
         ports.iter().filter(|key| !taken.contains(*key)).map(|(kind, port)| format!("{kind}.{port}")).collect();
     assert_eq!(missing, Vec::<String>::new(), "ports no scenario takes");
     assert!(scenarios >= 70, "{scenarios} scenarios");
+}
+
+/// The order of the Archy export, as a graph of actions: which action can run after which. The
+/// simulator's path must be a walk through it, so a call runs what the exported flow would run, in
+/// the same order. The graph over-approximates (a branching action may also fall through; any
+/// action may go to the flow's error-handling task), so it checks order, not which branch.
+mod archy_order {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    use callflow_core::{Document, NodeKind};
+    use serde_json::Value as Json;
+
+    #[derive(Debug, Clone)]
+    enum Target {
+        Action(usize),
+        Task(String),
+        Menu(String),
+        End,
+    }
+
+    #[derive(Debug, Default)]
+    pub struct Graph {
+        /// Each action written (not the jumps): its name and what may run after it.
+        actions: Vec<(String, Vec<Target>)>,
+        tasks: BTreeMap<String, Target>,
+        menus: BTreeMap<String, usize>,
+        start: Option<Target>,
+        /// Where the flow's error handling goes: its task, or a hang-up or queue it folds in.
+        error: Vec<Target>,
+    }
+
+    /// A node the export folds into a menu choice or the error handling, not writing it as an action.
+    const FOLDED_HANG_UP: &str = "(a folded hang-up)";
+    const FOLDED_TRANSFER: &str = "(a folded queue transfer)";
+
+    fn reference(text: &str) -> (bool, String) {
+        // "/inboundCall/tasks/task[ref]" or "/inboundCall/menus/menu[ref]"
+        let is_menu = text.contains("/menus/");
+        let inner = text.rsplit_once('[').map(|(_, r)| r.trim_end_matches(']')).unwrap_or(text);
+        (is_menu, inner.to_owned())
+    }
+
+    fn target_of(text: &str) -> Target {
+        match reference(text) {
+            (true, id) => Target::Menu(id),
+            (false, id) => Target::Task(id),
+        }
+    }
+
+    impl Graph {
+        pub fn of(document: &Document) -> Graph {
+            let yaml = callflow_core::export::archy(document).expect("a valid flow exports").yaml;
+            let root: Json = serde_norway::from_str(&yaml).expect("the export is YAML");
+            let flow = root.as_object().and_then(|o| o.values().next()).expect("one flow").clone();
+            let mut graph = Graph::default();
+            let handling = flow.pointer("/settingsErrorHandling/errorHandling").cloned().unwrap_or(Json::Null);
+            if let Some(r) = handling.pointer("/task/targetTaskRef").and_then(Json::as_str) {
+                graph.error.push(target_of(r));
+            }
+            for (key, folded) in
+                [("disconnect", FOLDED_HANG_UP), ("queue", FOLDED_TRANSFER), ("transferToAcd", FOLDED_TRANSFER)]
+            {
+                if handling.get(key).is_some() {
+                    graph.actions.push((folded.to_owned(), Vec::new()));
+                    graph.error.push(Target::Action(graph.actions.len() - 1));
+                }
+            }
+            // Menus first (choices refer to tasks by reference only).
+            let mut menu_tasks: Vec<(usize, Vec<Json>)> = Vec::new();
+            for entry in flow["menus"].as_array().into_iter().flatten() {
+                let menu = &entry["menu"];
+                let name = menu["name"].as_str().unwrap_or_default().to_owned();
+                let id = graph.actions.len();
+                graph.actions.push((name.clone(), Vec::new()));
+                graph.menus.insert(menu["refId"].as_str().unwrap_or_default().to_owned(), id);
+                menu_tasks.push((id, menu["choices"].as_array().cloned().unwrap_or_default()));
+            }
+            for (menu, choices) in menu_tasks {
+                let mut next = Vec::new();
+                for choice in choices {
+                    let Some((_, body)) = choice.as_object().and_then(|o| o.iter().next()) else { continue };
+                    if let Some(actions) = body.pointer("/task/actions").and_then(Json::as_array) {
+                        next.push(graph.list(actions, Target::End));
+                    }
+                    if let Some(r) = body["targetTaskRef"].as_str().or(body["targetMenuRef"].as_str()) {
+                        next.push(target_of(r));
+                    }
+                    // A choice that hangs up or transfers folds in the node the menu's port led to.
+                    let folded = if choice.get("menuDisconnect").is_some() {
+                        Some(FOLDED_HANG_UP)
+                    } else if choice.get("menuTransferToAcd").is_some() {
+                        Some(FOLDED_TRANSFER)
+                    } else {
+                        None
+                    };
+                    if let Some(folded) = folded {
+                        graph.actions.push((folded.to_owned(), Vec::new()));
+                        next.push(Target::Action(graph.actions.len() - 1));
+                    }
+                }
+                // The menu's no-input path is the task the export names after it.
+                let no_input = format!("{} - no input", graph.actions[menu].0);
+                for entry in flow["tasks"].as_array().into_iter().flatten() {
+                    if entry["task"]["name"].as_str() == Some(no_input.as_str()) {
+                        next.push(Target::Task(entry["task"]["refId"].as_str().unwrap_or_default().to_owned()));
+                    }
+                }
+                graph.actions[menu].1 = next;
+            }
+            for entry in flow["tasks"].as_array().into_iter().flatten() {
+                let task = &entry["task"];
+                let actions = task["actions"].as_array().cloned().unwrap_or_default();
+                let first = graph.list(&actions, Target::End);
+                graph.tasks.insert(task["refId"].as_str().unwrap_or_default().to_owned(), first);
+            }
+            graph.start = flow["startUpRef"].as_str().map(target_of);
+            graph
+        }
+
+        /// Adds a list of actions; returns where it starts (`cont` when it is empty).
+        fn list(&mut self, actions: &[Json], cont: Target) -> Target {
+            let mut next = cont;
+            for action in actions.iter().rev() {
+                let Some((kind, body)) = action.as_object().and_then(|o| o.iter().next()) else { continue };
+                next = match kind.as_str() {
+                    "jumpToTask" | "jumpToMenu" => {
+                        let r = body["targetTaskRef"].as_str().or(body["targetMenuRef"].as_str()).unwrap_or_default();
+                        target_of(r)
+                    }
+                    _ => {
+                        let id = self.actions.len();
+                        self.actions.push((body["name"].as_str().unwrap_or_default().to_owned(), Vec::new()));
+                        let mut after = vec![next.clone()];
+                        if let Some(r) = body["targetTaskRef"].as_str() {
+                            after.push(target_of(r));
+                        }
+                        for (output_name, output) in body["outputs"].as_object().into_iter().flatten() {
+                            if let Some(path) = output["actions"].as_array() {
+                                // A loop's body ends where the next turn starts: at the loop.
+                                let cont = if kind == "loop" && output_name == "loop" {
+                                    Target::Action(id)
+                                } else {
+                                    next.clone()
+                                };
+                                let entry = self.list(path, cont);
+                                after.push(entry);
+                            }
+                        }
+                        if let Some(cases) = body.pointer("/evaluate/firstTrue/cases").and_then(Json::as_array) {
+                            for case in cases {
+                                if let Some(path) = case.pointer("/case/actions").and_then(Json::as_array) {
+                                    let entry = self.list(path, next.clone());
+                                    after.push(entry);
+                                }
+                            }
+                        }
+                        if let Some(path) = body.pointer("/evaluate/firstTrue/default/actions").and_then(Json::as_array)
+                        {
+                            let entry = self.list(path, next.clone());
+                            after.push(entry);
+                        }
+                        self.actions[id].1 = after;
+                        Target::Action(id)
+                    }
+                };
+            }
+            next
+        }
+
+        /// The written actions `target` leads to first (through jumps).
+        fn resolve(&self, target: &Target, into: &mut BTreeSet<usize>, seen: &mut BTreeSet<String>) {
+            match target {
+                Target::Action(id) => {
+                    into.insert(*id);
+                }
+                Target::Menu(r) => {
+                    if let Some(id) = self.menus.get(r) {
+                        into.insert(*id);
+                    }
+                }
+                Target::Task(r) => {
+                    if seen.insert(r.clone()) {
+                        if let Some(first) = self.tasks.get(r) {
+                            self.resolve(first, into, seen);
+                        }
+                    }
+                }
+                Target::End => {}
+            }
+        }
+
+        fn after(&self, id: usize) -> BTreeSet<usize> {
+            let mut into = BTreeSet::new();
+            let mut seen = BTreeSet::new();
+            for target in &self.actions[id].1 {
+                self.resolve(target, &mut into, &mut seen);
+            }
+            for target in &self.error {
+                self.resolve(target, &mut into, &mut BTreeSet::new());
+            }
+            into
+        }
+
+        /// Is the simulator's `path` (node indices) a walk through the export, by action name?
+        pub fn check(&self, document: &Document, path: &[usize]) -> Result<(), String> {
+            // The start, tasks and jumps are the file's structure, not actions.
+            let steps: Vec<&callflow_core::Node> = path
+                .iter()
+                .map(|&n| &document.flow.nodes[n])
+                .filter(|n| {
+                    !matches!(n.kind(), NodeKind::Start | NodeKind::Task | NodeKind::JumpToTask | NodeKind::JumpToMenu)
+                })
+                .collect();
+            // An action is written under the node's label, or its label and id when labels repeat.
+            let is = |id: usize, node: &callflow_core::Node| {
+                let name = self.actions[id].0.as_str();
+                name == node.label
+                    || name == format!("{} ({})", node.label, node.id)
+                    || (name == FOLDED_HANG_UP && node.kind() == NodeKind::Disconnect)
+                    || (name == FOLDED_TRANSFER && node.kind() == NodeKind::Transfer)
+            };
+            let names: Vec<&str> = steps.iter().map(|n| n.label.as_str()).collect();
+            let Some(first) = names.first() else { return Ok(()) };
+            let mut start = BTreeSet::new();
+            if let Some(target) = &self.start {
+                self.resolve(target, &mut start, &mut BTreeSet::new());
+            }
+            let mut at: BTreeSet<usize> = start.into_iter().filter(|&id| is(id, steps[0])).collect();
+            if at.is_empty() {
+                return Err(format!("the export does not start with \"{first}\""));
+            }
+            for (step, pair) in names.windows(2).enumerate() {
+                let next: BTreeSet<usize> =
+                    at.iter().flat_map(|&id| self.after(id)).filter(|&id| is(id, steps[step + 1])).collect();
+                if next.is_empty() {
+                    return Err(format!("the simulator went \"{}\" → \"{}\"; the export cannot", pair[0], pair[1]));
+                }
+                at = next;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The simulator's paths through the templates are walks through their Archy exports, on every
+/// saved scenario and on the fixtures of every kind that export (modules aside).
+#[test]
+fn scenario_paths_follow_the_archy_export() {
+    use callflow_core::simulate::answer_of;
+    let mut files: Vec<std::path::PathBuf> =
+        ["seed-002-verify-then-queue.flow.json", "business-hours-menu.flow.json", "every-step.flow.json"]
+            .iter()
+            .map(|name| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/templates").join(name))
+            .collect();
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scenarios");
+    files.extend(
+        std::fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.to_string_lossy().ends_with(".flow.json")),
+    );
+    files.sort();
+    let mut checked = 0;
+    let mut problems = Vec::new();
+    for file in files {
+        let document = callflow_core::parse(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        if document.flow.flow_type.is_module() {
+            continue;
+        }
+        let graph = archy_order::Graph::of(&document);
+        for scenario in &document.flow.scenarios {
+            let mut call = Call::insisting(&document);
+            let mut event = call.start();
+            for saved in &scenario.answers {
+                if matches!(event, Event::Ended(_)) {
+                    break;
+                }
+                event = call.answer(answer_of(saved).unwrap()).unwrap();
+            }
+            checked += 1;
+            if let Err(problem) = graph.check(&document, &call.state.path) {
+                problems.push(format!("{}: {}: {problem}", file.file_name().unwrap().to_string_lossy(), scenario.name));
+            }
+        }
+    }
+    assert_eq!(problems, Vec::<String>::new());
+    assert!(checked >= 60, "{checked} scenarios");
 }

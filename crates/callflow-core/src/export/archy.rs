@@ -741,7 +741,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                     return;
                 }
             }
-            let next = self.action(depth, current, branch_depth);
+            let next = self.action(depth, current, stop, branch_depth);
             match next {
                 Some(next) if Some(next) == stop => return,
                 Some(next) if next == first && own => {
@@ -755,8 +755,10 @@ impl<'p, 'a> Writer<'p, 'a> {
     }
 
     /// Writes node `index`'s action as one list item at `depth`; returns the node the list goes on
-    /// with, if any.
-    fn action(&mut self, depth: usize, index: usize, branch_depth: usize) -> Option<usize> {
+    /// with, if any. `enclosing` is where the list falls through: a branching node that ends its
+    /// list (no continuation of its own) falls through there too, so its paths stop there (a loop
+    /// body's nested branch that comes back to the loop is the next turn, not a second copy).
+    fn action(&mut self, depth: usize, index: usize, enclosing: Option<usize>, branch_depth: usize) -> Option<usize> {
         let document = self.document;
         let plan = self.plan;
         let node = &document.flow.nodes[index];
@@ -835,7 +837,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                 stop
             }
             NodeBody::Decision { expression } => {
-                let stop = plan.after[index];
+                let stop = plan.after[index].or(enclosing);
                 let paths =
                     [PortName::Yes, PortName::No].into_iter().filter_map(|p| target(p).map(|t| (p, t))).collect();
                 let parts = vec![
@@ -903,7 +905,7 @@ impl<'p, 'a> Writer<'p, 'a> {
                 None
             }
             NodeBody::Step(step) if step.kind == NodeKind::Switch => {
-                let stop = plan.after[index];
+                let stop = plan.after[index].or(enclosing);
                 let parts = vec![("name", name_part), ("evaluate", Part::Switch { node: index, stop, branch_depth })];
                 self.out.key(d, true, "switch");
                 self.keys(d + 1, false, carried, parts);
@@ -913,7 +915,13 @@ impl<'p, 'a> Writer<'p, 'a> {
                 let spec = step.kind.spec();
                 let shape = spec.archy?;
                 let linear = spec.ports.iter().any(|p| p.name == PortName::Next);
-                let next = if linear { target(PortName::Next) } else { plan.after[index] };
+                let next = if linear {
+                    target(PortName::Next)
+                } else if spec.terminal {
+                    plan.after[index]
+                } else {
+                    plan.after[index].or(enclosing)
+                };
                 // A loop's path ends at the loop itself: the next turn.
                 let stop = if step.kind == NodeKind::Loop { Some(index) } else { next };
                 let paths: Vec<(PortName, usize)> = spec
