@@ -144,6 +144,10 @@ pub fn App() -> impl IntoView {
     let fit_after_import = expect_context::<FitRequest>();
     let drop_file = move |ev: leptos::ev::DragEvent| {
         ev.prevent_default();
+        // A presentation changes nothing: Escape first.
+        if studio.presenting.get_untracked() {
+            return;
+        }
         let Some(file) = ev.data_transfer().and_then(|t| t.files()).and_then(|f| f.get(0)) else { return };
         leptos::task::spawn_local(async move {
             if let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await {
@@ -166,7 +170,7 @@ pub fn App() -> impl IntoView {
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA"));
-        if in_field {
+        if in_field || studio.presenting.get_untracked() {
             return;
         }
         if let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text/plain").ok()) {

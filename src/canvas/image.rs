@@ -108,8 +108,6 @@ const MARGIN: f64 = 24.0;
 const TITLE: f64 = 44.0;
 const LEGEND_ROW: f64 = 22.0;
 const LEGEND_COLUMN: f64 = 190.0;
-/// A label longer than this is squeezed to the node's width (it stays whole, as text).
-const LABEL_FITS: usize = 21;
 
 /// Draws the flow, or only the nodes in `only` and the edges between them.
 pub fn flow_svg(
@@ -265,7 +263,7 @@ fn draw_node(svg: &mut String, node: &Node, x: f64, y: f64, palette: &Palette) {
         r#"<rect width="{NODE_WIDTH}" height="{HEADER_HEIGHT}" rx="7" fill="{}"/>"#,
         header_fill(node.kind(), palette)
     );
-    let squeeze = if node.label.chars().count() > LABEL_FITS {
+    let squeeze = if label_width(&node.label) > NODE_WIDTH - 20.0 {
         format!(r#" textLength="{}" lengthAdjust="spacingAndGlyphs""#, NODE_WIDTH - 20.0)
     } else {
         String::new()
@@ -297,6 +295,20 @@ fn draw_node(svg: &mut String, node: &Node, x: f64, y: f64, palette: &Palette) {
     svg.push_str("</g>");
 }
 
+/// A generous estimate of a label's width at 13 px semibold: a label that may not fit is squeezed
+/// to the node's width (it stays whole, as text). Wide letters and CJK count more.
+fn label_width(label: &str) -> f64 {
+    label
+        .chars()
+        .map(|c| match c {
+            'W' | 'M' | 'm' | 'w' | '@' => 11.5,
+            c if c.is_ascii() => 7.6,
+            c if (c as u32) >= 0x1100 => 13.5,
+            _ => 8.5,
+        })
+        .sum()
+}
+
 /// XML text and attribute escaping.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -308,7 +320,9 @@ fn escape(text: &str) -> String {
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
             // Characters XML 1.0 does not allow.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push(' '),
+            c if ((c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r')) || matches!(c, '\u{fffe}' | '\u{ffff}') => {
+                out.push(' ')
+            }
             c => out.push(c),
         }
     }
@@ -353,10 +367,10 @@ mod tests {
     #[test]
     fn markup_in_labels_is_escaped() {
         let mut document = template(include_str!("../../public/templates/seed-002-verify-then-queue.flow.json"));
-        document.flow.nodes[0].label = "<b>\"A&B\"</b>\u{1}".to_owned();
+        document.flow.nodes[0].label = "<b>\"A&B\"</b>\u{1}\u{ffff}".to_owned();
         let index = FlowIndex::build(&document);
         let picture = flow_svg(&document, &index, None, ImageOptions { theme: ImageTheme::Dark, legend: false });
-        assert!(picture.svg.contains("&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt; "));
+        assert!(picture.svg.contains("&lt;b&gt;&quot;A&amp;B&quot;&lt;/b&gt;  "));
         assert!(!picture.svg.contains("<b>"));
     }
 }

@@ -53,7 +53,7 @@ pub const SHEET: &[(&str, &str)] = &[
     ("Space + drag, or drag the background", "Pan"),
     ("Shift + drag on the background", "Select with a box"),
     ("Wheel", "Zoom at the cursor"),
-    ("Present: → ↓ Space / ← ↑", "Next / previous step (the flow, or the simulated call)"),
+    ("Present: → ↓ Space Enter / ← ↑ Backspace", "Next / previous step (the flow, or the simulated call)"),
     ("Present: Home / End", "First / last step"),
     ("Present: Escape", "Leave presentation mode"),
 ];

@@ -148,6 +148,14 @@ async fn png_data_url(picture: &Picture, scale: f64) -> Result<String, String> {
         .ok()
         .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
         .ok_or("cannot make a canvas")?;
+    // Browsers refuse canvases past about 16,384 pixels a side or 268 million pixels, and then
+    // hand back an empty image: say so instead of downloading an empty file.
+    let (width, height) = ((picture.width * scale).round(), (picture.height * scale).round());
+    if width > 16_384.0 || height > 16_384.0 || width * height > 16_384.0 * 16_384.0 {
+        return Err(format!(
+            "{width} × {height} pixels is more than a browser can draw; download the SVG, or a PNG at 1×, or of a selection"
+        ));
+    }
     canvas.set_width((picture.width * scale).round() as u32);
     canvas.set_height((picture.height * scale).round() as u32);
     let context = canvas
@@ -160,5 +168,9 @@ async fn png_data_url(picture: &Picture, scale: f64) -> Result<String, String> {
     context
         .draw_image_with_html_image_element_and_dw_and_dh(&image, 0.0, 0.0, picture.width, picture.height)
         .map_err(|_| "cannot draw the SVG")?;
-    canvas.to_data_url_with_type("image/png").map_err(|_| "the canvas could not be read".to_owned())
+    let url = canvas.to_data_url_with_type("image/png").map_err(|_| "the canvas could not be read".to_owned())?;
+    if !url.starts_with("data:image/png") {
+        return Err("the browser drew an empty image; download the SVG instead".to_owned());
+    }
+    Ok(url)
 }

@@ -39,12 +39,16 @@ pub fn step_for(key: &str) -> Option<Step> {
     })
 }
 
-/// The nodes to step through, as ids: the simulated call's path when a call runs on this flow,
-/// else the flow's walk order.
-fn steps(studio: Studio) -> Vec<String> {
+/// The nodes to step through, as ids, and whether they are a simulated call's: the call's path
+/// when a call was placed on the flow as it is now, else the flow's walk order.
+fn steps(studio: Studio) -> (Vec<String>, bool) {
     let simulated = use_context::<Simulation>().and_then(|simulation| {
         simulation.run.with_untracked(|run| {
             let run = run.as_ref()?;
+            // A run of another flow, or of this one before an edit, is not this flow's call.
+            if !studio.document.with_untracked(|d| d.flow == run.document.flow) {
+                return None;
+            }
             simulation.replay.with_untracked(|replay| {
                 let replay = replay.as_ref()?;
                 let mut path: Vec<usize> = replay.state.path.clone();
@@ -59,12 +63,16 @@ fn steps(studio: Studio) -> Vec<String> {
             })
         })
     });
-    simulated.unwrap_or_else(|| {
-        let index = studio.index.get_untracked();
-        studio
-            .document
-            .with_untracked(|d| walk_order(d, &index).into_iter().map(|n| d.flow.nodes[n].id.clone()).collect())
-    })
+    match simulated {
+        Some(path) => (path, true),
+        None => {
+            let index = studio.index.get_untracked();
+            let order = studio
+                .document
+                .with_untracked(|d| walk_order(d, &index).into_iter().map(|n| d.flow.nodes[n].id.clone()).collect());
+            (order, false)
+        }
+    }
 }
 
 /// Enters presentation mode.
@@ -79,8 +87,8 @@ pub fn Presenter() -> impl IntoView {
     let canvas_size = expect_context::<CanvasSize>().0;
     let before: Viewport = studio.viewport.get_untracked();
     let selection_before = StoredValue::new(studio.selection.get_untracked());
-    let order = StoredValue::new(steps(studio));
-    let from_simulation = use_context::<Simulation>().is_some_and(|s| s.run.with_untracked(Option::is_some));
+    let (order, from_simulation) = steps(studio);
+    let order = StoredValue::new(order);
     let at = RwSignal::new(0usize);
 
     // Centres the current node at presentation size and selects it (the highlight).
@@ -131,6 +139,14 @@ pub fn Presenter() -> impl IntoView {
     });
     let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        // Enter and Space on a focused button press that button.
+        let on_control = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "BUTTON" | "INPUT" | "SELECT" | "TEXTAREA"));
+        if on_control && ev.key() != "Escape" && !ev.key().starts_with("Arrow") {
             return;
         }
         if let Some(step) = step_for(&ev.key()) {

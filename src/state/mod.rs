@@ -465,7 +465,16 @@ impl Studio {
             performance.clear_marks_with_mark_name("callflow:tidy:start");
         }
         let count = moves.len();
-        if count > 0 {
+        // Only the nodes that move: tidying a tidy flow adds no undo step.
+        let moves: Vec<_> = self.document.with_untracked(|d| {
+            moves
+                .into_iter()
+                .filter(|m| {
+                    index.node(d, &m.id).is_some_and(|at| (d.flow.nodes[at].x, d.flow.nodes[at].y) != (m.x, m.y))
+                })
+                .collect()
+        });
+        if !moves.is_empty() {
             self.dispatch(Command::MoveNodes { moves })?;
         }
         Ok(count)

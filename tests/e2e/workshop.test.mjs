@@ -71,7 +71,10 @@ test('tidy a scrambled template: no two nodes overlap, the happy path is level, 
   assert.ok(at.closed.y > at.start.y && at.toBilling.y > at.start.y);
 
   await page.screenshot({ path: join(artifacts, 'tidy.png') });
-  // One undo step puts every node back.
+  // Tidying a tidy flow moves nothing and adds no undo step, so one undo puts every node back.
+  await page.getByTestId('tidy').click();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.deepEqual(await boxes(page), after, 'a second tidy moves nothing');
   await page.getByTestId('undo').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="node"]').length > 0
     && [...document.querySelectorAll('[data-testid="node"]')].every((n) => /translate\(\d{2,3}(\.\d)? \d{2,3}(\.\d)?\)/.test(n.getAttribute('transform'))));
@@ -115,6 +118,7 @@ test('present and step with the arrow keys; nothing can be edited; Escape leaves
   }
   assert.equal(new Set(seen).size, total, `each step shows another node (${seen.join(', ')})`);
   await page.keyboard.press('ArrowRight');
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   assert.match(await position.textContent(), new RegExp(`^${total} /`), 'the last step stays');
   await page.keyboard.press('ArrowLeft');
   await position.filter({ hasText: new RegExp(`^${total - 1} /`) }).waitFor();
@@ -124,9 +128,19 @@ test('present and step with the arrow keys; nothing can be edited; Escape leaves
   await page.keyboard.press('ArrowRight');
   await position.filter({ hasText: /^2 \// }).waitFor();
   await page.screenshot({ path: join(root, 'docs/present.png') });
-  // Read-only: Delete does not remove the highlighted node.
+  // Read-only: Delete does not remove the highlighted node, and a drag moves nothing.
+  const highlighted = await selected();
+  const before = await page.locator(`[data-testid="node"][data-node-id="${highlighted}"]`).getAttribute('transform');
   await page.keyboard.press('Delete');
-  assert.equal(await page.locator('[data-testid="node"][data-node-id="start"]').count(), 1);
+  const header = await page.locator(`[data-testid="node"][data-node-id="${highlighted}"] .cf-node__header`).boundingBox();
+  await page.mouse.move(header.x + 20, header.y + 10);
+  await page.mouse.down();
+  await page.mouse.move(header.x + 120, header.y + 90, { steps: 5 });
+  await page.mouse.up();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  assert.equal(await page.locator(`[data-testid="node"][data-node-id="${highlighted}"]`).count(), 1, `${highlighted} is still there`);
+  assert.equal(await page.locator(`[data-testid="node"][data-node-id="${highlighted}"]`).getAttribute('transform'), before, 'nothing moved');
+  assert.equal(await page.getByTestId('undo').isDisabled(), true, 'nothing entered the history');
 
   await page.keyboard.press('Escape');
   await page.getByTestId('presenter').waitFor({ state: 'detached' });

@@ -189,10 +189,7 @@ fn simulate(c: &mut Criterion) {
 
 /// Tidy layout of the grid and of the chain (every module error to one handler), whole flow.
 fn tidy(c: &mut Criterion) {
-    fn height(ports: usize) -> f64 {
-        40.0 + ports.max(1) as f64 * 20.0 + 6.0
-    }
-    let sizes = callflow_core::layout::Sizes { width: 168.0, height, grid: 20.0 };
+    let sizes = callflow_core::testing::designer_sizes();
     let mut group = c.benchmark_group("tidy");
     for size in [500, 2_000] {
         for (shape, document) in [("grid", large_flow(size)), ("chain", chain_flow(size))] {

@@ -63,62 +63,84 @@ struct Link {
     error: bool,
 }
 
+/// The part of the flow being laid out or walked: its nodes (the first with each id: moves are by
+/// id, so a repeated id is left where it is), the links among them in port order, where it is
+/// entered, and its happy path.
+struct Part {
+    members: Vec<usize>,
+    out: Vec<Vec<Link>>,
+    entry: usize,
+    happy: Vec<usize>,
+}
+
+impl Part {
+    fn of(document: &Document, index: &FlowIndex, chosen: &[usize]) -> Option<Part> {
+        let nodes = &document.flow.nodes;
+        let mut members: Vec<usize> =
+            chosen.iter().copied().filter(|&i| i < nodes.len() && index.is_first(i)).collect();
+        members.sort_unstable();
+        members.dedup();
+        if members.is_empty() {
+            return None;
+        }
+        let mut local = vec![usize::MAX; nodes.len()];
+        for (position, &node) in members.iter().enumerate() {
+            local[node] = position;
+        }
+        let count = members.len();
+        let mut out: Vec<Vec<Link>> = vec![Vec::new(); count];
+        let mut has_outside_in = vec![false; count];
+        let mut has_inside_in = vec![false; count];
+        for ends in index.edges() {
+            if ends.state != EdgeState::Link {
+                continue;
+            }
+            let (Some(from), Some(to)) = (ends.from, ends.to) else { continue };
+            let (from, to) = (from as usize, to as usize);
+            let (Some(&lf), Some(&lt)) = (local.get(from), local.get(to)) else { continue };
+            if lt == usize::MAX {
+                continue;
+            }
+            if lf == usize::MAX {
+                has_outside_in[lt] = true;
+                continue;
+            }
+            let port = ends.port.unwrap_or(PortName::Next);
+            let rank = nodes[from].ports().position(|p| p.name == port).unwrap_or(usize::MAX);
+            has_inside_in[lt] = true;
+            out[lf].push(Link { from: lf, to: lt, rank, error: is_error_port(port) });
+        }
+        for links in &mut out {
+            links.sort_by_key(|link| link.rank);
+        }
+        let entry = entry_of(document, index, &local, &has_outside_in, &has_inside_in);
+        let happy = happy_path(entry, &out, |l| &nodes[members[l]]);
+        Some(Part { members, out, entry, happy })
+    }
+
+    /// Each node's successor on the happy path.
+    fn happy_next(&self) -> Vec<Option<usize>> {
+        let mut next = vec![None; self.members.len()];
+        for pair in self.happy.windows(2) {
+            next[pair[0]] = Some(pair[1]);
+        }
+        next
+    }
+}
+
 /// The positions that tidy `selection` (node indices; `None` for the whole flow). The laid-out
 /// nodes keep the top-left corner of their current bounding box. Nodes outside the selection do
 /// not move. Returns one move per laid-out node, in document order.
 pub fn tidy(document: &Document, index: &FlowIndex, selection: Option<&[usize]>, sizes: &Sizes) -> Vec<NodeMove> {
     let nodes = &document.flow.nodes;
-    let members: Vec<usize> = match selection {
-        Some(chosen) => {
-            let mut chosen: Vec<usize> = chosen.iter().copied().filter(|&i| i < nodes.len()).collect();
-            chosen.sort_unstable();
-            chosen.dedup();
-            chosen
-        }
+    let chosen: Vec<usize> = match selection {
+        Some(chosen) => chosen.to_vec(),
         None => (0..nodes.len()).collect(),
     };
-    if members.is_empty() {
-        return Vec::new();
-    }
-    let mut local = vec![usize::MAX; nodes.len()];
-    for (position, &node) in members.iter().enumerate() {
-        local[node] = position;
-    }
+    let Some(part) = Part::of(document, index, &chosen) else { return Vec::new() };
+    let happy_next = part.happy_next();
+    let Part { members, out, entry, happy } = part;
     let count = members.len();
-
-    // The links among the members, each node's in port display order.
-    let mut out: Vec<Vec<Link>> = vec![Vec::new(); count];
-    let mut has_outside_in = vec![false; count];
-    let mut has_inside_in = vec![false; count];
-    for ends in index.edges() {
-        if ends.state != EdgeState::Link {
-            continue;
-        }
-        let (Some(from), Some(to)) = (ends.from, ends.to) else { continue };
-        let (from, to) = (from as usize, to as usize);
-        let (Some(&lf), Some(&lt)) = (local.get(from), local.get(to)) else { continue };
-        if lt == usize::MAX {
-            continue;
-        }
-        if lf == usize::MAX {
-            has_outside_in[lt] = true;
-            continue;
-        }
-        let port = ends.port.unwrap_or(PortName::Next);
-        let rank = nodes[from].ports().position(|p| p.name == port).unwrap_or(usize::MAX);
-        has_inside_in[lt] = true;
-        out[lf].push(Link { from: lf, to: lt, rank, error: is_error_port(port) });
-    }
-    for links in &mut out {
-        links.sort_by_key(|link| link.rank);
-    }
-
-    let entry = entry_of(document, index, &local, &has_outside_in, &has_inside_in);
-    let happy = happy_path(entry, &out, |l| &nodes[members[l]]);
-    let mut on_happy = vec![false; count];
-    for &node in &happy {
-        on_happy[node] = true;
-    }
 
     // Cycle breaking: a walk from the entry (down the happy path first), then from every node not
     // yet seen, in document order. An edge into a node still on the walk's stack closes a loop.
@@ -128,13 +150,6 @@ pub fn tidy(document: &Document, index: &FlowIndex, selection: Option<&[usize]>,
     }
     {
         let mut state = vec![0u8; count]; // 0 new, 1 on stack, 2 done
-        let happy_next: Vec<Option<usize>> = {
-            let mut next = vec![None; count];
-            for pair in happy.windows(2) {
-                next[pair[0]] = Some(pair[1]);
-            }
-            next
-        };
         let roots = std::iter::once(entry).chain(0..count);
         for root in roots {
             if state[root] != 0 {
@@ -402,41 +417,32 @@ fn snap_up(value: f64, grid: f64) -> f64 {
     }
 }
 
-/// The order a presentation steps through the flow: depth first from the start, each node's ports
-/// in display order (so the happy path comes first, then each branch in turn), then the nodes the
-/// start does not reach, in document order. Every node appears once.
+/// The order a presentation steps through the flow: depth first from the start, the happy path
+/// first (the tidy layout's: see the module docs), then at each node its other ports, plain ones
+/// before error ones, each in display order; then the nodes the start does not reach, in document
+/// order. Every node appears once (a repeated id at the end, in document order).
 pub fn walk_order(document: &Document, index: &FlowIndex) -> Vec<usize> {
     let nodes = &document.flow.nodes;
-    let mut seen = vec![false; nodes.len()];
+    let all: Vec<usize> = (0..nodes.len()).collect();
+    let Some(part) = Part::of(document, index, &all) else { return all };
+    let happy_next = part.happy_next();
+    let count = part.members.len();
+    let mut seen = vec![false; count];
     let mut order = Vec::with_capacity(nodes.len());
-    let visit = |root: usize, seen: &mut Vec<bool>, order: &mut Vec<usize>| {
+    for root in std::iter::once(part.entry).chain(0..count) {
         let mut stack = vec![root];
         while let Some(node) = stack.pop() {
-            if seen[node] {
+            if std::mem::replace(&mut seen[node], true) {
                 continue;
             }
-            seen[node] = true;
-            order.push(node);
-            let mut next: Vec<(usize, usize)> = index
-                .links_from(node)
-                .filter(|&(edge, _)| index.edges()[edge].state == EdgeState::Link)
-                .map(|(edge, to)| {
-                    let port = index.edges()[edge].port.unwrap_or(PortName::Next);
-                    (nodes[node].ports().position(|p| p.name == port).unwrap_or(usize::MAX), to)
-                })
-                .collect();
-            next.sort_by_key(|&(rank, _)| rank);
-            // Pushed last-first so the first port is walked first.
-            stack.extend(next.into_iter().rev().map(|(_, to)| to).filter(|&to| !seen[to]));
-        }
-    };
-    if let Some(start) = index.start_node(document) {
-        visit(start, &mut seen, &mut order);
-    }
-    for node in 0..nodes.len() {
-        if !seen[node] {
-            visit(node, &mut seen, &mut order);
+            order.push(part.members[node]);
+            // Pushed last-first, so the first in visit order is walked first.
+            let links = &part.out[node];
+            stack.extend(
+                visit_order(links, happy_next[node]).into_iter().rev().map(|i| links[i].to).filter(|&to| !seen[to]),
+            );
         }
     }
+    order.extend((0..nodes.len()).filter(|&i| !index.is_first(i)));
     order
 }

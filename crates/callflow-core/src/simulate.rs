@@ -97,13 +97,22 @@ pub struct State {
     pub ended: Option<Ending>,
     /// The answers given so far, in order (what a saved scenario replays).
     pub answers: Vec<Answer>,
-    /// Where each running `callTask` comes back to, and each running loop body (the loop node).
-    returns: Vec<Option<usize>>,
+    /// What a path that ends goes back to: a running `callTask`'s `next`, or a running loop.
+    returns: Vec<Frame>,
     /// The call's participant data (attributes), as set on this call.
     pub attributes: BTreeMap<String, Value>,
     /// Loop node → turns taken.
     turns: BTreeMap<usize, i64>,
     steps: usize,
+}
+
+/// What a path that ends goes back to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Frame {
+    /// A running `callTask`: its `next`, if it has one.
+    Task(Option<usize>),
+    /// A running loop (its node): the end of its loop path is the next turn.
+    Loop(usize),
 }
 
 /// A call being placed.
@@ -263,14 +272,51 @@ impl<'d> Call<'d> {
     fn follow(&mut self, node: usize, port: PortName) -> Event {
         match self.index.target(node, port) {
             Some(next) => self.run_from(next),
-            None => match self.state.returns.pop() {
-                Some(Some(back)) => self.run_from(back),
-                Some(None) | None if self.document.flow.flow_type.is_module() => self.end(Ending::Returned { node }),
-                _ => {
-                    self.end(Ending::Stuck { node, why: format!("nothing is connected to its {} port", port.as_str()) })
+            None => loop {
+                match self.state.returns.pop() {
+                    Some(Frame::Task(Some(back))) => return self.run_from(back),
+                    // A called task with nowhere to come back to: the one that called it goes on ending.
+                    Some(Frame::Task(None)) => continue,
+                    // The end of a loop's path is the next turn; a path that left the loop's body
+                    // (a branch out of it, or a jump) ended the loop with it.
+                    Some(Frame::Loop(loop_node)) if self.in_loop_body(loop_node, node) => {
+                        return self.run_from(loop_node)
+                    }
+                    Some(Frame::Loop(_)) => continue,
+                    None if self.document.flow.flow_type.is_module() => return self.end(Ending::Returned { node }),
+                    None => {
+                        let why = format!("nothing is connected to its {} port", port.as_str());
+                        return self.end(Ending::Stuck { node, why });
+                    }
                 }
             },
         }
+    }
+
+    /// Is `node` in the body of the loop at `loop_node`: reached from its `loop` port without
+    /// passing the loop itself, a jump (which leaves the loop) or a called task (which comes back)?
+    fn in_loop_body(&self, loop_node: usize, node: usize) -> bool {
+        let Some(first) = self.index.target(loop_node, PortName::Loop) else { return false };
+        let nodes = &self.document.flow.nodes;
+        let mut seen = vec![false; nodes.len()];
+        let mut stack = vec![first];
+        while let Some(at) = stack.pop() {
+            if at == loop_node || std::mem::replace(&mut seen[at], true) {
+                continue;
+            }
+            if at == node {
+                return true;
+            }
+            let leaves = matches!(nodes[at].kind().spec().sim, Sim::Jump);
+            for (edge, to) in self.index.links_from(at) {
+                let into_called_task = nodes[at].kind().spec().sim == Sim::CallTask
+                    && self.index.edges()[edge].port == Some(PortName::Target);
+                if !leaves && !into_called_task {
+                    stack.push(to);
+                }
+            }
+        }
+        false
     }
 
     /// Runs nodes from `node` until one asks or the call ends.
@@ -289,8 +335,7 @@ impl<'d> Call<'d> {
             let port = match flow_node.kind().spec().sim {
                 Sim::Pass => PortName::Next,
                 Sim::SetAttributes => {
-                    let pairs =
-                        crate::archy_codec::pairs(body.text(crate::document::FieldId::Attributes).unwrap_or_default());
+                    let pairs = attribute_pairs(body);
                     for (name, expression) in pairs {
                         let value = match evaluate(&expression, &self.state.variables) {
                             Ok(value) => value,
@@ -299,13 +344,18 @@ impl<'d> Call<'d> {
                                 Value::NotSet
                             }
                         };
+                        // Participant data are text on the platform: `5` reads back as "5".
+                        let value = match value {
+                            Value::NotSet => Value::NotSet,
+                            Value::Str(text) => Value::Str(text),
+                            other => Value::Str(other.to_string()),
+                        };
                         self.state.attributes.insert(name, value);
                     }
                     PortName::Next
                 }
                 Sim::GetAttributes => {
-                    let pairs =
-                        crate::archy_codec::pairs(body.text(crate::document::FieldId::Attributes).unwrap_or_default());
+                    let pairs = attribute_pairs(body);
                     for (name, variable) in pairs {
                         let value = self.state.attributes.get(&name).cloned().unwrap_or(Value::NotSet);
                         self.state.variables.insert(variable, value);
@@ -361,7 +411,7 @@ impl<'d> Call<'d> {
                 Sim::Switch => return self.switch_from(node, false),
                 Sim::Loop => {
                     // A body drawn back into its loop: the turn it started is over.
-                    if self.state.returns.last() == Some(&Some(node)) {
+                    if self.state.returns.last() == Some(&Frame::Loop(node)) {
                         self.state.returns.pop();
                     }
                     let count = body.text(crate::document::FieldId::LoopCount).unwrap_or_default().to_owned();
@@ -373,7 +423,7 @@ impl<'d> Call<'d> {
                     if turn < limit && self.index.target(node, PortName::Loop).is_some() {
                         self.state.turns.insert(node, turn + 1);
                         // A body whose path ends goes on with the next turn.
-                        self.state.returns.push(Some(node));
+                        self.state.returns.push(Frame::Loop(node));
                         if let Some(variable) =
                             body.text(crate::document::FieldId::IndexVariable).filter(|v| !v.is_empty())
                         {
@@ -413,7 +463,7 @@ impl<'d> Call<'d> {
                 Sim::Return => return self.end(Ending::Returned { node }),
                 Sim::Jump => PortName::Target,
                 Sim::CallTask => {
-                    self.state.returns.push(self.index.target(node, PortName::Next));
+                    self.state.returns.push(Frame::Task(self.index.target(node, PortName::Next)));
                     PortName::Target
                 }
             };
@@ -477,6 +527,11 @@ impl<'d> Call<'d> {
     }
 }
 
+/// A participant-data step's `name = value` lines.
+fn attribute_pairs(body: &NodeBody) -> Vec<(String, String)> {
+    crate::archy_codec::pairs(body.text(crate::document::FieldId::Attributes).unwrap_or_default())
+}
+
 /// Where a transfer sends the call, as the transcript says it. A number is an expression: its value
 /// when the call's variables give one, else the expression as written.
 fn transfer_target(body: &NodeBody, variables: &BTreeMap<String, Value>) -> String {
@@ -484,10 +539,9 @@ fn transfer_target(body: &NodeBody, variables: &BTreeMap<String, Value>) -> Stri
     for field in [FieldId::Queue, FieldId::Number, FieldId::FlowName, FieldId::User] {
         if let Some(text) = body.text(field).filter(|t| !t.trim().is_empty()) {
             if field == FieldId::Number {
-                match evaluate(text, variables) {
-                    Ok(Value::Str(number)) => return number,
-                    Ok(Value::NotSet) | Err(_) => {}
-                    Ok(other) => return other.to_string(),
+                // Only a text value is a number to dial (`555-1234` unquoted is arithmetic).
+                if let Ok(Value::Str(number)) = evaluate(text, variables) {
+                    return number;
                 }
             }
             return text.to_owned();

@@ -10,12 +10,17 @@ use callflow_core::layout::{is_error_port, tidy, Sizes};
 use callflow_core::testing::{chain_flow, large_flow};
 use callflow_core::{Document, FlowIndex};
 
-/// The designer's node size (src/canvas/geometry.rs).
 fn height(ports: usize) -> f64 {
-    40.0 + ports.max(1) as f64 * 20.0 + 6.0
+    (SIZES.height)(ports)
 }
 
-const SIZES: Sizes = Sizes { width: 168.0, height, grid: 20.0 };
+const SIZES: Sizes = {
+    // The designer's node size (src/canvas/geometry.rs), as `testing::designer_sizes` has it.
+    fn height(ports: usize) -> f64 {
+        40.0 + ports.max(1) as f64 * 20.0 + 6.0
+    }
+    Sizes { width: 168.0, height, grid: 20.0 }
+};
 
 fn template(name: &str) -> Document {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../public/templates").join(name);
@@ -122,22 +127,29 @@ fn templates_tidy_without_overlaps_on_a_level_happy_path() {
 
 #[test]
 fn error_paths_lie_below_the_branches() {
-    // seed 002: the module's error path leads to the disconnect.
+    // seed 002: the module's error path leads to the hang-up, reached by no other path; business
+    // hours: the menu's silence and every failed transfer lead to a hang-up that the holiday
+    // message reaches too, so that one is a branch.
     let after = tidied(&scrambled(&template("seed-002-verify-then-queue.flow.json")), None);
     let index = FlowIndex::build(&after);
-    let mut error_targets = Vec::new();
-    for (node, n) in after.flow.nodes.iter().enumerate() {
-        for port in n.ports().filter(|p| is_error_port(p.name)) {
-            if let Some(target) = index.target(node, port.name) {
-                error_targets.push(target);
-            }
-        }
+    let at = |id: &str| after.flow.nodes.iter().position(|n| n.id == id).unwrap();
+    let error_only = [at("bye")];
+    let bottom_of_others = after
+        .flow
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !error_only.contains(i))
+        .map(|(_, n)| n.y + height(n.body.port_count()))
+        .fold(f64::MIN, f64::max);
+    for &node in &error_only {
+        assert!(
+            after.flow.nodes[node].y >= bottom_of_others,
+            "{} sits below every other node",
+            after.flow.nodes[node].id
+        );
     }
-    assert!(!error_targets.is_empty());
-    let start = index.start_node(&after).unwrap();
-    for target in error_targets {
-        assert!(after.flow.nodes[target].y > after.flow.nodes[start].y, "{}", after.flow.nodes[target].id);
-    }
+    assert!(index.start_node(&after).is_some());
 }
 
 #[test]
@@ -239,4 +251,92 @@ fn branches_keep_the_order_of_their_ports() {
     let at = |id: &str| after.flow.nodes.iter().find(|n| n.id == id).map(|n| (n.x, n.y)).unwrap();
     assert_eq!(at("closed").0, at("holiday").0, "one column");
     assert!(at("closed").1 < at("holiday").1, "closed {:?} above holiday {:?}", at("closed"), at("holiday"));
+}
+
+#[test]
+fn repeated_ids_self_links_and_a_missing_start_do_not_overlap() {
+    let mut document = template("business-hours-menu.flow.json");
+    // A second node with the id of the menu, a self-link, and no start.
+    let mut copy = document.flow.nodes.iter().find(|n| n.id == "main").unwrap().clone();
+    copy.label = "A second main".into();
+    document.flow.nodes.push(copy);
+    document.flow.edges.push(callflow_core::Edge {
+        id: None,
+        from: "welcome".into(),
+        port: None,
+        to: "welcome".into(),
+    });
+    document.flow.start_node_id = "nowhere".into();
+    let after = tidied(&scrambled(&document), None);
+    let index = FlowIndex::build(&after);
+    // The repeated id is left where it was (moves are by id); every other node is laid out.
+    let laid_out = Document {
+        flow: callflow_core::document::Flow {
+            nodes: after
+                .flow
+                .nodes
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| index.is_first(i))
+                .map(|(_, n)| n.clone())
+                .collect(),
+            ..after.flow.clone()
+        },
+        ..after.clone()
+    };
+    assert_eq!(overlaps(&laid_out), Vec::<(String, String)>::new());
+    assert_eq!(
+        after.flow.nodes.last().map(|n| (n.x, n.y)),
+        scrambled(&document).flow.nodes.last().map(|n| (n.x, n.y)),
+        "the repeated id did not move"
+    );
+}
+
+mod random_graphs {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any wiring of the every-kind template's nodes (their heights differ), any start, any
+        /// selection: no two laid-out nodes overlap, and tidying again moves nothing.
+        #[test]
+        fn any_graph_tidies_without_overlaps(
+            links in prop::collection::vec((0usize..64, 0usize..64, 0usize..8), 0..120),
+            start in 0usize..64,
+            chosen in prop::collection::vec(any::<bool>(), 64),
+            whole in any::<bool>(),
+        ) {
+            let mut document = template("every-step.flow.json");
+            let count = document.flow.nodes.len();
+            document.flow.edges.clear();
+            for (from, to, port) in links {
+                let (from, to) = (from % count, to % count);
+                let ports: Vec<_> = document.flow.nodes[from].ports().map(|p| p.name.as_str().to_owned()).collect();
+                let port = (!ports.is_empty()).then(|| ports[port % ports.len()].clone());
+                let (from, to) = (document.flow.nodes[from].id.clone(), document.flow.nodes[to].id.clone());
+                document.flow.edges.push(callflow_core::Edge { id: None, from, port, to });
+            }
+            document.flow.start_node_id = document.flow.nodes[start % count].id.clone();
+            let document = scrambled(&document);
+            let selection: Vec<usize> = (0..count).filter(|&i| chosen[i]).collect();
+            let selection = if whole { None } else { Some(selection.as_slice()) };
+            let after = tidied(&document, selection);
+            let moved: Vec<usize> = match selection {
+                Some(chosen) => chosen.to_vec(),
+                None => (0..count).collect(),
+            };
+            let laid_out = Document {
+                flow: callflow_core::document::Flow {
+                    nodes: moved.iter().map(|&i| after.flow.nodes[i].clone()).collect(),
+                    ..after.flow.clone()
+                },
+                ..after.clone()
+            };
+            prop_assert_eq!(overlaps(&laid_out), Vec::<(String, String)>::new());
+            let again = tidied(&after, selection);
+            let positions = |d: &Document| d.flow.nodes.iter().map(|n| (n.x, n.y)).collect::<Vec<_>>();
+            prop_assert_eq!(positions(&again), positions(&after));
+        }
+    }
 }
