@@ -267,12 +267,12 @@ pub fn tidy(document: &Document, index: &FlowIndex, selection: Option<&[usize]>,
     }
     for sweep in 0..SWEEPS {
         if sweep % 2 == 0 {
-            for c in 1..columns {
-                let mut nodes = std::mem::take(&mut column[c]);
+            for (c, slot) in column.iter_mut().enumerate().skip(1) {
+                let mut nodes = std::mem::take(slot);
                 order_column(&mut nodes, &mut rank, &|n| {
                     incoming[n].iter().copied().filter(|&(m, _)| layer[m] < c).collect()
                 });
-                column[c] = nodes;
+                *slot = nodes;
             }
         } else {
             for c in (0..columns.saturating_sub(1)).rev() {

@@ -182,6 +182,14 @@ pub fn chain_flow(nodes: usize) -> Document {
     document
 }
 
+/// The designer's node sizes (`src/canvas/geometry.rs`), for tidy-layout tests and benchmarks.
+pub fn designer_sizes() -> crate::layout::Sizes {
+    fn height(ports: usize) -> f64 {
+        40.0 + ports.max(1) as f64 * 20.0 + 6.0
+    }
+    crate::layout::Sizes { width: 168.0, height, grid: 20.0 }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -192,12 +200,4 @@ mod tests {
             }
         }
     }
-}
-
-/// The designer's node sizes (`src/canvas/geometry.rs`), for tidy-layout tests and benchmarks.
-pub fn designer_sizes() -> crate::layout::Sizes {
-    fn height(ports: usize) -> f64 {
-        40.0 + ports.max(1) as f64 * 20.0 + 6.0
-    }
-    crate::layout::Sizes { width: 168.0, height, grid: 20.0 }
 }
