@@ -92,9 +92,10 @@ impl Theme {
 
     pub fn label(self) -> &'static str {
         match self {
-            Theme::System => "Theme: system",
-            Theme::Light => "Theme: light",
-            Theme::Dark => "Theme: dark",
+            // Short, so the toolbar keeps to one line at 1,400 pixels; the button's title says more.
+            Theme::System => "◐ System",
+            Theme::Light => "☀ Light",
+            Theme::Dark => "☾ Dark",
         }
     }
 

@@ -111,7 +111,7 @@ pub fn Toolbar() -> impl IntoView {
                 <span class="cf-toolbar__user" data-testid="signed-in-user" title=s.place.clone()>{s.user.clone().unwrap_or_else(|| "signing in…".to_owned())}</span>
             })}
             <button class="cf-button" data-testid="deploy" on:click=move |_| dock.set(DockTab::Deploy)>"Deploy"</button>
-            <button class="cf-button" data-testid="theme" aria-label="Switch between light and dark" on:click=move |_| theme.update(|t| *t = t.next())>
+            <button class="cf-button" data-testid="theme" aria-label="Switch between light and dark" title="Theme: the system's, light or dark" on:click=move |_| theme.update(|t| *t = t.next())>
                 {move || theme.get().label()}
             </button>
         </header>
