@@ -8,6 +8,20 @@ import { servedApp, openApp, root, artifacts } from './harness.mjs';
 
 const app = servedApp();
 
+/** Opens the app on a template and waits for one of its nodes. */
+async function openTemplate(file, nodeId) {
+  const opened = await openApp(app.browser, app.server.url);
+  await opened.page.getByTestId('template-select').selectOption(file);
+  await opened.page.locator(`[data-testid="node"][data-node-id="${nodeId}"]`).waitFor();
+  return opened;
+}
+
+/** Escape leaves presentation mode. */
+async function leavePresentation(page) {
+  await page.keyboard.press('Escape');
+  await page.getByTestId('presenter').waitFor({ state: 'detached' });
+}
+
 /** Every node on the canvas: id, top-left corner and box size, from the DOM. */
 async function boxes(page) {
   return page.locator('[data-testid="node"]').evaluateAll((nodes) =>
@@ -85,9 +99,7 @@ test('tidy a scrambled template: no two nodes overlap, the happy path is level, 
 });
 
 test('present and step with the arrow keys; nothing can be edited; Escape leaves', async () => {
-  const { page, errors, context } = await openApp(app.browser, app.server.url);
-  await page.getByTestId('template-select').selectOption('seed-002-verify-then-queue.flow.json');
-  await page.locator('[data-testid="node"][data-node-id="auth"]').waitFor();
+  const { page, errors, context } = await openTemplate('seed-002-verify-then-queue.flow.json', 'auth');
   const zoomBefore = await page.getByTestId('zoom-level').textContent();
 
   await page.getByTestId('present').click();
@@ -142,8 +154,7 @@ test('present and step with the arrow keys; nothing can be edited; Escape leaves
   assert.equal(await page.locator(`[data-testid="node"][data-node-id="${highlighted}"]`).getAttribute('transform'), before, 'nothing moved');
   assert.equal(await page.getByTestId('undo').isDisabled(), true, 'nothing entered the history');
 
-  await page.keyboard.press('Escape');
-  await page.getByTestId('presenter').waitFor({ state: 'detached' });
+  await leavePresentation(page);
   assert.equal(await page.locator('.cf-toolbar').isVisible(), true);
   assert.equal(await page.getByTestId('zoom-level').textContent(), zoomBefore, 'the view is put back');
   assert.deepEqual(errors, []);
@@ -151,9 +162,7 @@ test('present and step with the arrow keys; nothing can be edited; Escape leaves
 });
 
 test('present a simulated call: the arrows follow the call', async () => {
-  const { page, errors, context } = await openApp(app.browser, app.server.url);
-  await page.getByTestId('template-select').selectOption('seed-002-verify-then-queue.flow.json');
-  await page.locator('[data-testid="node"][data-node-id="auth"]').waitFor();
+  const { page, errors, context } = await openTemplate('seed-002-verify-then-queue.flow.json', 'auth');
   await page.locator('[data-testid="dock-tab"][data-tab="simulate"]').click();
   await page.getByTestId('sim-start').click();
   await page.locator('[data-testid="sim-outcome"][data-port="error"]').click();
@@ -171,16 +180,13 @@ test('present a simulated call: the arrows follow the call', async () => {
   assert.equal(path[0], 'start');
   assert.equal(path[1], 'auth');
   assert.equal(await page.locator(`[data-testid="node"][data-node-id="${path.at(-1)}"]`).getAttribute('data-kind'), 'disconnect', `the call's path ends at the hang-up: ${path}`);
-  await page.keyboard.press('Escape');
-  await page.getByTestId('presenter').waitFor({ state: 'detached' });
+  await leavePresentation(page);
   assert.deepEqual(errors, []);
   await context.close();
 });
 
 test('download the flow as SVG (every label as text) and PNG at 1× and 2×', async () => {
-  const { page, errors, context } = await openApp(app.browser, app.server.url);
-  await page.getByTestId('template-select').selectOption('business-hours-menu.flow.json');
-  await page.locator('[data-testid="node"][data-node-id="main"]').waitFor();
+  const { page, errors, context } = await openTemplate('business-hours-menu.flow.json', 'main');
   await page.getByTestId('export').click();
   await page.locator('[data-testid="export-tab"][data-format="image"]').click();
   await page.getByTestId('image-preview').locator('svg').waitFor();

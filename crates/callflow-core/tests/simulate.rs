@@ -232,7 +232,7 @@ fn every_kind_and_every_port_has_a_passing_scenario() {
     use std::collections::BTreeSet;
 
     use callflow_core::document::{Sim, KINDS};
-    use callflow_core::simulate::{answer_of, run_scenarios};
+    use callflow_core::simulate::run_scenarios;
 
     let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scenarios");
     let mut files: Vec<_> = std::fs::read_dir(&folder)
@@ -264,14 +264,7 @@ fn every_kind_and_every_port_has_a_passing_scenario() {
         }
         // Replay each scenario to see which port each step left by.
         for scenario in &document.flow.scenarios {
-            let mut call = Call::insisting(&document);
-            let mut event = call.start();
-            for saved in &scenario.answers {
-                if matches!(event, Event::Ended(_)) {
-                    break;
-                }
-                event = call.answer(answer_of(saved).unwrap()).unwrap();
-            }
+            let (call, event) = replay(&document, scenario);
             let path = &call.state.path;
             for pair in path.windows(2) {
                 if let Some((edge, _)) = index.links_from(pair[0]).find(|&(_, to)| to == pair[1]) {
@@ -564,7 +557,6 @@ mod archy_order {
 /// saved scenario and on the fixtures of every kind that export (modules aside).
 #[test]
 fn scenario_paths_follow_the_archy_export() {
-    use callflow_core::simulate::answer_of;
     let mut files: Vec<std::path::PathBuf> =
         ["seed-002-verify-then-queue.flow.json", "business-hours-menu.flow.json", "every-step.flow.json"]
             .iter()
@@ -587,14 +579,7 @@ fn scenario_paths_follow_the_archy_export() {
         }
         let graph = archy_order::Graph::of(&document);
         for scenario in &document.flow.scenarios {
-            let mut call = Call::insisting(&document);
-            let mut event = call.start();
-            for saved in &scenario.answers {
-                if matches!(event, Event::Ended(_)) {
-                    break;
-                }
-                event = call.answer(answer_of(saved).unwrap()).unwrap();
-            }
+            let (call, event) = replay(&document, scenario);
             checked += 1;
             if let Err(problem) = graph.check(&document, &call.state.path) {
                 problems.push(format!("{}: {}: {problem}", file.file_name().unwrap().to_string_lossy(), scenario.name));
@@ -603,4 +588,17 @@ fn scenario_paths_follow_the_archy_export() {
     }
     assert_eq!(problems, Vec::<String>::new());
     assert!(checked >= 60, "{checked} scenarios");
+}
+
+/// Replays a saved scenario's answers (until the call ends) and returns the call and its last event.
+fn replay<'d>(document: &'d Document, scenario: &callflow_core::document::Scenario) -> (Call<'d>, Event) {
+    let mut call = Call::insisting(document);
+    let mut event = call.start();
+    for saved in &scenario.answers {
+        if matches!(event, Event::Ended(_)) {
+            break;
+        }
+        event = call.answer(callflow_core::simulate::answer_of(saved).unwrap()).unwrap();
+    }
+    (call, event)
 }
