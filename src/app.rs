@@ -59,7 +59,16 @@ pub fn App() -> impl IntoView {
     let connection = Connection::start();
     provide_context(connection);
     provide_context(DeployState::new());
-    provide_context(crate::panels::simulator_panel::Simulation::new());
+    let simulation = crate::panels::simulator_panel::Simulation::new();
+    provide_context(simulation);
+    // A call belongs to the flow it was placed on: opening another flow (or another file) ends it.
+    Effect::new(move |previous: Option<(String, usize)>| {
+        let now = (studio.library_id.get(), studio.outline.with(|o| o.active));
+        if previous.is_some_and(|previous| previous != now) {
+            simulation.run.set(None);
+        }
+        now
+    });
     if connection.message.get_untracked().is_some() {
         dock.set(DockTab::Deploy);
     }

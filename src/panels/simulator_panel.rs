@@ -219,6 +219,37 @@ pub fn SimulatorPanel() -> impl IntoView {
                                                     <button class="cf-button" data-testid="sim-outcome" data-port="no" on:click=move |_| simulation.answer(Answer::Condition(false))>"false"</button>
                                                 </div>
                                             }.into_any(),
+                                            Question::Value { variable, expression, why, .. } => {
+                                                let typed = RwSignal::new(String::new());
+                                                view! {
+                                                    <p class="cf-muted">{format!("{variable} = {expression}: {why}.")}</p>
+                                                    <div class="cf-sim__choices">
+                                                        <label class="cf-field">{variable.clone()}
+                                                            <input class="cf-field__input" data-testid="sim-value" placeholder="true, 3, text or NOT_SET" prop:value=move || typed.get()
+                                                                on:input:target=move |ev| typed.set(ev.target().value()) />
+                                                        </label>
+                                                        <button class="cf-button" data-testid="sim-value-go"
+                                                            on:click=move |_| simulation.answer(Answer::Value(typed.get_untracked()))>"Set"</button>
+                                                    </div>
+                                                }.into_any()
+                                            }
+                                            Question::Count { expression, why, .. } => {
+                                                let turns = RwSignal::new(String::from("1"));
+                                                view! {
+                                                    <p class="cf-muted">{format!("{expression}: {why}.")}</p>
+                                                    <div class="cf-sim__choices">
+                                                        <label class="cf-field">"Turns"
+                                                            <input class="cf-field__input" type="number" min="0" data-testid="sim-count" prop:value=move || turns.get()
+                                                                on:input:target=move |ev| turns.set(ev.target().value()) />
+                                                        </label>
+                                                        <button class="cf-button" data-testid="sim-count-go"
+                                                            on:click=move |_| {
+                                                                let count = turns.get_untracked().trim().parse::<i64>().unwrap_or(0).max(0);
+                                                                simulation.answer(Answer::Count(count));
+                                                            }>"Run the loop"</button>
+                                                    </div>
+                                                }.into_any()
+                                            }
                                         };
                                         view! { <p class="cf-sim__question" data-testid="sim-question">{format!("Waiting for {asked}")}</p> {body} }.into_any()
                                     }

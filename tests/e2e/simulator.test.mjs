@@ -3,7 +3,8 @@
 // run as a scenario, break the flow, and see the scenario fail in the Tests tab.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { servedApp, openApp } from './harness.mjs';
+import { join } from 'node:path';
+import { servedApp, openApp, root } from './harness.mjs';
 
 const app = servedApp();
 
@@ -73,6 +74,32 @@ test('digits through the business-hours menu; a saved run fails once the flow br
   // Undo mends it.
   await page.getByTestId('undo').click();
   await page.locator('[data-testid="scenario"][data-name="Account 4242 is not found"][data-result="pass"]').waitFor();
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('what the simulator cannot evaluate is asked: a loop count and an update value', async () => {
+  const { page, errors, context } = await openApp(app.browser, app.server.url);
+  // The loop fixture: silence leaves the count's variable unset; then the setVariable fixture.
+  await page.getByTestId('open-file').setInputFiles(join(root, 'crates/callflow-core/tests/fixtures/scenarios/loop.flow.json'));
+  await node(page, 'repeat').waitFor();
+  await page.locator('[data-testid="dock-tab"][data-tab="simulate"]').click();
+  await page.getByTestId('sim-start').click();
+  await page.getByTestId('sim-no-input').click();
+  await page.getByTestId('sim-question').filter({ hasText: 'the loop count ToInt(Flow.times)' }).waitFor();
+  await page.getByTestId('sim-count').fill('2');
+  await page.getByTestId('sim-count-go').click();
+  await page.locator('[data-testid="sim-ended"][data-end="hungUp"]').waitFor();
+  assert.equal(await page.locator('[data-testid="sim-variables"] tr[data-name="Flow.count"] td').nth(1).textContent(), '2');
+
+  await page.getByTestId('open-file').setInputFiles(join(root, 'crates/callflow-core/tests/fixtures/scenarios/setVariable.flow.json'));
+  await node(page, 'setWhen').waitFor();
+  await page.getByTestId('sim-start').click();
+  await page.getByTestId('sim-question').filter({ hasText: 'Flow.when' }).waitFor();
+  await page.getByTestId('sim-value').fill('2026-12-02T09:30:00Z');
+  await page.getByTestId('sim-value-go').click();
+  await page.locator('[data-testid="sim-ended"][data-end="hungUp"]').waitFor();
+  assert.equal(await page.locator('[data-testid="sim-variables"] tr[data-name="Flow.when"] td').nth(1).textContent(), '"2026-12-02T09:30:00Z"');
   assert.deepEqual(errors, []);
   await context.close();
 });

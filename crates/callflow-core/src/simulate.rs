@@ -28,6 +28,10 @@ pub enum Question {
     Outcome { node: usize, ports: Vec<PortName>, outputs: Vec<(String, TypeName)> },
     /// A condition the simulator cannot evaluate: true or false?
     Condition { node: usize, expression: String, why: String },
+    /// A loop count the simulator cannot evaluate: how many turns?
+    Count { node: usize, expression: String, why: String },
+    /// An update the simulator cannot evaluate: what value does `variable` get?
+    Value { node: usize, variable: String, expression: String, why: String },
 }
 
 /// The user's answer to a [`Question`].
@@ -45,6 +49,10 @@ pub enum Answer {
         outputs: Vec<(String, String)>,
     },
     Condition(bool),
+    /// How many turns a loop runs (a count the simulator could not evaluate).
+    Count(i64),
+    /// The value an update gives its variable (as typed: `true`, `3`, `text`, `NOT_SET`).
+    Value(String),
 }
 
 /// How a call ended.
@@ -103,6 +111,8 @@ pub struct State {
     pub attributes: BTreeMap<String, Value>,
     /// Loop node → turns taken.
     turns: BTreeMap<usize, i64>,
+    /// Loop node → the count the user gave, while that loop runs.
+    limits: BTreeMap<usize, i64>,
     steps: usize,
 }
 
@@ -165,7 +175,9 @@ impl<'d> Call<'d> {
             Question::Digit { node, .. }
             | Question::Digits { node, .. }
             | Question::Outcome { node, .. }
-            | Question::Condition { node, .. } => *node,
+            | Question::Condition { node, .. }
+            | Question::Count { node, .. }
+            | Question::Value { node, .. } => *node,
         };
         let port = match (&question, answer) {
             (Question::Digit { digits, .. }, Answer::Digit(digit)) if digits.contains(&digit) => {
@@ -216,6 +228,20 @@ impl<'d> Call<'d> {
                     PortName::Yes
                 } else {
                     PortName::No
+                }
+            }
+            (Question::Value { variable, .. }, Answer::Value(text)) => {
+                let value = Value::parse_typed(&text);
+                self.say(node, format!("({variable} = {value})"));
+                self.state.variables.insert(variable.clone(), value);
+                PortName::Next
+            }
+            (Question::Count { .. }, Answer::Count(turns)) => {
+                self.state.limits.insert(node, turns.max(0));
+                self.say(node, format!("({turns} turns)"));
+                match self.loop_port(node) {
+                    Ok(port) => port,
+                    Err(event) => return Ok(event),
                 }
             }
             (question, answer) => {
@@ -319,6 +345,45 @@ impl<'d> Call<'d> {
         false
     }
 
+    /// A loop's next step: its `loop` path for another turn (setting the index variable), or
+    /// `next` when the turns are done. A count it cannot evaluate is asked, once per run of the loop.
+    fn loop_port(&mut self, node: usize) -> Result<PortName, Event> {
+        let document = self.document;
+        let body = &document.flow.nodes[node].body;
+        // A body drawn back into its loop: the turn it started is over.
+        if self.state.returns.last() == Some(&Frame::Loop(node)) {
+            self.state.returns.pop();
+        }
+        let limit = match self.state.limits.get(&node) {
+            Some(&turns) => turns,
+            None => {
+                let count = body.text(crate::document::FieldId::LoopCount).unwrap_or_default().to_owned();
+                match evaluate(&count, &self.state.variables) {
+                    Ok(Value::Int(turns)) => turns,
+                    Ok(other) => {
+                        let why = format!("it gives {other}, not a whole number");
+                        return Err(self.ask(Question::Count { node, expression: count, why }));
+                    }
+                    Err(why) => return Err(self.ask(Question::Count { node, expression: count, why: why.0 })),
+                }
+            }
+        };
+        let turn = *self.state.turns.get(&node).unwrap_or(&0);
+        if turn < limit && self.index.target(node, PortName::Loop).is_some() {
+            self.state.turns.insert(node, turn + 1);
+            // A body whose path ends goes on with the next turn.
+            self.state.returns.push(Frame::Loop(node));
+            if let Some(variable) = body.text(crate::document::FieldId::IndexVariable).filter(|v| !v.is_empty()) {
+                self.state.variables.insert(variable.to_owned(), Value::Int(turn));
+            }
+            Ok(PortName::Loop)
+        } else {
+            self.state.turns.remove(&node);
+            self.state.limits.remove(&node);
+            Ok(PortName::Next)
+        }
+    }
+
     /// Runs nodes from `node` until one asks or the call ends.
     fn run_from(&mut self, start: usize) -> Event {
         let mut node = start;
@@ -374,9 +439,8 @@ impl<'d> Call<'d> {
                                 self.state.variables.insert(variable.clone(), value);
                             }
                             Err(why) => {
-                                let (variable, why) = (variable.clone(), why.0);
-                                self.say(node, format!("({variable} is left unset: {why})"));
-                                self.state.variables.insert(variable, Value::NotSet);
+                                let (variable, expression) = (variable.clone(), expression.clone());
+                                return self.ask(Question::Value { node, variable, expression, why: why.0 });
                             }
                         }
                     }
@@ -409,32 +473,10 @@ impl<'d> Call<'d> {
                     }
                 }
                 Sim::Switch => return self.switch_from(node, false),
-                Sim::Loop => {
-                    // A body drawn back into its loop: the turn it started is over.
-                    if self.state.returns.last() == Some(&Frame::Loop(node)) {
-                        self.state.returns.pop();
-                    }
-                    let count = body.text(crate::document::FieldId::LoopCount).unwrap_or_default().to_owned();
-                    let limit = match evaluate(&count, &self.state.variables) {
-                        Ok(Value::Int(n)) => n,
-                        _ => 1,
-                    };
-                    let turn = *self.state.turns.get(&node).unwrap_or(&0);
-                    if turn < limit && self.index.target(node, PortName::Loop).is_some() {
-                        self.state.turns.insert(node, turn + 1);
-                        // A body whose path ends goes on with the next turn.
-                        self.state.returns.push(Frame::Loop(node));
-                        if let Some(variable) =
-                            body.text(crate::document::FieldId::IndexVariable).filter(|v| !v.is_empty())
-                        {
-                            self.state.variables.insert(variable.to_owned(), Value::Int(turn));
-                        }
-                        PortName::Loop
-                    } else {
-                        self.state.turns.remove(&node);
-                        PortName::Next
-                    }
-                }
+                Sim::Loop => match self.loop_port(node) {
+                    Ok(port) => port,
+                    Err(asked) => return asked,
+                },
                 Sim::Outcome | Sim::Transfer => {
                     let kind = flow_node.kind();
                     let ports: Vec<PortName> = body
@@ -570,6 +612,8 @@ pub fn describe_question(question: &Question) -> String {
             format!("an outcome ({})", ports.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", "))
         }
         Question::Condition { expression, .. } => format!("the condition {expression}"),
+        Question::Count { expression, .. } => format!("the loop count {expression}"),
+        Question::Value { variable, expression, .. } => format!("the value of {variable} = {expression}"),
     }
 }
 
@@ -580,6 +624,8 @@ fn describe_answer(answer: &Answer) -> String {
         Answer::NoInput => "no input".to_owned(),
         Answer::Outcome { port, .. } => format!("the outcome {}", port.as_str()),
         Answer::Condition(value) => format!("{value}"),
+        Answer::Count(turns) => format!("{turns} turns"),
+        Answer::Value(text) => format!("the value {text}"),
     }
 }
 
@@ -618,6 +664,8 @@ impl From<&Answer> for ScenarioAnswer {
             outcome: None,
             outputs: Default::default(),
             condition: None,
+            count: None,
+            value: None,
         };
         match answer {
             Answer::Digit(digit) => saved.digit = Some(digit.clone()),
@@ -628,6 +676,8 @@ impl From<&Answer> for ScenarioAnswer {
                 saved.outputs = outputs.iter().cloned().collect();
             }
             Answer::Condition(value) => saved.condition = Some(*value),
+            Answer::Count(turns) => saved.count = Some(*turns),
+            Answer::Value(text) => saved.value = Some(text.clone()),
         }
         saved
     }
@@ -648,6 +698,12 @@ pub fn answer_of(saved: &ScenarioAnswer) -> Option<Answer> {
     if let Some(port) = &saved.outcome {
         let outputs = saved.outputs.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
         return Some(Answer::Outcome { port: PortName::parse(port)?, outputs });
+    }
+    if let Some(text) = &saved.value {
+        return Some(Answer::Value(text.clone()));
+    }
+    if let Some(turns) = saved.count {
+        return Some(Answer::Count(turns));
     }
     saved.condition.map(Answer::Condition)
 }

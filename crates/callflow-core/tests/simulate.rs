@@ -183,6 +183,8 @@ mod random_runs {
                     .collect(),
             },
             Question::Condition { .. } => Answer::Condition(pick.is_multiple_of(2)),
+            Question::Count { .. } => Answer::Count((pick % 4) as i64),
+            Question::Value { .. } => Answer::Value(pick.to_string()),
         }
     }
 

@@ -112,6 +112,12 @@ pub struct ScenarioAnswer {
     pub outputs: Mapping,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<bool>,
+    /// How many turns a loop runs, when the simulator could not evaluate its count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<i64>,
+    /// The value an update gives its variable, when the simulator could not evaluate it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
 }
 
 /// How a scenario's call must end.
