@@ -581,7 +581,7 @@ fn scenario_paths_follow_the_archy_export() {
         }
         let graph = archy_order::Graph::of(&document);
         for scenario in &document.flow.scenarios {
-            let (call, event) = replay(&document, scenario);
+            let (call, _) = replay(&document, scenario);
             checked += 1;
             if let Err(problem) = graph.check(&document, &call.state.path) {
                 problems.push(format!("{}: {}: {problem}", file.file_name().unwrap().to_string_lossy(), scenario.name));
