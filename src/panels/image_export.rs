@@ -20,6 +20,9 @@ enum Choice {
     Fixed(ImageTheme),
 }
 
+/// Above this many nodes the preview is drawn on request, not after every edit.
+const PREVIEW_NODES: usize = 400;
+
 #[component]
 pub fn ImageExport() -> impl IntoView {
     let studio = use_studio();
@@ -28,31 +31,48 @@ pub fn ImageExport() -> impl IntoView {
     let legend = RwSignal::new(true);
     let selection_only = RwSignal::new(false);
     let selected = Memo::new(move |_| studio.selection.with(|s| s.nodes.len()));
-    let picture: Memo<Picture> = Memo::new(move |_| {
-        let options = ImageOptions {
-            theme: match choice.get() {
-                Choice::Fixed(fixed) => fixed,
-                Choice::Current => current_theme(theme.get()),
-            },
-            legend: legend.get(),
-        };
-        let only: Option<BTreeSet<String>> =
-            (selection_only.get() && selected.get() > 0).then(|| studio.selection.with(|s| s.nodes.clone()));
+    // The options as they are now (tracked where read in a reactive scope).
+    let options = move || ImageOptions {
+        theme: match choice.get() {
+            Choice::Fixed(fixed) => fixed,
+            Choice::Current => current_theme(theme.get()),
+        },
+        legend: legend.get(),
+    };
+    let only = move || (selection_only.get() && selected.get() > 0).then(|| studio.selection.with(|s| s.nodes.clone()));
+    // The picture of the flow as it is now; the downloads always draw afresh.
+    let draw = move || {
+        untrack(|| {
+            let (options, only): (ImageOptions, Option<BTreeSet<String>>) = (options(), only());
+            let index = studio.index.get();
+            studio.document.with(|d| flow_svg(d, &index, only.as_ref(), options))
+        })
+    };
+    // The preview follows every edit for a flow of up to PREVIEW_NODES nodes. A larger flow's
+    // picture costs milliseconds and a large DOM, which must not land on every edit: it is drawn
+    // when asked for.
+    let large = Memo::new(move |_| studio.document.with(|d| d.flow.nodes.len()) > PREVIEW_NODES);
+    let snapshot = RwSignal::new(None::<Picture>);
+    let picture: Memo<Option<Picture>> = Memo::new(move |_| {
+        if large.get() {
+            return snapshot.get();
+        }
+        let (options, only) = (options(), only());
         let index = studio.index.get();
-        studio.document.with(|d| flow_svg(d, &index, only.as_ref(), options))
+        Some(studio.document.with(|d| flow_svg(d, &index, only.as_ref(), options)))
     });
     let file_name = move |extension: &str| {
         let slug = studio.document.with_untracked(|d| callflow_core::export::slug(&d.flow.name));
         format!("{slug}.{extension}")
     };
     let download_svg = move |_| {
-        let svg = picture.with_untracked(|p| p.svg.clone());
+        let svg = draw().svg;
         if let Err(error) = clipboard::download(&file_name("svg"), &svg, "image/svg+xml") {
             studio.tell_error(error);
         }
     };
     let download_png = move |scale: f64| {
-        let picture = picture.get_untracked();
+        let picture = draw();
         let name = file_name(if scale > 1.0 { "@2x.png" } else { "png" }).replace(".@", "@");
         spawn_local(async move {
             match png_data_url(&picture, scale).await {
@@ -95,11 +115,21 @@ pub fn ImageExport() -> impl IntoView {
                 <button class="cf-button" data-testid="export-image" data-format="png" data-scale="1" on:click=move |_| download_png(1.0)>"PNG 1×"</button>
                 <button class="cf-button" data-testid="export-image" data-format="png" data-scale="2" on:click=move |_| download_png(2.0)>"PNG 2×"</button>
             </div>
-            <p class="cf-image__size" data-testid="image-size"
-                data-width=move || picture.with(|p| p.width) data-height=move || picture.with(|p| p.height)>
-                {move || picture.with(|p| format!("{} × {} px at 1× (text stays text in the SVG)", p.width, p.height))}
-            </p>
-            <div class="cf-image__preview" data-testid="image-preview" inner_html=move || picture.with(|p| p.svg.clone())></div>
+            {move || match picture.get() {
+                Some(p) => view! {
+                    <p class="cf-image__size" data-testid="image-size" data-width=p.width data-height=p.height>
+                        {format!("{} × {} px at 1× (text stays text in the SVG)", p.width, p.height)}
+                        {large.get().then(|| " · a snapshot: the downloads draw the flow as it is now")}
+                    </p>
+                    <div class="cf-image__preview" data-testid="image-preview" inner_html=p.svg></div>
+                }.into_any(),
+                None => view! {
+                    <p class="cf-image__size">
+                        {format!("A flow of more than {PREVIEW_NODES} nodes is previewed when you ask; the downloads are always complete. ")}
+                        <button class="cf-button" data-testid="image-show-preview" on:click=move |_| snapshot.set(Some(draw()))>"Show preview"</button>
+                    </p>
+                }.into_any(),
+            }}
         </div>
     }
 }

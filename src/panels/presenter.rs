@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use crate::canvas::geometry::{node_height, NODE_WIDTH};
 use crate::canvas::CanvasSize;
 use crate::panels::simulator_panel::Simulation;
-use crate::state::viewport::{CanvasPoint, Viewport};
+use crate::state::viewport::{CanvasPoint, ScreenPoint, Viewport};
 use crate::state::{use_studio, Selection, Studio};
 
 /// How much larger the canvas is drawn while presenting.
@@ -104,11 +104,7 @@ pub fn Presenter() -> impl IntoView {
         let centre = CanvasPoint { x: x + NODE_WIDTH / 2.0, y: y + height / 2.0 };
         // The caption covers the bottom of the screen: centre in the part above it.
         let visible = (screen_height - 140.0).max(screen_height / 2.0);
-        studio.viewport.set(Viewport {
-            zoom: PRESENT_ZOOM,
-            pan_x: width / 2.0 - centre.x * PRESENT_ZOOM,
-            pan_y: visible / 2.0 - centre.y * PRESENT_ZOOM,
-        });
+        studio.viewport.set(Viewport::centred(centre, ScreenPoint { x: width / 2.0, y: visible / 2.0 }, PRESENT_ZOOM));
     };
     let leave = move || {
         studio.presenting.set(false);

@@ -5,7 +5,7 @@ use callflow_core::diagnostic::{Diagnostic, Severity};
 use leptos::prelude::*;
 
 use crate::canvas::geometry::NODE_WIDTH;
-use crate::state::viewport::{CanvasPoint, ScreenPoint};
+use crate::state::viewport::{CanvasPoint, ScreenPoint, Viewport};
 use crate::state::{use_studio, Selection, Studio};
 
 #[component]
@@ -111,8 +111,8 @@ pub fn reveal(studio: Studio, target: &(Option<String>, Option<usize>)) {
     if let Some((x, y)) = position {
         let size = canvas_size();
         studio.viewport.update(|v| {
-            let on_screen = v.canvas_to_screen(CanvasPoint { x: x + NODE_WIDTH / 2.0, y: y + 30.0 });
-            *v = v.panned(size.x / 2.0 - on_screen.x, size.y / 2.0 - on_screen.y);
+            let centre = CanvasPoint { x: x + NODE_WIDTH / 2.0, y: y + 30.0 };
+            *v = Viewport::centred(centre, ScreenPoint { x: size.x / 2.0, y: size.y / 2.0 }, v.zoom);
         });
     }
 }

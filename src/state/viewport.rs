@@ -50,6 +50,11 @@ impl Viewport {
         Viewport { pan_x: anchor.x - fixed.x * zoom, pan_y: anchor.y - fixed.y * zoom, zoom }
     }
 
+    /// The view at `zoom` that shows the canvas `point` at the screen point `at` (centring a node).
+    pub fn centred(point: CanvasPoint, at: ScreenPoint, zoom: f64) -> Viewport {
+        Viewport { pan_x: at.x - point.x * zoom, pan_y: at.y - point.y * zoom, zoom }
+    }
+
     /// Moves the view by a screen distance.
     pub fn panned(self, dx: f64, dy: f64) -> Viewport {
         Viewport { pan_x: self.pan_x + dx, pan_y: self.pan_y + dy, ..self }
@@ -97,6 +102,15 @@ impl Viewport {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn centring_puts_the_point_where_asked() {
+        let at = ScreenPoint { x: 500.0, y: 300.0 };
+        let view = Viewport::centred(CanvasPoint { x: 80.0, y: -40.0 }, at, 1.6);
+        assert_eq!(view.canvas_to_screen(CanvasPoint { x: 80.0, y: -40.0 }), at);
+        assert_eq!(view.zoom, 1.6);
+    }
+
     use super::*;
 
     fn close(a: f64, b: f64) -> bool {

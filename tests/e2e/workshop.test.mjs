@@ -228,3 +228,23 @@ test('download the flow as SVG (every label as text) and PNG at 1× and 2×', as
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('a 2,000-node flow: the image preview waits to be asked, the SVG download is whole', async () => {
+  const { page, errors, context } = await openApp(app.browser, app.server.url);
+  await page.getByTestId('open-file').setInputFiles(join(root, 'target/e2e/grid-2000.flow.json'));
+  await page.locator('[data-testid="node"]').first().waitFor();
+  const nodes = JSON.parse(await readFile(join(root, 'target/e2e/grid-2000.flow.json'), 'utf8')).flow.nodes.length;
+  await page.getByTestId('export').click();
+  await page.locator('[data-testid="export-tab"][data-format="image"]').click();
+  await page.getByTestId('image-show-preview').waitFor();
+  assert.equal(await page.getByTestId('image-preview').count(), 0, 'no preview is drawn unasked');
+  const download = page.waitForEvent('download');
+  await page.locator('[data-testid="export-image"][data-format="svg"]').click();
+  const svg = await readFile(await (await download).path(), 'utf8');
+  assert.equal((svg.match(/data-node-id="/g) ?? []).length, nodes, 'every node is in the SVG');
+  await page.getByTestId('image-show-preview').click();
+  await page.getByTestId('image-preview').locator('svg').waitFor();
+  assert.match(await page.getByTestId('image-size').textContent(), /a snapshot/);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
