@@ -340,3 +340,82 @@ mod random_graphs {
         }
     }
 }
+
+mod crossings {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pairs of edges between neighbouring columns that cross in the drawing (by the height of
+    /// their ends; edges leaving one node or entering one node never count).
+    fn crossings(document: &Document) -> usize {
+        let index = FlowIndex::build(document);
+        let nodes = &document.flow.nodes;
+        let mut segments = Vec::new();
+        for ends in index.edges() {
+            let (Some(from), Some(to)) = (ends.from, ends.to) else { continue };
+            let (a, b) = (&nodes[from as usize], &nodes[to as usize]);
+            let port = ends.port.map(|p| a.ports().position(|q| q.name == p).unwrap_or(0)).unwrap_or(0);
+            segments.push((from, to, a.x, a.y + 50.0 + 20.0 * port as f64, b.x, b.y));
+        }
+        let mut count = 0;
+        for (i, s) in segments.iter().enumerate() {
+            for t in &segments[i + 1..] {
+                let same_columns = s.2 == t.2 && s.4 == t.4;
+                if !same_columns || s.0 == t.0 || s.1 == t.1 {
+                    continue;
+                }
+                if (s.3 - t.3).signum() * (s.5 - t.5).signum() < 0.0 {
+                    count += 1;
+                }
+            }
+        }
+        count
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// A tree of plain paths (no error ports) always has a drawing without crossings; tidy
+        /// finds it, whatever the document order and the old positions.
+        #[test]
+        fn a_tree_tidies_without_crossings(parents in prop::collection::vec((0usize..1000, 0usize..8), 1..40)) {
+            let every = template("every-step.flow.json");
+            // Branching kinds only, so that every node has plain ports to hang children on.
+            let kinds: Vec<&callflow_core::Node> = every
+                .flow
+                .nodes
+                .iter()
+                .filter(|n| n.ports().filter(|p| !is_error_port(p.name)).count() >= 2)
+                .collect();
+            let mut document = every.clone();
+            document.flow.nodes = Vec::new();
+            document.flow.edges = Vec::new();
+            let mut start = every.flow.nodes.iter().find(|n| n.kind() == NodeKind::Start).unwrap().clone();
+            start.id = "n0".into();
+            document.flow.nodes.push(start);
+            document.flow.start_node_id = "n0".into();
+            let mut free: Vec<Vec<String>> = vec![vec!["next".to_owned()]];
+            for (i, (parent, port)) in parents.into_iter().enumerate() {
+                let mut node = kinds[i % kinds.len()].clone();
+                node.id = format!("n{}", i + 1);
+                // Hang it on a free plain port of an earlier node.
+                let owners: Vec<usize> = (0..free.len()).filter(|&o| !free[o].is_empty()).collect();
+                if owners.is_empty() {
+                    break;
+                }
+                let owner = owners[parent % owners.len()];
+                let slot = port % free[owner].len();
+                let port_name = free[owner].remove(slot);
+                let from = document.flow.nodes[owner].id.clone();
+                let edge_port = (port_name != "next" || owner != 0).then_some(port_name);
+                document.flow.edges.push(callflow_core::Edge { id: None, from, port: edge_port, to: node.id.clone() });
+                free.push(node.ports().filter(|p| !is_error_port(p.name)).map(|p| p.name.as_str().to_owned()).collect());
+                document.flow.nodes.push(node);
+            }
+            // Document order reversed, so the order the tree was built in does not help.
+            document.flow.nodes.reverse();
+            let after = tidied(&scrambled(&document), None);
+            prop_assert_eq!(crossings(&after), 0);
+            prop_assert_eq!(overlaps(&after), Vec::<(String, String)>::new());
+        }
+    }
+}
