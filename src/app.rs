@@ -62,8 +62,8 @@ pub fn App() -> impl IntoView {
     let simulation = crate::panels::simulator_panel::Simulation::new();
     provide_context(simulation);
     // A call belongs to the flow it was placed on: opening another flow (or another file) ends it.
-    Effect::new(move |previous: Option<(String, usize)>| {
-        let now = (studio.library_id.get(), studio.outline.with(|o| o.active));
+    Effect::new(move |previous: Option<u64>| {
+        let now = studio.opened.get();
         if previous.is_some_and(|previous| previous != now) {
             simulation.run.set(None);
         }

@@ -53,6 +53,14 @@ pub fn ImageExport() -> impl IntoView {
     // when asked for.
     let large = Memo::new(move |_| studio.document.with(|d| d.flow.nodes.len()) > PREVIEW_NODES);
     let snapshot = RwSignal::new(None::<Picture>);
+    // A snapshot is of one flow with one set of options: another flow or other options drop it.
+    Effect::new(move |_| {
+        studio.opened.track();
+        choice.track();
+        legend.track();
+        selection_only.track();
+        snapshot.set(None);
+    });
     let picture: Memo<Option<Picture>> = Memo::new(move |_| {
         if large.get() {
             return snapshot.get();
@@ -119,7 +127,10 @@ pub fn ImageExport() -> impl IntoView {
                 Some(p) => view! {
                     <p class="cf-image__size" data-testid="image-size" data-width=p.width data-height=p.height>
                         {format!("{} × {} px at 1× (text stays text in the SVG)", p.width, p.height)}
-                        {large.get().then(|| " · a snapshot: the downloads draw the flow as it is now")}
+                        {large.get().then(|| view! {
+                            " · a snapshot: the downloads draw the flow as it is now. "
+                            <button class="cf-button" data-testid="image-redraw-preview" on:click=move |_| snapshot.set(Some(draw()))>"Redraw"</button>
+                        })}
                     </p>
                     <div class="cf-image__preview" data-testid="image-preview" inner_html=p.svg></div>
                 }.into_any(),

@@ -242,10 +242,13 @@ pub fn SimulatorPanel() -> impl IntoView {
                                                             <input class="cf-field__input" type="number" min="0" data-testid="sim-count" prop:value=move || turns.get()
                                                                 on:input:target=move |ev| turns.set(ev.target().value()) />
                                                         </label>
+                                                        // A whole number of turns, zero or more; anything else is not taken.
                                                         <button class="cf-button" data-testid="sim-count-go"
+                                                            disabled=move || turns.with(|t| t.trim().parse::<u32>().is_err())
                                                             on:click=move |_| {
-                                                                let count = turns.get_untracked().trim().parse::<i64>().unwrap_or(0).max(0);
-                                                                simulation.answer(Answer::Count(count));
+                                                                if let Ok(count) = turns.get_untracked().trim().parse::<u32>() {
+                                                                    simulation.answer(Answer::Count(i64::from(count)));
+                                                                }
                                                             }>"Run the loop"</button>
                                                     </div>
                                                 }.into_any()

@@ -158,6 +158,9 @@ pub struct Studio {
     pub overlay: RwSignal<Overlay>,
     /// Presentation mode: panels hidden, nothing edits the flow (`panels/presenter.rs`).
     pub presenting: RwSignal<bool>,
+    /// Counts the flows opened (a file, a template, a flow of the project, a project edit): what
+    /// belongs to one open flow, such as a simulated call or an image snapshot, ends when it changes.
+    pub opened: RwSignal<u64>,
 }
 
 /// What a command needs after it applied.
@@ -202,6 +205,7 @@ impl Studio {
             read_only: RwSignal::new(false),
             overlay: RwSignal::new(Overlay::None),
             presenting: RwSignal::new(false),
+            opened: RwSignal::new(0),
         };
         studio.refresh_others();
         studio
@@ -257,6 +261,7 @@ impl Studio {
         self.recheck(Recheck::Everything);
         self.selection.set(Selection::default());
         self.refresh_others();
+        self.opened.update(|n| *n += 1);
     }
 
     /// Edits the project's set of flows as one undo step; `edit` returns the flow to open.
@@ -288,6 +293,7 @@ impl Studio {
         self.recheck(Recheck::Everything);
         self.selection.set(Selection::default());
         self.refresh_others();
+        self.opened.update(|n| *n += 1);
     }
 
     /// Re-checks the flows that are not open, against the open flow as it is now, and the

@@ -245,6 +245,11 @@ test('a 2,000-node flow: the image preview waits to be asked, the SVG download i
   await page.getByTestId('image-show-preview').click();
   await page.getByTestId('image-preview').locator('svg').waitFor();
   assert.match(await page.getByTestId('image-size').textContent(), /a snapshot/);
+  await page.getByTestId('image-redraw-preview').waitFor();
+  // Other options drop the snapshot: it is asked for again.
+  await page.getByTestId('image-theme').selectOption('print');
+  await page.getByTestId('image-show-preview').waitFor();
+  assert.equal(await page.getByTestId('image-preview').count(), 0);
   assert.deepEqual(errors, []);
   await context.close();
 });

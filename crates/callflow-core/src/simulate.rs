@@ -119,8 +119,8 @@ pub struct State {
 /// What a path that ends goes back to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Frame {
-    /// A running `callTask`: its `next`, if it has one.
-    Task(Option<usize>),
+    /// A running `callTask` (the call task node, and its `next` if it has one).
+    Task { caller: usize, next: Option<usize> },
     /// A running loop (its node): the end of its loop path is the next turn.
     Loop(usize),
 }
@@ -135,6 +135,8 @@ pub struct Call<'d> {
     history: Vec<(State, Question)>,
     /// The question now waiting, if any.
     asking: Option<Question>,
+    /// Each loop's body (by node), found when a path in it first ends.
+    bodies: BTreeMap<usize, Vec<bool>>,
 }
 
 impl<'d> Call<'d> {
@@ -153,7 +155,7 @@ impl<'d> Call<'d> {
         let mut state = State::default();
         state.variables.insert("Call.Ani".to_owned(), Value::Str("tel:+13175550123".to_owned()));
         state.variables.insert("Call.Dnis".to_owned(), Value::Str("tel:+18005550199".to_owned()));
-        Call { document, index, state, history: Vec::new(), asking: None }
+        Call { document, index, state, history: Vec::new(), asking: None, bodies: BTreeMap::new() }
     }
 
     /// Starts the call at the start node and runs to the first question or the end.
@@ -210,15 +212,8 @@ impl<'d> Call<'d> {
                 if ports.contains(&port) =>
             {
                 for (name, value) in outputs {
-                    // A declared string stays text ("12345" is not the number 12345).
-                    let is_text = declared
-                        .iter()
-                        .any(|(output, kind)| *output == name && *kind == TypeName::scalar(ValueType::String));
-                    let value = match Value::parse_typed(&value) {
-                        Value::NotSet => Value::NotSet,
-                        _ if is_text => Value::Str(value.trim().trim_matches('"').to_owned()),
-                        typed => typed,
-                    };
+                    let kind = declared.iter().find(|(output, _)| *output == name).map(|(_, kind)| *kind);
+                    let value = typed(&value, kind.unwrap_or(TypeName::scalar(ValueType::String)));
                     self.state.variables.insert(name, value);
                 }
                 port
@@ -231,13 +226,14 @@ impl<'d> Call<'d> {
                 }
             }
             (Question::Value { variable, .. }, Answer::Value(text)) => {
-                let value = Value::parse_typed(&text);
+                let value = typed(&text, self.declared(variable));
                 self.say(node, format!("({variable} = {value})"));
                 self.state.variables.insert(variable.clone(), value);
                 PortName::Next
             }
             (Question::Count { .. }, Answer::Count(turns)) => {
-                self.state.limits.insert(node, turns.max(0));
+                let turns = turns.max(0);
+                self.state.limits.insert(node, turns);
                 self.say(node, format!("({turns} turns)"));
                 match self.loop_port(node) {
                     Ok(port) => port,
@@ -262,7 +258,10 @@ impl<'d> Call<'d> {
         }
         // A switch case answered yes is that case; no moves on to the next case.
         if node_sim == Sim::Switch {
-            return Ok(self.switch_from(node, port == PortName::Yes));
+            return Ok(match self.switch_port(node, port == PortName::Yes) {
+                Ok(port) => self.follow(node, port),
+                Err(asked) => asked,
+            });
         }
         Ok(self.follow(node, port))
     }
@@ -294,44 +293,60 @@ impl<'d> Call<'d> {
         self.state.transcript.push(Line { node, text });
     }
 
-    /// Takes `port` from `node`: its target, or back from a called task, or the end of a module.
+    /// Takes `port` from `node` and runs on (used after an answer).
     fn follow(&mut self, node: usize, port: PortName) -> Event {
-        match self.index.target(node, port) {
-            Some(next) => self.run_from(next),
-            None => loop {
-                match self.state.returns.pop() {
-                    Some(Frame::Task(Some(back))) => return self.run_from(back),
-                    // A called task with nowhere to come back to: the one that called it goes on ending.
-                    Some(Frame::Task(None)) => continue,
-                    // The end of a loop's path is the next turn; a path that left the loop's body
-                    // (a branch out of it, or a jump) ended the loop with it.
-                    Some(Frame::Loop(loop_node)) if self.in_loop_body(loop_node, node) => {
-                        return self.run_from(loop_node)
-                    }
-                    Some(Frame::Loop(_)) => continue,
-                    None if self.document.flow.flow_type.is_module() => return self.end(Ending::Returned { node }),
-                    None => {
-                        let why = format!("nothing is connected to its {} port", port.as_str());
-                        return self.end(Ending::Stuck { node, why });
-                    }
-                }
-            },
+        match self.next_after(node, port) {
+            Ok(next) => self.run_from(next),
+            Err(ended) => ended,
         }
+    }
+
+    /// Where the call goes when `node` leaves by `port`: its target; else, where the path ends,
+    /// back after a called task or to the next turn of a loop; else the end of a module, or stuck.
+    /// It never runs a node itself, so the simulator's stack stays flat however long the call.
+    fn next_after(&mut self, node: usize, port: PortName) -> Result<usize, Event> {
+        if let Some(next) = self.index.target(node, port) {
+            return Ok(next);
+        }
+        // The node the path ended at, as each enclosing frame sees it.
+        let mut at = node;
+        loop {
+            match self.state.returns.pop() {
+                Some(Frame::Task { next: Some(back), .. }) => return Ok(back),
+                // A called task with nowhere to come back to: its caller's path ends there too.
+                Some(Frame::Task { caller, next: None }) => at = caller,
+                // The end of a loop's path is the next turn; a path that left the loop's body
+                // ended the loop with it.
+                Some(Frame::Loop(loop_node)) if self.in_loop_body(loop_node, at) => return Ok(loop_node),
+                Some(Frame::Loop(loop_node)) => self.forget_loop(loop_node),
+                None if self.document.flow.flow_type.is_module() => return Err(self.end(Ending::Returned { node })),
+                None => {
+                    let why = format!("nothing is connected to its {} port", port.as_str());
+                    return Err(self.end(Ending::Stuck { node, why }));
+                }
+            }
+        }
+    }
+
+    /// A loop that is over or was left: its turns and count start afresh next time.
+    fn forget_loop(&mut self, loop_node: usize) {
+        self.state.turns.remove(&loop_node);
+        self.state.limits.remove(&loop_node);
     }
 
     /// Is `node` in the body of the loop at `loop_node`: reached from its `loop` port without
     /// passing the loop itself, a jump (which leaves the loop) or a called task (which comes back)?
-    fn in_loop_body(&self, loop_node: usize, node: usize) -> bool {
-        let Some(first) = self.index.target(loop_node, PortName::Loop) else { return false };
+    /// (Each loop's body is found once per call and kept.)
+    fn in_loop_body(&mut self, loop_node: usize, node: usize) -> bool {
+        if let Some(body) = self.bodies.get(&loop_node) {
+            return body.get(node).copied().unwrap_or(false);
+        }
         let nodes = &self.document.flow.nodes;
-        let mut seen = vec![false; nodes.len()];
-        let mut stack = vec![first];
+        let mut body = vec![false; nodes.len()];
+        let mut stack: Vec<usize> = self.index.target(loop_node, PortName::Loop).into_iter().collect();
         while let Some(at) = stack.pop() {
-            if at == loop_node || std::mem::replace(&mut seen[at], true) {
+            if at == loop_node || std::mem::replace(&mut body[at], true) {
                 continue;
-            }
-            if at == node {
-                return true;
             }
             let leaves = matches!(nodes[at].kind().spec().sim, Sim::Jump);
             for (edge, to) in self.index.links_from(at) {
@@ -342,7 +357,9 @@ impl<'d> Call<'d> {
                 }
             }
         }
-        false
+        let inside = body.get(node).copied().unwrap_or(false);
+        self.bodies.insert(loop_node, body);
+        inside
     }
 
     /// A loop's next step: its `loop` path for another turn (setting the index variable), or
@@ -354,12 +371,20 @@ impl<'d> Call<'d> {
         if self.state.returns.last() == Some(&Frame::Loop(node)) {
             self.state.returns.pop();
         }
+        if self.index.target(node, PortName::Loop).is_none() {
+            self.forget_loop(node);
+            return Ok(PortName::Next);
+        }
+        // The count is evaluated (or asked) once, as the loop starts, and kept until it ends.
         let limit = match self.state.limits.get(&node) {
             Some(&turns) => turns,
             None => {
                 let count = body.text(crate::document::FieldId::LoopCount).unwrap_or_default().to_owned();
                 match evaluate(&count, &self.state.variables) {
-                    Ok(Value::Int(turns)) => turns,
+                    Ok(Value::Int(turns)) => {
+                        self.state.limits.insert(node, turns);
+                        turns
+                    }
                     Ok(other) => {
                         let why = format!("it gives {other}, not a whole number");
                         return Err(self.ask(Question::Count { node, expression: count, why }));
@@ -369,7 +394,7 @@ impl<'d> Call<'d> {
             }
         };
         let turn = *self.state.turns.get(&node).unwrap_or(&0);
-        if turn < limit && self.index.target(node, PortName::Loop).is_some() {
+        if turn < limit {
             self.state.turns.insert(node, turn + 1);
             // A body whose path ends goes on with the next turn.
             self.state.returns.push(Frame::Loop(node));
@@ -378,8 +403,7 @@ impl<'d> Call<'d> {
             }
             Ok(PortName::Loop)
         } else {
-            self.state.turns.remove(&node);
-            self.state.limits.remove(&node);
+            self.forget_loop(node);
             Ok(PortName::Next)
         }
     }
@@ -472,7 +496,10 @@ impl<'d> Call<'d> {
                         Err(why) => return self.ask(Question::Condition { node, expression, why: why.0 }),
                     }
                 }
-                Sim::Switch => return self.switch_from(node, false),
+                Sim::Switch => match self.switch_port(node, false) {
+                    Ok(port) => port,
+                    Err(asked) => return asked,
+                },
                 Sim::Loop => match self.loop_port(node) {
                     Ok(port) => port,
                     Err(asked) => return asked,
@@ -503,27 +530,36 @@ impl<'d> Call<'d> {
                     return self.end(Ending::HungUp { node });
                 }
                 Sim::Return => return self.end(Ending::Returned { node }),
-                Sim::Jump => PortName::Target,
+                Sim::Jump => {
+                    // A jump leaves every loop it is in, up to the task that called this one.
+                    while let Some(&Frame::Loop(loop_node)) = self.state.returns.last() {
+                        self.state.returns.pop();
+                        self.forget_loop(loop_node);
+                    }
+                    PortName::Target
+                }
                 Sim::CallTask => {
-                    self.state.returns.push(Frame::Task(self.index.target(node, PortName::Next)));
+                    self.state
+                        .returns
+                        .push(Frame::Task { caller: node, next: self.index.target(node, PortName::Next) });
                     PortName::Target
                 }
             };
-            match self.index.target(node, port) {
-                Some(next) => node = next,
-                None => return self.follow(node, port),
+            match self.next_after(node, port) {
+                Ok(next) => node = next,
+                Err(ended) => return ended,
             }
         }
     }
 
     /// A switch: each case in order, evaluated or asked; the first true one is taken, else default.
     /// `answered` is the user's yes for the case asked last (its index is the number of turns kept).
-    fn switch_from(&mut self, node: usize, answered: bool) -> Event {
+    fn switch_port(&mut self, node: usize, answered: bool) -> Result<PortName, Event> {
         let cases: Vec<String> = self.document.flow.nodes[node].body.cases().map(str::to_owned).collect();
         let mut position = *self.state.turns.get(&node).unwrap_or(&0) as usize;
         if answered {
             self.state.turns.remove(&node);
-            return self.follow(node, PortName::Case(position as u8));
+            return Ok(PortName::Case(position as u8));
         }
         if self.asking.is_none() && self.state.turns.contains_key(&node) {
             position += 1;
@@ -532,40 +568,56 @@ impl<'d> Call<'d> {
             match evaluate(&cases[position], &self.state.variables) {
                 Ok(Value::Bool(true)) => {
                     self.state.turns.remove(&node);
-                    return self.follow(node, PortName::Case(position as u8));
+                    return Ok(PortName::Case(position as u8));
                 }
                 Ok(Value::Bool(false)) => position += 1,
                 Ok(other) => {
                     self.state.turns.insert(node, position as i64);
                     let why = format!("it gives {other}, not true or false");
-                    return self.ask(Question::Condition { node, expression: cases[position].clone(), why });
+                    return Err(self.ask(Question::Condition { node, expression: cases[position].clone(), why }));
                 }
                 Err(why) => {
                     self.state.turns.insert(node, position as i64);
-                    return self.ask(Question::Condition { node, expression: cases[position].clone(), why: why.0 });
+                    return Err(self.ask(Question::Condition {
+                        node,
+                        expression: cases[position].clone(),
+                        why: why.0,
+                    }));
                 }
             }
         }
         self.state.turns.remove(&node);
-        self.follow(node, PortName::Default)
+        Ok(PortName::Default)
+    }
+
+    /// A variable's declared type (string when undeclared).
+    fn declared(&self, name: &str) -> TypeName {
+        self.document
+            .flow
+            .variables
+            .iter()
+            .find(|v| v.name == name)
+            .map(|v| v.value_type)
+            .unwrap_or(TypeName::scalar(ValueType::String))
     }
 
     /// The outputs an outside answer sets: a module's or data action's mapped variables, each with
     /// its declared type (string when undeclared).
     fn outputs_of(&self, node: usize) -> Vec<(String, TypeName)> {
-        let declared = |name: &str| {
-            self.document
-                .flow
-                .variables
-                .iter()
-                .find(|v| v.name == name)
-                .map(|v| v.value_type)
-                .unwrap_or(TypeName::scalar(ValueType::String))
-        };
         match self.document.flow.nodes[node].body.mappings() {
-            Some((_, outputs)) => outputs.values().map(|target| (target.clone(), declared(target))).collect(),
+            Some((_, outputs)) => outputs.values().map(|target| (target.clone(), self.declared(target))).collect(),
             None => Vec::new(),
         }
+    }
+}
+
+/// A value the user typed for a variable of type `kind`: a declared string stays text ("12345" is
+/// not the number 12345); anything else is read as typed (`true`, `3`, `2.5`, text, `NOT_SET`).
+fn typed(text: &str, kind: TypeName) -> Value {
+    match Value::parse_typed(text) {
+        Value::NotSet => Value::NotSet,
+        _ if kind == TypeName::scalar(ValueType::String) => Value::Str(text.trim().trim_matches('"').to_owned()),
+        value => value,
     }
 }
 
@@ -756,6 +808,7 @@ pub fn run_scenario(document: &Document, scenario: &Scenario) -> ScenarioResult 
     let mut event = call.start();
     let mut problems = Vec::new();
     for (position, saved) in scenario.answers.iter().enumerate() {
+        event = legacy_defaults(&mut call, event, saved);
         let Event::Asks(question) = &event else {
             problems.push(format!("the call ended before answer {} was needed", position + 1));
             break;
@@ -771,6 +824,9 @@ pub fn run_scenario(document: &Document, scenario: &Scenario) -> ScenarioResult 
                 break;
             }
         }
+    }
+    if problems.is_empty() {
+        event = legacy_defaults(&mut call, event, &ScenarioAnswer::default());
     }
     let ended = match &event {
         Event::Ended(ending) => {
@@ -821,6 +877,29 @@ pub fn run_scenario(document: &Document, scenario: &Scenario) -> ScenarioResult 
 }
 
 /// Every scenario of the flow, replayed.
+/// Scenarios saved before the simulator asked for loop counts and update values (2026-12-02) have
+/// no answer for them: it took one turn and left the variable NOT_SET. When the call asks for one
+/// and the next saved answer is not a count or a value, it is given that old default, so those
+/// scenarios replay as they were recorded.
+fn legacy_defaults(call: &mut Call<'_>, mut event: Event, next: &ScenarioAnswer) -> Event {
+    if next.count.is_some() || next.value.is_some() {
+        return event;
+    }
+    // Bounded: each default answers one question, and a call asks at most once per step.
+    for _ in 0..STEP_LIMIT {
+        let answer = match &event {
+            Event::Asks(Question::Count { .. }) => Answer::Count(1),
+            Event::Asks(Question::Value { .. }) => Answer::Value("NOT_SET".to_owned()),
+            _ => break,
+        };
+        match call.answer(answer) {
+            Ok(next) => event = next,
+            Err(_) => break,
+        }
+    }
+    event
+}
+
 pub fn run_scenarios(document: &Document) -> Vec<ScenarioResult> {
     document.flow.scenarios.iter().map(|scenario| run_scenario(document, scenario)).collect()
 }

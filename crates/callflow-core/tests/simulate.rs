@@ -604,3 +604,137 @@ fn replay<'d>(document: &'d Document, scenario: &callflow_core::document::Scenar
     }
     (call, event)
 }
+
+/// A small flow from its nodes and edges (JSON), for the return-stack cases below.
+fn flow(variables: &str, nodes: &str, edges: &str) -> Document {
+    let text = format!(
+        r#"{{"format": "callflow/v1", "flow": {{"name": "Case", "type": "inboundcall", "defaultLanguage": "en-us",
+        "startNodeId": "start", "variables": {variables}, "nodes": {nodes}, "edges": {edges}}}}}"#
+    );
+    callflow_core::parse(&text).unwrap()
+}
+
+fn id<'d>(document: &'d Document, call: &Call<'_>) -> &'d str {
+    call.state.current.map(|n| document.flow.nodes[n].id.as_str()).unwrap_or_default()
+}
+
+/// A long loop whose body path simply ends runs without recursion: 4,000 turns (8,000 steps), then on.
+#[test]
+fn a_long_loop_whose_body_ends_does_not_grow_the_stack() {
+    let document = flow(
+        r#"[{"name": "Flow.i", "type": "integer"}]"#,
+        r#"[{"id": "start", "kind": "start", "label": "Start", "x": 0, "y": 0},
+            {"id": "repeat", "kind": "loop", "label": "Many", "x": 240, "y": 0, "loopCount": "4000", "indexVariable": "Flow.i"},
+            {"id": "say", "kind": "play", "label": "Tick", "x": 480, "y": 120, "prompt": "Tick."},
+            {"id": "bye", "kind": "disconnect", "label": "Bye", "x": 480, "y": 0}]"#,
+        r#"[{"from": "start", "to": "repeat"}, {"from": "repeat", "port": "loop", "to": "say"}, {"from": "repeat", "to": "bye"}]"#,
+    );
+    // A thread with a small stack: recursion per turn would overflow it.
+    let ended = std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(move || {
+            // Insisting: the body's open `next` is the point (a valid flow would connect it back).
+            let mut call = Call::insisting(&document);
+            let event = call.start();
+            (format!("{event:?}"), call.state.variables["Flow.i"].to_string())
+        })
+        .unwrap()
+        .join()
+        .expect("no stack overflow");
+    assert!(ended.0.contains("HungUp"), "{}", ended.0);
+    assert_eq!(ended.1, "3999", "the last turn's index");
+}
+
+/// A called task without `next`, at the end of a loop's body: the turn ends, the loop goes on.
+#[test]
+fn a_called_task_ending_a_loop_body_starts_the_next_turn() {
+    let document = flow(
+        r#"[{"name": "Flow.i", "type": "integer"}]"#,
+        r#"[{"id": "start", "kind": "start", "label": "Start", "x": 0, "y": 0},
+            {"id": "repeat", "kind": "loop", "label": "Twice", "x": 240, "y": 0, "loopCount": "2", "indexVariable": "Flow.i"},
+            {"id": "call", "kind": "callTask", "label": "Call Helper", "x": 480, "y": 120},
+            {"id": "helper", "kind": "task", "label": "Helper", "x": 720, "y": 240, "refId": "Helper_1"},
+            {"id": "hi", "kind": "play", "label": "Hi", "x": 960, "y": 240, "prompt": "Hi."},
+            {"id": "bye", "kind": "disconnect", "label": "Bye", "x": 480, "y": 0}]"#,
+        r#"[{"from": "start", "to": "repeat"}, {"from": "repeat", "port": "loop", "to": "call"},
+            {"from": "call", "port": "target", "to": "helper"}, {"from": "helper", "to": "hi"}, {"from": "repeat", "to": "bye"}]"#,
+    );
+    let mut call = Call::insisting(&document);
+    let event = call.start();
+    assert!(matches!(event, Event::Ended(Ending::HungUp { .. })), "{event:?}");
+    let said: Vec<&str> = call.state.transcript.iter().map(|l| l.text.as_str()).filter(|t| *t == "Hi.").collect();
+    assert_eq!(said.len(), 2, "the helper ran on both turns");
+}
+
+/// A count the simulator cannot evaluate is asked once per run of the loop; leaving the loop by a
+/// jump and coming back starts a new run, which asks again. Stepping back restores the question.
+#[test]
+fn an_asked_count_is_asked_again_after_a_jump_out_and_back() {
+    let document = flow(
+        r#"[{"name": "Flow.times", "type": "integer"}, {"name": "Flow.again", "type": "boolean"}]"#,
+        r#"[{"id": "start", "kind": "start", "label": "Start", "x": 0, "y": 0},
+            {"id": "main", "kind": "task", "label": "Main", "x": 240, "y": 0, "refId": "Main_1"},
+            {"id": "repeat", "kind": "loop", "label": "Some", "x": 480, "y": 0, "loopCount": "Flow.times + 1", "indexVariable": ""},
+            {"id": "ask", "kind": "decision", "label": "Again?", "x": 720, "y": 120, "expression": "Flow.again"},
+            {"id": "back", "kind": "jumpToTask", "label": "Back to Main", "x": 960, "y": 120},
+            {"id": "bye", "kind": "disconnect", "label": "Bye", "x": 720, "y": 0}]"#,
+        r#"[{"from": "start", "to": "main"}, {"from": "main", "to": "repeat"}, {"from": "repeat", "port": "loop", "to": "ask"},
+            {"from": "ask", "port": "yes", "to": "back"}, {"from": "back", "port": "target", "to": "main"}, {"from": "repeat", "to": "bye"}]"#,
+    );
+    let mut call = Call::insisting(&document);
+    assert!(matches!(call.start(), Event::Asks(Question::Count { .. })));
+    assert!(matches!(call.answer(Answer::Count(3)).unwrap(), Event::Asks(Question::Condition { .. })));
+    // Step back: the count is asked again, and a new answer counts.
+    assert!(matches!(call.back(), Some(Event::Asks(Question::Count { .. }))));
+    assert!(matches!(call.answer(Answer::Count(2)).unwrap(), Event::Asks(Question::Condition { .. })));
+    // Yes: jump out of the loop to Main, which starts the loop afresh and asks its count again.
+    assert!(
+        matches!(call.answer(Answer::Condition(true)).unwrap(), Event::Asks(Question::Count { .. })),
+        "at {}",
+        id(&document, &call)
+    );
+    assert!(matches!(call.answer(Answer::Count(1)).unwrap(), Event::Asks(Question::Condition { .. })));
+    // No: the decision's no path is open, so the turn ends; one turn was all, so the loop ends.
+    let ended = call.answer(Answer::Condition(false)).unwrap();
+    assert!(matches!(ended, Event::Ended(Ending::HungUp { .. })), "{ended:?}");
+}
+
+/// An update's value the simulator cannot evaluate is asked, typed by the variable's declaration.
+#[test]
+fn an_asked_value_keeps_its_declared_type() {
+    let document = flow(
+        r#"[{"name": "Flow.account", "type": "string"}, {"name": "Flow.n", "type": "integer"}]"#,
+        r#"[{"id": "start", "kind": "start", "label": "Start", "x": 0, "y": 0},
+            {"id": "a", "kind": "setVariable", "label": "Account", "x": 240, "y": 0, "variable": "Flow.account", "expression": "Substring(Call.Ani, 1, 5)"},
+            {"id": "b", "kind": "setVariable", "label": "N", "x": 480, "y": 0, "variable": "Flow.n", "expression": "Round(2.5)"},
+            {"id": "bye", "kind": "disconnect", "label": "Bye", "x": 720, "y": 0}]"#,
+        r#"[{"from": "start", "to": "a"}, {"from": "a", "to": "b"}, {"from": "b", "to": "bye"}]"#,
+    );
+    let mut call = Call::insisting(&document);
+    assert!(matches!(call.start(), Event::Asks(Question::Value { .. })));
+    assert!(matches!(call.answer(Answer::Value("12345".into())).unwrap(), Event::Asks(Question::Value { .. })));
+    assert!(matches!(call.answer(Answer::Value("3".into())).unwrap(), Event::Ended(Ending::HungUp { .. })));
+    assert_eq!(call.state.variables["Flow.account"], callflow_core::evaluate::Value::Str("12345".into()));
+    assert_eq!(call.state.variables["Flow.n"], callflow_core::evaluate::Value::Int(3));
+}
+
+/// A scenario saved before counts and values were asked replays with the old defaults.
+#[test]
+fn scenarios_saved_before_counts_and_values_were_asked_still_replay() {
+    let mut document = flow(
+        r#"[{"name": "Flow.when", "type": "string"}, {"name": "Flow.i", "type": "integer"}]"#,
+        r#"[{"id": "start", "kind": "start", "label": "Start", "x": 0, "y": 0},
+            {"id": "when", "kind": "setVariable", "label": "When", "x": 240, "y": 0, "variable": "Flow.when", "expression": "GetCurrentDateTimeUtc()"},
+            {"id": "repeat", "kind": "loop", "label": "Some", "x": 480, "y": 0, "loopCount": "ToInt(Flow.when)", "indexVariable": "Flow.i"},
+            {"id": "tick", "kind": "play", "label": "Tick", "x": 720, "y": 120, "prompt": "Tick."},
+            {"id": "bye", "kind": "disconnect", "label": "Bye", "x": 720, "y": 0}]"#,
+        r#"[{"from": "start", "to": "when"}, {"from": "when", "to": "repeat"}, {"from": "repeat", "port": "loop", "to": "tick"}, {"from": "repeat", "to": "bye"}]"#,
+    );
+    document.flow.scenarios = serde_json::from_str(
+        r#"[{"name": "old", "answers": [], "expect": {"end": "hungUp", "node": "bye", "variables": {"Flow.when": "NOT_SET", "Flow.i": "0"}}},
+            {"name": "new", "answers": [{"value": "x"}, {"count": 3}], "expect": {"end": "hungUp", "node": "bye", "variables": {"Flow.when": "x", "Flow.i": "2"}}}]"#,
+    )
+    .unwrap();
+    let results = callflow_core::simulate::run_scenarios(&document);
+    assert!(results.iter().all(|r| r.passed), "{results:?}");
+}

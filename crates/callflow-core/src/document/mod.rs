@@ -95,8 +95,9 @@ pub struct Scenario {
 }
 
 /// One answer of a scenario, as the simulator asks: a menu digit, collected digits, no input, an
-/// outside outcome (a port, and outputs as typed), or a condition's truth.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// outside outcome (a port, and outputs as typed), a condition's truth, a loop's count or an
+/// update's value.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ScenarioAnswer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
