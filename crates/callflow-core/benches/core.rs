@@ -154,22 +154,28 @@ fn project_recheck(c: &mut Criterion) {
     });
 }
 
-/// A simulated call of about 10,000 steps (9,999: a loop of 4,998 turns around one update, under the
-/// simulator's 10,000-step limit), the measure.
+/// A simulated call of about 10,000 steps (9,998: a counter set to 0, then a loop of 4,997 turns
+/// around one update, under the simulator's 10,000-step limit), the measure.
 fn simulate(c: &mut Criterion) {
     use callflow_core::document::{Edge, Node, NodeBody, NodeKind, TypeName, ValueType, Variable};
     let mut document = callflow_core::Document::empty("Loop");
     document.flow.variables.push(Variable::new("Flow.n", TypeName::scalar(ValueType::Integer)));
     let mut turn = Node::new("turn", NodeKind::Loop, 200.0, 0.0);
-    turn.body.set_text(callflow_core::document::FieldId::LoopCount, "4998".to_owned());
+    turn.body.set_text(callflow_core::document::FieldId::LoopCount, "4997".to_owned());
+    let mut init = Node::new("init", NodeKind::SetVariable, 100.0, 0.0);
+    init.body = NodeBody::SetVariable { variable: "Flow.n".into(), expression: "0".into() };
     let mut add = Node::new("add", NodeKind::SetVariable, 400.0, 0.0);
     add.body = NodeBody::SetVariable { variable: "Flow.n".into(), expression: "Flow.n + 1".into() };
     let mut queue = Node::new("queue", NodeKind::Transfer, 600.0, 0.0);
     queue.body = NodeBody::Transfer { queue: "Support".into() };
-    document.flow.nodes.extend([turn, add, queue]);
-    for (from, port, to) in
-        [("start", None, "turn"), ("turn", Some("loop"), "add"), ("add", None, "turn"), ("turn", Some("next"), "queue")]
-    {
+    document.flow.nodes.extend([init, turn, add, queue]);
+    for (from, port, to) in [
+        ("start", None, "init"),
+        ("init", None, "turn"),
+        ("turn", Some("loop"), "add"),
+        ("add", None, "turn"),
+        ("turn", Some("next"), "queue"),
+    ] {
         document.flow.edges.push(Edge::new(from, port, to));
     }
     let mut check = callflow_core::simulate::Call::insisting(&document);
@@ -177,7 +183,7 @@ fn simulate(c: &mut Criterion) {
         check.start(),
         callflow_core::simulate::Event::Ended(callflow_core::simulate::Ending::Transferred { .. })
     ));
-    assert_eq!(check.state.path.len(), 9_999);
+    assert_eq!(check.state.path.len(), 9_998);
     c.bench_function("simulate/10000_steps", |b| {
         b.iter(|| {
             let mut call = callflow_core::simulate::Call::insisting(black_box(&document));
