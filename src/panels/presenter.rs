@@ -78,6 +78,8 @@ fn steps(studio: Studio) -> (Vec<String>, bool) {
 /// Enters presentation mode.
 pub fn present(studio: Studio) {
     studio.overlay.set(crate::state::Overlay::None);
+    // Only what happens while presenting is shown to the room.
+    studio.notice.set(None);
     studio.presenting.set(true);
 }
 
@@ -148,6 +150,9 @@ pub fn Presenter() -> impl IntoView {
         if let Some(step) = step_for(&ev.key()) {
             ev.prevent_default();
             go(step);
+        } else if ev.key() == "Delete" {
+            // The one editing key a presenter may reach for: say why nothing happens.
+            studio.tell_error(callflow_core::CommandError::Presenting.to_string());
         }
     });
     on_cleanup(move || keys.remove());
@@ -174,6 +179,10 @@ pub fn Presenter() -> impl IntoView {
                 <button class="cf-button" aria-label="Previous step (←)" on:click=move |_| go(Step::Back)>"←"</button>
                 <button class="cf-button" aria-label="Next step (→)" on:click=move |_| go(Step::Next)>"→"</button>
                 <button class="cf-button" data-testid="present-leave" on:click=move |_| go(Step::Leave)>"Leave (Esc)"</button>
+                // The dock is hidden while presenting: its notices show here.
+                {move || studio.notice.get().map(|n| view! {
+                    <span class=if n.is_error { "cf-notice cf-notice--error" } else { "cf-notice" } role="status" data-testid="presenter-notice">{n.text}</span>
+                })}
             </div>
         </div>
     }

@@ -144,6 +144,7 @@ test('present and step with the arrow keys; nothing can be edited; Escape leaves
   const highlighted = await selected();
   const before = await page.locator(`[data-testid="node"][data-node-id="${highlighted}"]`).getAttribute('transform');
   await page.keyboard.press('Delete');
+  await page.getByTestId('presenter-notice').filter({ hasText: 'being presented' }).waitFor();
   const header = await page.locator(`[data-testid="node"][data-node-id="${highlighted}"] .cf-node__header`).boundingBox();
   await page.mouse.move(header.x + 20, header.y + 10);
   await page.mouse.down();
