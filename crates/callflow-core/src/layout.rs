@@ -323,13 +323,48 @@ pub fn tidy(document: &Document, index: &FlowIndex, selection: Option<&[usize]>,
     let left = members.iter().map(|&i| nodes[i].x).fold(f64::INFINITY, f64::min);
     let top = members.iter().map(|&i| nodes[i].y).fold(f64::INFINITY, f64::min);
     let (left, top) = if left.is_finite() && top.is_finite() { (left, top) } else { (0.0, 0.0) };
-    let (left, top) = (snap(left, sizes.grid), snap(top, sizes.grid));
+    let (left, mut top) = (snap(left, sizes.grid), snap(top, sizes.grid));
     let step = snap_up(sizes.width + COLUMN_GAP, sizes.grid);
-    members
-        .iter()
-        .enumerate()
-        .map(|(l, &i)| NodeMove { id: nodes[i].id.clone(), x: left + layer[l] as f64 * step, y: top + y[l] })
-        .collect()
+    let x = |l: usize| left + layer[l] as f64 * step;
+    // A tidied selection must not land on the nodes around it: it moves down, past what it would
+    // cover, a few times at most, and then below everything.
+    if selection.is_some() {
+        let mut inside = vec![false; nodes.len()];
+        for &i in &members {
+            inside[i] = true;
+        }
+        let outside: Vec<(f64, f64, f64, f64)> = nodes
+            .iter()
+            .enumerate()
+            .filter(|&(i, _)| !inside[i])
+            .map(|(_, n)| (n.x, n.y, n.x + sizes.width, n.y + (sizes.height)(n.body.port_count())))
+            .collect();
+        let covered = |top: f64| -> Option<f64> {
+            let mut lowest: Option<f64> = None;
+            for (l, &row) in y.iter().enumerate() {
+                let (x0, y0) = (x(l), top + row);
+                let (x1, y1) = (x0 + sizes.width, y0 + height(l));
+                for &(a0, b0, a1, b1) in &outside {
+                    if x0 < a1 && a0 < x1 && y0 < b1 && b0 < y1 {
+                        lowest = Some(lowest.map_or(b1, |low: f64| low.max(b1)));
+                    }
+                }
+            }
+            lowest
+        };
+        let mut moved = 0;
+        while let Some(bottom) = covered(top) {
+            moved += 1;
+            top = snap_up(
+                if moved < 8 { bottom } else { outside.iter().map(|o| o.3).fold(bottom, f64::max) } + ROW_GAP,
+                sizes.grid,
+            );
+            if moved >= 8 {
+                break;
+            }
+        }
+    }
+    members.iter().enumerate().map(|(l, &i)| NodeMove { id: nodes[i].id.clone(), x: x(l), y: top + y[l] }).collect()
 }
 
 /// The order a node's links are walked in: the happy successor first, then port order.

@@ -334,6 +334,21 @@ mod random_graphs {
                 ..after.clone()
             };
             prop_assert_eq!(overlaps(&laid_out), Vec::<(String, String)>::new());
+            // Nor does a tidied selection land on the nodes around it (first ids: moves are by id).
+            let index = FlowIndex::build(&after);
+            let firsts = Document {
+                flow: callflow_core::document::Flow {
+                    nodes: after.flow.nodes.iter().enumerate().filter(|&(i, _)| index.is_first(i)).map(|(_, n)| n.clone()).collect(),
+                    ..after.flow.clone()
+                },
+                ..after.clone()
+            };
+            let moved_ids: std::collections::BTreeSet<&str> = moved.iter().map(|&i| after.flow.nodes[i].id.as_str()).collect();
+            let onto_others: Vec<(String, String)> = overlaps(&firsts)
+                .into_iter()
+                .filter(|(a, b)| moved_ids.contains(a.as_str()) != moved_ids.contains(b.as_str()))
+                .collect();
+            prop_assert_eq!(onto_others, Vec::<(String, String)>::new());
             let again = tidied(&after, selection);
             let positions = |d: &Document| d.flow.nodes.iter().map(|n| (n.x, n.y)).collect::<Vec<_>>();
             prop_assert_eq!(positions(&again), positions(&after));
