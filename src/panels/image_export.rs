@@ -40,14 +40,14 @@ pub fn ImageExport() -> impl IntoView {
         legend: legend.get(),
     };
     let only = move || (selection_only.get() && selected.get() > 0).then(|| studio.selection.with(|s| s.nodes.clone()));
-    // The picture of the flow as it is now; the downloads always draw afresh.
-    let draw = move || {
-        untrack(|| {
-            let (options, only): (ImageOptions, Option<BTreeSet<String>>) = (options(), only());
-            let index = studio.index.get();
-            studio.document.with(|d| flow_svg(d, &index, only.as_ref(), options))
-        })
+    // The picture of the flow as it is now (tracking what it reads, for the preview); the
+    // downloads and snapshots draw afresh, untracked.
+    let render = move || {
+        let (options, only): (ImageOptions, Option<BTreeSet<String>>) = (options(), only());
+        let index = studio.index.get();
+        studio.document.with(|d| flow_svg(d, &index, only.as_ref(), options))
     };
+    let draw = move || untrack(render);
     // The preview follows every edit for a flow of up to PREVIEW_NODES nodes. A larger flow's
     // picture costs milliseconds and a large DOM, which must not land on every edit: it is drawn
     // when asked for.
@@ -65,9 +65,7 @@ pub fn ImageExport() -> impl IntoView {
         if large.get() {
             return snapshot.get();
         }
-        let (options, only) = (options(), only());
-        let index = studio.index.get();
-        Some(studio.document.with(|d| flow_svg(d, &index, only.as_ref(), options)))
+        Some(render())
     });
     let file_name = move |extension: &str| {
         let slug = studio.document.with_untracked(|d| callflow_core::export::slug(&d.flow.name));

@@ -55,6 +55,14 @@ fn scrambled(document: &Document) -> Document {
     scattered
 }
 
+/// The document with only the nodes at the positions `keep` accepts (to check a part of a layout).
+fn keep_nodes(document: &Document, keep: impl Fn(usize) -> bool) -> Document {
+    let mut part = document.clone();
+    part.flow.nodes =
+        document.flow.nodes.iter().enumerate().filter(|&(i, _)| keep(i)).map(|(_, n)| n.clone()).collect();
+    part
+}
+
 fn overlaps(document: &Document) -> Vec<(String, String)> {
     let boxes: Vec<(f64, f64, f64, f64, &str)> = document
         .flow
@@ -185,13 +193,7 @@ fn a_selection_moves_only_its_nodes() {
             assert_eq!((before.x, before.y), (now.x, now.y), "{} moved", before.id);
         }
     }
-    let selected = Document {
-        flow: callflow_core::document::Flow {
-            nodes: chosen.iter().map(|&i| after.flow.nodes[i].clone()).collect(),
-            ..after.flow.clone()
-        },
-        ..after.clone()
-    };
+    let selected = keep_nodes(&after, |i| chosen.contains(&i));
     assert!(overlaps(&selected).is_empty());
     // The selection keeps its corner.
     let corner = |d: &Document| chosen.iter().map(|&i| d.flow.nodes[i].x).fold(f64::INFINITY, f64::min);
@@ -221,10 +223,8 @@ fn broken_flows_do_not_panic() {
     document.flow.start_node_id = "missing".into();
     let after = tidied(&document, None);
     assert!(overlaps(&after).is_empty());
-    let empty = Document {
-        flow: callflow_core::document::Flow { nodes: Vec::new(), edges: Vec::new(), ..document.flow.clone() },
-        ..document.clone()
-    };
+    let mut empty = keep_nodes(&document, |_| false);
+    empty.flow.edges.clear();
     assert!(tidy(&empty, &FlowIndex::build(&empty), None, &SIZES).is_empty());
 }
 
@@ -270,20 +270,7 @@ fn repeated_ids_self_links_and_a_missing_start_do_not_overlap() {
     let after = tidied(&scrambled(&document), None);
     let index = FlowIndex::build(&after);
     // The repeated id is left where it was (moves are by id); every other node is laid out.
-    let laid_out = Document {
-        flow: callflow_core::document::Flow {
-            nodes: after
-                .flow
-                .nodes
-                .iter()
-                .enumerate()
-                .filter(|&(i, _)| index.is_first(i))
-                .map(|(_, n)| n.clone())
-                .collect(),
-            ..after.flow.clone()
-        },
-        ..after.clone()
-    };
+    let laid_out = keep_nodes(&after, |i| index.is_first(i));
     assert_eq!(overlaps(&laid_out), Vec::<(String, String)>::new());
     assert_eq!(
         after.flow.nodes.last().map(|n| (n.x, n.y)),
@@ -326,23 +313,11 @@ mod random_graphs {
                 Some(chosen) => chosen.to_vec(),
                 None => (0..count).collect(),
             };
-            let laid_out = Document {
-                flow: callflow_core::document::Flow {
-                    nodes: moved.iter().map(|&i| after.flow.nodes[i].clone()).collect(),
-                    ..after.flow.clone()
-                },
-                ..after.clone()
-            };
+            let laid_out = keep_nodes(&after, |i| moved.contains(&i));
             prop_assert_eq!(overlaps(&laid_out), Vec::<(String, String)>::new());
             // Nor does a tidied selection land on the nodes around it (first ids: moves are by id).
             let index = FlowIndex::build(&after);
-            let firsts = Document {
-                flow: callflow_core::document::Flow {
-                    nodes: after.flow.nodes.iter().enumerate().filter(|&(i, _)| index.is_first(i)).map(|(_, n)| n.clone()).collect(),
-                    ..after.flow.clone()
-                },
-                ..after.clone()
-            };
+            let firsts = keep_nodes(&after, |i| index.is_first(i));
             let moved_ids: std::collections::BTreeSet<&str> = moved.iter().map(|&i| after.flow.nodes[i].id.as_str()).collect();
             let onto_others: Vec<(String, String)> = overlaps(&firsts)
                 .into_iter()
